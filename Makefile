@@ -1,0 +1,35 @@
+# COSY: the two commands of the README, and the ones behind them.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DEPS   := $(VENV)/.deps-installed
+
+.PHONY: run test lint bench models clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+# Reinstall when the project's dependencies change.
+$(DEPS): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+## run: set up, process the sample documents on embedded defaults, print a summary, then serve
+run: $(DEPS)
+	$(BIN)/cosy run
+
+## test: set up and run the whole suite (lint first)
+test: $(DEPS)
+	$(BIN)/ruff check cosy tests benchmarks
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(DEPS)
+	$(BIN)/ruff check cosy tests benchmarks
+
+## bench: the benchmarks of benchmarks/ (not part of make test)
+bench: $(DEPS)
+	$(BIN)/python -m pytest benchmarks -q --benchmark-only
+
+clean:
+	rm -rf $(VENV) .cosy samples .pytest_cache .ruff_cache

@@ -1,0 +1,44 @@
+"""Settings from the environment (``COSY_*``), with defaults that run embedded on one machine."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Every knob ops may turn; see README "Configuration". Unknown COSY_* variables are errors."""
+
+    model_config = SettingsConfigDict(env_prefix="COSY_", extra="ignore")
+
+    store: str = Field(".cosy", description="a mongodb:// URI, or a directory for the embedded store")
+    dask_scheduler: str = Field(
+        "local", description="'local' (in-process LocalCluster), 'sync' (no Dask), or tcp://host:port"
+    )
+    dask_workers: int = Field(2, ge=1, description="worker processes of the LocalCluster")
+    dask_threads_per_worker: int = Field(1, ge=1)
+    onnx_threads: int = Field(1, ge=1, description="intra-op threads per ONNX session")
+    tenant: str = Field("default", description="tenant of CLI submissions")
+    pipeline: str = Field("default", description="a profile name in pipeline/ or a TOML path")
+    max_file_mb: float = Field(50.0, gt=0)
+    max_pages: int = Field(500, ge=1)
+    job_lease_s: float = Field(60.0, gt=0, description="a job whose owner is silent this long is retaken")
+    job_max_attempts: int = Field(3, ge=1)
+    job_retry_backoff_s: float = Field(2.0, ge=0)
+    dispatcher_concurrency: int = Field(4, ge=1, description="documents in flight per dispatcher")
+    dispatcher_poll_s: float = Field(0.5, gt=0)
+    http_host: str = "127.0.0.1"
+    http_port: int = 8000
+    models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models")
+
+    @property
+    def max_bytes(self) -> int:
+        return int(self.max_file_mb * 1024 * 1024)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,230 @@
+"""A pipeline: steps whose DAG is derived from what they require and provide, checked at load.
+
+The engine never trusts hand wiring. An edge runs from the step that provides an artifact to every
+step that requires it; loading refuses a cycle, an artifact nobody provides, an artifact provided
+twice, and a step whose work nobody uses (a step exists only if a later step, the store or the
+result uses what it makes).
+
+For execution the DAG is cut into *groups*: maximal sets of same-scope steps between scope changes
+(document -> pages -> document ...). Each group runs as one Dask task per page (page groups) or per
+document (document groups), so a page costs one task instead of one per step; measured here, one
+task costs ~0.8 ms of scheduler time, a step ~0.05 ms in-process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import networkx as nx
+
+from cosy.engine.step import Scope, Step
+
+SOURCES: dict[str, Scope] = {
+    "pdf_bytes": "document",  # the original file
+    "doc_info": "document",  # cosy.ingest.DocumentInfo: id, tenant, file name, page count
+    "page_no": "page",  # 1-based page number, one per page instance
+}
+"""Artifacts the engine provides before any step runs."""
+
+
+class PipelineError(ValueError):
+    """The step set does not form a valid pipeline; the message names the step and artifact."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """Steps fused into one task: same scope, same phase (number of scope changes before it)."""
+
+    index: int
+    scope: Scope
+    phase: int
+    steps: tuple[Step, ...]
+    inputs: tuple[str, ...]  # artifacts read from sources or other groups
+    exports: tuple[str, ...]  # artifacts used by later groups or leaving the pipeline
+
+    @property
+    def key(self) -> str:
+        return f"g{self.index}-{self.scope}"
+
+
+class Pipeline:
+    """A checked, topologically ordered set of steps."""
+
+    def __init__(self, steps: Iterable[Step], name: str = "default") -> None:
+        self.name = name
+        steps = list(steps)
+        self.producers = _producers(steps)
+        self.consumers = _consumers(steps)
+        _check_inputs(steps, self.producers)
+        self.graph = _step_graph(steps, self.producers)
+        _check_acyclic(self.graph)
+        _check_dead_steps(steps, self.consumers)
+        order = list(nx.lexicographical_topological_sort(self.graph))
+        by_name = {s.name: s for s in steps}
+        self.steps: tuple[Step, ...] = tuple(by_name[n] for n in order)
+        self.groups: tuple[Group, ...] = _groups(self.steps, self.producers, self.consumers)
+        self.outputs: tuple[str, ...] = tuple(a for s in self.steps if s.sink for a in s.provides)
+        self.version = _version(self.steps)
+
+    # --- introspection ---------------------------------------------------------------------------
+    @property
+    def models(self) -> list[str]:
+        return sorted({s.model for s in self.steps if s.model})
+
+    @property
+    def artifacts(self) -> list[str]:
+        return sorted(set(self.producers) | set(SOURCES))
+
+    def step_instances(self, pages: int) -> int:
+        """How many step runs an N-page document costs: page steps once per page."""
+        return sum(pages if s.scope == "page" else 1 for s in self.steps)
+
+    def task_count(self, pages: int) -> int:
+        return sum(pages if g.scope == "page" else 1 for g in self.groups)
+
+    def describe(self, pages: int = 1) -> dict:
+        """The structure for `cosy pipeline describe`: steps, artifacts, models, counts."""
+        return {
+            "pipeline": self.name,
+            "version": self.version,
+            "pages": pages,
+            "step_instances": self.step_instances(pages),
+            "tasks": self.task_count(pages),
+            "steps": [
+                {"name": s.name, "scope": s.scope, "family": s.family, "requires": list(s.requires),
+                 "provides": list(s.provides), "model": s.model, "version": s.version,
+                 "sink": s.sink, "doc": s.doc}
+                for s in self.steps
+            ],
+            "groups": [
+                {"key": g.key, "scope": g.scope, "steps": len(g.steps), "inputs": list(g.inputs),
+                 "exports": list(g.exports)}
+                for g in self.groups
+            ],
+            "artifacts": [
+                {"name": a, "producer": self.producers[a].name if a in self.producers else "engine",
+                 "consumers": sorted(s.name for s in self.consumers.get(a, []))}
+                for a in self.artifacts
+            ],
+            "models": self.models,
+        }
+
+    def to_dot(self) -> str:
+        """The step DAG in Graphviz DOT; edges are labelled with the artifact they carry."""
+        lines = [f'digraph "{self.name}" {{', "  rankdir=LR;", "  node [shape=box, fontsize=10];"]
+        for g in self.groups:
+            lines.append(f'  subgraph "cluster_{g.key}" {{ label="{g.key} ({g.scope})";')
+            lines.extend(f'    "{s.name}";' for s in g.steps)
+            lines.append("  }")
+        for u, v, data in self.graph.edges(data=True):
+            label = ",".join(sorted(data["artifacts"]))
+            lines.append(f'  "{u}" -> "{v}" [label="{label}", fontsize=8];')
+        lines.append("}")
+        return "\n".join(lines) + "\n"
+
+
+# --- checks --------------------------------------------------------------------------------------
+
+
+def _producers(steps: list[Step]) -> dict[str, Step]:
+    producers: dict[str, Step] = {}
+    names: set[str] = set()
+    for s in steps:
+        if s.name in names:
+            raise PipelineError(f"step {s.name!r} appears twice in the pipeline")
+        names.add(s.name)
+        for a in s.provides:
+            if a in SOURCES:
+                raise PipelineError(
+                    f"step {s.name!r} provides {a!r}, which the engine itself provides"
+                )
+            if a in producers:
+                raise PipelineError(
+                    f"artifact {a!r} has two producers: {producers[a].name!r} and {s.name!r}"
+                )
+            producers[a] = s
+    return producers
+
+
+def _consumers(steps: list[Step]) -> dict[str, list[Step]]:
+    consumers: dict[str, list[Step]] = {}
+    for s in steps:
+        for a in s.requires:
+            consumers.setdefault(a, []).append(s)
+    return consumers
+
+
+def _check_inputs(steps: list[Step], producers: dict[str, Step]) -> None:
+    for s in steps:
+        for a in s.requires:
+            if a not in producers and a not in SOURCES:
+                raise PipelineError(f"step {s.name!r} requires {a!r}, which no step provides")
+            if s.scope == "document" and SOURCES.get(a) == "page":
+                raise PipelineError(f"document step {s.name!r} cannot require page source {a!r}")
+
+
+def _step_graph(steps: list[Step], producers: dict[str, Step]) -> nx.DiGraph:
+    g = nx.DiGraph()
+    g.add_nodes_from(s.name for s in steps)
+    for s in steps:
+        for a in s.requires:
+            if a in producers:
+                p = producers[a].name
+                if g.has_edge(p, s.name):
+                    g.edges[p, s.name]["artifacts"].add(a)
+                else:
+                    g.add_edge(p, s.name, artifacts={a})
+    return g
+
+
+def _check_acyclic(g: nx.DiGraph) -> None:
+    try:
+        cycle = nx.find_cycle(g)
+    except nx.NetworkXNoCycle:
+        return
+    path = " -> ".join(f"{u} ({','.join(sorted(g.edges[u, v]['artifacts']))})" for u, v in cycle)
+    raise PipelineError(f"the steps form a cycle: {path} -> {cycle[0][0]}")
+
+
+def _check_dead_steps(steps: list[Step], consumers: dict[str, list[Step]]) -> None:
+    for s in steps:
+        if not s.sink and not any(a in consumers for a in s.provides):
+            raise PipelineError(
+                f"step {s.name!r} is dead: nothing consumes what it provides "
+                f"({', '.join(s.provides)}) and it is not a sink"
+            )
+
+
+# --- fusion --------------------------------------------------------------------------------------
+
+
+def _groups(
+    steps: tuple[Step, ...], producers: dict[str, Step], consumers: dict[str, list[Step]]
+) -> tuple[Group, ...]:
+    phase: dict[str, int] = {}
+    for s in steps:  # topological order: predecessors are done
+        preds = [producers[a] for a in s.requires if a in producers]
+        phase[s.name] = max(
+            (phase[p.name] + (p.scope != s.scope) for p in preds),
+            default=0 if s.scope == "document" else 1,
+        )
+    keys = sorted({(phase[s.name], s.scope) for s in steps})
+    groups = []
+    for index, (ph, scope) in enumerate(keys):
+        members = tuple(s for s in steps if phase[s.name] == ph and s.scope == scope)
+        names = {s.name for s in members}
+        provided = {a for s in members for a in s.provides}
+        inputs = sorted({a for s in members for a in s.requires if a not in provided})
+        exports = sorted(
+            a for s in members for a in s.provides
+            if s.sink or any(c.name not in names for c in consumers.get(a, []))
+        )
+        groups.append(Group(index, scope, ph, members, tuple(inputs), tuple(exports)))
+    return tuple(groups)
+
+
+def _version(steps: tuple[Step, ...]) -> str:
+    spec = ";".join(f"{s.name}@{s.version}:{s.model or ''}" for s in steps)
+    return hashlib.sha256(spec.encode()).hexdigest()[:12]

@@ -1,0 +1,178 @@
+"""The Step contract and the registry that steps join with the ``@step`` decorator.
+
+A step is a plain function of its inputs. Its declaration says what it reads (``requires``) and
+what it writes (``provides``), so the engine derives the DAG instead of anyone wiring it, and can
+check a pipeline before any document runs (the idea of spaCy's ``Language.factory(assigns=,
+requires=)``).
+
+Calling convention: the function takes one keyword argument per required artifact (dots in an
+artifact name become underscores) and, if its signature has a parameter named ``ctx``, the
+:class:`StepContext`. It returns the single provided artifact, or a tuple in ``provides`` order.
+A page-scoped step that requires a page artifact gets that page's value; a document-scoped step
+that requires a page artifact gets the list of all pages' values, in page order.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Scope = Literal["page", "document"]
+
+
+class StepError(Exception):
+    """A step could not process its input; fails the document with the step's name and reason.
+
+    ``permanent`` errors (bad input) are not retried; transient ones (a worker died) are.
+    """
+
+    def __init__(self, reason: str, *, step: str = "", permanent: bool = True) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.step = step
+        self.permanent = permanent
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep step and kind when pickled across workers
+        return (_rebuild_step_error, (self.reason, self.step, self.permanent))
+
+
+def _rebuild_step_error(reason: str, step: str, permanent: bool) -> StepError:
+    return StepError(reason, step=step, permanent=permanent)
+
+
+@dataclass(frozen=True)
+class StepContext:
+    """What a step may know besides its inputs: where it runs and the loaded resources."""
+
+    doc_id: str
+    tenant: str
+    page: int | None  # 1-based page number for page steps, None for document steps
+    settings: Any
+    resources: Any  # cosy.inference.resources.Resources
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    scope: Scope
+    requires: tuple[str, ...]
+    provides: tuple[str, ...]
+    fn: Callable[..., Any] = field(repr=False, compare=False)
+    model: str | None = None
+    version: str = "1"
+    sink: bool = False  # its outputs leave the pipeline (store, result): nothing has to consume them
+    family: str = ""
+    doc: str = ""
+    wants_ctx: bool = False
+
+    def call(self, inputs: dict[str, Any], ctx: StepContext) -> dict[str, Any]:
+        """Run the step on ``inputs`` (artifact name -> value); return artifact name -> value."""
+        kwargs = {_param(a): inputs[a] for a in self.requires}
+        if self.wants_ctx:
+            kwargs["ctx"] = ctx
+        out = self.fn(**kwargs)
+        if len(self.provides) == 1:
+            return {self.provides[0]: out}
+        if not isinstance(out, tuple) or len(out) != len(self.provides):
+            raise TypeError(f"step {self.name} must return a {len(self.provides)}-tuple")
+        return dict(zip(self.provides, out, strict=True))
+
+
+def _param(artifact: str) -> str:
+    return artifact.replace(".", "_").replace("-", "_")
+
+
+class Registry:
+    """All known steps by name. Pipelines pick from it; the default registry holds COSY's steps."""
+
+    def __init__(self) -> None:
+        self._steps: dict[str, Step] = {}
+
+    def add(self, step: Step) -> Step:
+        if step.name in self._steps and self._steps[step.name].fn is not step.fn:
+            raise ValueError(f"step {step.name!r} is registered twice")
+        self._steps[step.name] = step
+        return step
+
+    def get(self, name: str) -> Step:
+        try:
+            return self._steps[name]
+        except KeyError:
+            raise KeyError(f"no step named {name!r} is registered") from None
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._steps
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self._steps.values())
+
+    def __len__(self) -> int:
+        return len(self._steps)
+
+
+REGISTRY = Registry()
+
+
+def make_step(
+    fn: Callable[..., Any],
+    *,
+    name: str,
+    scope: Scope,
+    requires: tuple[str, ...] | list[str] = (),
+    provides: tuple[str, ...] | list[str] = (),
+    model: str | None = None,
+    version: str = "1",
+    sink: bool = False,
+) -> Step:
+    """Build a Step from a function, checking that its signature matches the declaration."""
+    requires, provides = tuple(requires), tuple(provides)
+    if not provides:
+        raise ValueError(f"step {name!r} provides nothing")
+    params = inspect.signature(fn).parameters
+    wants_ctx = "ctx" in params
+    expected = {_param(a) for a in requires} | ({"ctx"} if wants_ctx else set())
+    missing = expected - set(params)
+    extra = {p for p, v in params.items() if v.default is inspect.Parameter.empty} - expected
+    if missing or extra:
+        raise TypeError(
+            f"step {name!r}: signature of {fn.__qualname__} does not match requires={requires}"
+            f" (missing parameters {sorted(missing)}, undeclared {sorted(extra)})"
+        )
+    return Step(
+        name=name,
+        scope=scope,
+        requires=requires,
+        provides=provides,
+        fn=fn,
+        model=model,
+        version=version,
+        sink=sink,
+        family=name.split(".", 1)[0],
+        doc=(inspect.getdoc(fn) or "").split("\n", 1)[0],
+        wants_ctx=wants_ctx,
+    )
+
+
+def step(
+    name: str,
+    *,
+    scope: Scope,
+    requires: tuple[str, ...] | list[str] = (),
+    provides: tuple[str, ...] | list[str] = (),
+    model: str | None = None,
+    version: str = "1",
+    sink: bool = False,
+    registry: Registry | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a function as a pipeline step (the function itself stays callable as is)."""
+
+    def register(fn: Callable[..., Any]) -> Callable[..., Any]:
+        (registry or REGISTRY).add(
+            make_step(fn, name=name, scope=scope, requires=requires, provides=provides,
+                      model=model, version=version, sink=sink)
+        )
+        return fn
+
+    return register

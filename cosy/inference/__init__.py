@@ -1,0 +1,1 @@
+"""Heavy resources (spaCy pipelines, ONNX sessions) loaded once per worker process."""

@@ -1,0 +1,81 @@
+"""Submitting documents and persisting their results: the two ends of a durable job.
+
+A submission is validated, stored (original blob, document record, job) and only then
+acknowledged, so nothing accepted is ever lost: a dispatcher that starts later finds the job.
+Persistence is idempotent (deterministic ids), so a job that runs twice writes nothing twice.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from cosy.config import Settings
+from cosy.domain import Entity, Job, JobStatus, Triple
+from cosy.engine.executor import RunResult
+from cosy.ingest import DocumentInfo, inspect_document
+from cosy.store.base import Store
+
+
+@dataclass(frozen=True)
+class Submission:
+    document: dict[str, Any]
+    job: Job
+    created: bool  # False when the same content was already there (content-addressed)
+
+
+def blob_key(tenant: str, doc_id: str) -> str:
+    return f"{tenant}/{doc_id}"
+
+
+def submit_document(store: Store, data: bytes, file_name: str, tenant: str,
+                    settings: Settings) -> Submission:
+    """Validate, store the original, write the document and its job; raise InputError if bad."""
+    info = inspect_document(data, file_name, tenant, max_bytes=settings.max_bytes,
+                            max_pages=settings.max_pages)
+    now = time.time()
+    key = blob_key(tenant, info.id)
+    if not store.blobs.exists(key):
+        store.blobs.put(key, data)
+    created = store.put_document(tenant, {
+        "id": info.id, "file_name": file_name, "size": info.size, "pages": info.pages,
+        "media_type": info.media_type, "blob": key, "created_at": now, "status": "queued",
+    })
+    doc = store.get_document(tenant, info.id)
+    assert doc is not None
+    if not created and doc.get("job_id"):
+        job = store.get_job(doc["job_id"], tenant)
+        if job is not None:
+            return Submission(doc, job, created=False)
+    job = Job(id=uuid.uuid4().hex, tenant=tenant, doc_id=info.id, file_name=file_name,
+              created_at=now, updated_at=now, max_attempts=settings.job_max_attempts)
+    store.create_job(job)
+    store.update_document(tenant, info.id, {"job_id": job.id})
+    store.audit(tenant, "document.submitted", now, doc_id=info.id, job_id=job.id,
+                file_name=file_name)
+    doc["job_id"] = job.id
+    return Submission(doc, job, created)
+
+
+def result_document(info: DocumentInfo, run: RunResult) -> dict[str, Any]:
+    """The DESIGN §8 result with the run's timings."""
+    result = dict(run.outputs["doc.result"])
+    result["timings"] = run.timings
+    return result
+
+
+def persist_result(store: Store, info: DocumentInfo, run: RunResult,
+                   pipeline_version: str) -> dict[str, Any]:
+    """Write entities, triples and the result; safe to repeat (every write is an upsert)."""
+    entities: list[Entity] = run.outputs["doc.entities"]
+    triples: list[Triple] = run.outputs["doc.triples"]
+    store.upsert_entities(info.tenant, [e.to_dict() for e in entities], info.id)
+    store.upsert_triples(triples)
+    result = result_document(info, run)
+    store.update_document(info.tenant, info.id, {
+        "result": result, "status": str(JobStatus.SUCCEEDED), "pipeline_version": pipeline_version,
+        "triples": len(triples),
+    })
+    return result

@@ -1,0 +1,1 @@
+"""The knowledge graph: vocabulary, entity ids, triples."""

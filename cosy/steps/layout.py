@@ -1,0 +1,46 @@
+"""Layout: words into lines in reading order, and the page text that field finders search."""
+
+from __future__ import annotations
+
+from cosy.domain import Line, Word
+from cosy.engine.step import step
+
+GAP_FACTOR = 1.2  # a gap wider than this many font sizes separates two cells of one line
+
+
+def group_lines(words: list[Word]) -> list[list[Word]]:
+    """Cluster words whose vertical extents overlap by half their height, top to bottom."""
+    rows: list[list[Word]] = []
+    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        mid = (w.top + w.bottom) / 2
+        for row in reversed(rows[-3:]):
+            top = min(r.top for r in row)
+            bottom = max(r.bottom for r in row)
+            if top <= mid <= bottom:
+                row.append(w)
+                break
+        else:
+            rows.append([w])
+    return [sorted(row, key=lambda w: w.x0) for row in rows]
+
+
+def join_words(words: list[Word]) -> str:
+    """Words joined by one space, or by a tab where the gap is wide (a new cell or column)."""
+    parts = [words[0].text]
+    for prev, w in zip(words, words[1:], strict=False):
+        gap = w.x0 - prev.x1
+        parts.append("\t" if gap > GAP_FACTOR * max(prev.size, w.size, 4.0) else " ")
+        parts.append(w.text)
+    return "".join(parts)
+
+
+@step("layout.lines", scope="page", requires=["page.words"], provides=["page.lines"])
+def lines(page_words: list[Word]) -> list[Line]:
+    """Lines in reading order with their offsets in the page text (joined by newlines)."""
+    out, offset = [], 0
+    for row in group_lines(page_words):
+        text = join_words(row)
+        out.append(Line(tuple(row), text, offset))
+        offset += len(text) + 1
+    return out
+

@@ -1,0 +1,167 @@
+"""The one Store contract that every backend (embedded SQLite, MongoDB) fulfils.
+
+Everything the pipeline, dispatcher, CLI and API persist goes through this interface, and one
+contract test suite (tests/contract/test_store_contract.py) holds every backend to it. All methods
+that read or write tenant data take the tenant explicitly: there is no unscoped query.
+
+Records are plain dicts with JSON-safe values, so that both backends store and return the same
+shape. Ids are deterministic (see cosy.domain.stable_id): every write is an idempotent upsert.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable
+from typing import Any
+
+from cosy.domain import Job, Triple
+
+
+class StoreError(RuntimeError):
+    """The store could not do what was asked (unreachable, corrupt, conflicting)."""
+
+
+class BlobStore(ABC):
+    """Originals and other large binaries, addressed by key (e.g. ``tenant/sha256:...``)."""
+
+    @abstractmethod
+    def put(self, key: str, data: bytes) -> None: ...
+
+    @abstractmethod
+    def get(self, key: str) -> bytes:
+        """Raise KeyError when the key is absent."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def delete(self, key: str) -> None:
+        """Deleting an absent key is not an error."""
+
+
+class Store(ABC):
+    """Documents, jobs, entities, triples and audit events of all tenants."""
+
+    blobs: BlobStore
+
+    # --- documents -------------------------------------------------------------------------------
+    @abstractmethod
+    def put_document(self, tenant: str, doc: dict[str, Any]) -> bool:
+        """Insert ``doc`` (must carry ``id``) unless (tenant, id) exists; True if it was created."""
+
+    @abstractmethod
+    def get_document(self, tenant: str, doc_id: str) -> dict[str, Any] | None: ...
+
+    @abstractmethod
+    def update_document(self, tenant: str, doc_id: str, fields: dict[str, Any]) -> None:
+        """Set top-level fields of an existing document (e.g. ``result``, ``status``)."""
+
+    @abstractmethod
+    def list_documents(
+        self, tenant: str, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Newest first (by ``created_at``)."""
+
+    @abstractmethod
+    def count_documents(self, tenant: str) -> int: ...
+
+    @abstractmethod
+    def delete_document(self, tenant: str, doc_id: str) -> bool:
+        """Remove the document record, its triples, and its links from entities.
+
+        True if the document existed.
+        """
+
+    # --- jobs ------------------------------------------------------------------------------------
+    @abstractmethod
+    def create_job(self, job: Job) -> None: ...
+
+    @abstractmethod
+    def get_job(self, job_id: str, tenant: str | None = None) -> Job | None:
+        """``tenant=None`` is for the dispatcher, which works across tenants."""
+
+    @abstractmethod
+    def list_jobs(
+        self, tenant: str | None = None, status: str | None = None, limit: int = 50
+    ) -> list[Job]:
+        """Newest first (by ``created_at``)."""
+
+    @abstractmethod
+    def claim_job(self, owner: str, lease_s: float, now: float) -> Job | None:
+        """Atomically take the oldest claimable job, or None.
+
+        Claimable: status ``queued`` with ``not_before <= now``, or status ``running`` with
+        ``lease_until < now`` (its owner died). The claimed job gets status ``running``,
+        ``owner``, ``lease_until = now + lease_s`` and ``attempts + 1``. Safe with several
+        dispatchers in several processes: one job is never claimed by two of them at once.
+        """
+
+    @abstractmethod
+    def heartbeat(self, job_id: str, owner: str, lease_s: float, now: float,
+                  progress: dict[str, Any] | None = None) -> bool:
+        """Extend the lease (and record progress) if ``owner`` still holds the job; else False."""
+
+    @abstractmethod
+    def finish_job(self, job_id: str, owner: str, status: str, now: float,
+                   error: dict[str, Any] | None = None,
+                   timings: dict[str, Any] | None = None) -> bool:
+        """Set a final status if ``owner`` still holds the job; False if the lease was lost."""
+
+    @abstractmethod
+    def retry_job(self, job_id: str, owner: str, not_before: float, now: float,
+                  error: dict[str, Any]) -> bool:
+        """Put a running job back to ``queued`` until ``not_before`` (backoff), keeping attempts."""
+
+    @abstractmethod
+    def fail_job(self, job_id: str, now: float, error: dict[str, Any]) -> None:
+        """Mark a job failed regardless of owner (used when attempts are exhausted at claim)."""
+
+    @abstractmethod
+    def count_jobs(self, tenant: str | None = None) -> dict[str, int]:
+        """Jobs by status, e.g. {"queued": 3, "running": 1, ...} (statuses with 0 may be absent)."""
+
+    # --- entities and triples ---------------------------------------------------------------------
+    @abstractmethod
+    def upsert_entities(self, tenant: str, entities: Iterable[dict[str, Any]], doc_id: str) -> int:
+        """Upsert entity records (``id``, ``type``, ``label``, ``keys``); link each to ``doc_id``.
+
+        An entity seen again keeps its id; its ``docs`` grow (a set). Returns the number written.
+        """
+
+    @abstractmethod
+    def get_entity(self, tenant: str, entity_id: str) -> dict[str, Any] | None:
+        """The entity with ``docs``: the sorted list of documents that mention it."""
+
+    @abstractmethod
+    def find_entities(self, tenant: str, type: str | None = None, q: str | None = None,
+                      limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        """By type and/or case-insensitive substring of the label; sorted by label then id."""
+
+    @abstractmethod
+    def upsert_triples(self, triples: Iterable[Triple]) -> int:
+        """Bulk, unordered, idempotent (by ``Triple.id``). Returns the number of triples sent."""
+
+    @abstractmethod
+    def find_triples(self, tenant: str, s: str | None = None, p: str | None = None,
+                     o: str | None = None, doc: str | None = None,
+                     limit: int = 1000, offset: int = 0) -> list[Triple]:
+        """Pattern query; sorted by (s, p, o, doc) so that paging is stable."""
+
+    @abstractmethod
+    def count_triples(self, tenant: str, doc: str | None = None) -> int: ...
+
+    # --- audit -----------------------------------------------------------------------------------
+    @abstractmethod
+    def audit(self, tenant: str, event: str, now: float, **details: Any) -> None: ...
+
+    @abstractmethod
+    def list_audit(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
+        """Newest first."""
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    @abstractmethod
+    def ping(self) -> bool:
+        """True when the backend answers (used by readiness probes)."""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
