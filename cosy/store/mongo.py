@@ -1,0 +1,414 @@
+"""The MongoDB store, for several machines sharing one replicated database.
+
+Every write is an idempotent upsert on a deterministic ``_id`` (``tenant/id`` for per-tenant
+records, ``Triple.id`` for triples, the job id for jobs), acknowledged by a majority of the
+replica set, so a pipeline step that is run again after a crash or a failover writes the same
+records and nothing twice. Job claiming is one ``find_one_and_update``, atomic on the server.
+
+Tests run this backend on ``mongomock``: pass ``client=mongomock.MongoClient()``. Two shims make
+mongomock 4.x work with pymongo 4.11+ (see ``_adapt_mongomock``); they are applied only when a
+mongomock client is passed, never for a real server.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import re
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, ParamSpec, TypeVar
+
+import gridfs
+from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne, ReturnDocument, UpdateOne
+from pymongo.collection import Collection
+from pymongo.database import Database
+from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.write_concern import WriteConcern
+
+from cosy.domain import Job, JobStatus, Triple
+from cosy.store import records
+from cosy.store.base import BlobStore, Store, StoreError
+
+MAJORITY = WriteConcern("majority")
+"""A write is acknowledged once it survives the loss of the primary (no rollback on failover)."""
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_mongomock_lock = threading.Lock()
+_mongomock_adapted = False
+
+
+def _is_mongomock(obj: object) -> bool:
+    return type(obj).__module__.split(".")[0] == "mongomock"
+
+
+def _adapt_mongomock() -> None:
+    """Make mongomock usable for the contract tests; idempotent, mongomock-only.
+
+    * GridFS checks ``isinstance(db, pymongo.Database)``; mongomock ships the patch for that.
+    * pymongo >= 4.11 passes ``sort=`` to the bulk builder for UpdateOne/ReplaceOne, which
+      mongomock 4.3's builder does not accept; we drop it when it is None (we never sort there).
+    """
+    global _mongomock_adapted
+    with _mongomock_lock:
+        if _mongomock_adapted:
+            return
+        import mongomock.gridfs
+        from mongomock.collection import BulkOperationBuilder
+
+        mongomock.gridfs.enable_gridfs_integration()
+        for name in ("add_update", "add_replace"):
+            original = getattr(BulkOperationBuilder, name)
+
+            def without_sort(self: Any, *args: Any, _original: Any = original,
+                             sort: Any = None, **kwargs: Any) -> Any:
+                if sort is not None:
+                    raise NotImplementedError("mongomock: sorted bulk updates are not supported")
+                return _original(self, *args, **kwargs)
+
+            setattr(BulkOperationBuilder, name, without_sort)
+        _mongomock_adapted = True
+
+
+def _translated(fn: Callable[P, R]) -> Callable[P, R]:
+    """Callers handle StoreError only, whichever backend is configured."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except PyMongoError as exc:
+            raise StoreError(f"MongoDB: {exc}") from exc
+
+    return wrapper
+
+
+class GridFSBlobStore(BlobStore):
+    """Blobs in GridFS (bucket ``blobs``), the key as file name.
+
+    A put writes a new version and then deletes the older ones: readers never see half a blob
+    (GridFS publishes the file document after its chunks), and of two concurrent puts of one key
+    the one with the greater ``_id`` survives, never neither.
+    """
+
+    def __init__(self, db: Database[Any]) -> None:
+        if _is_mongomock(db):
+            _adapt_mongomock()
+        self._fs = gridfs.GridFS(db, collection="blobs")
+
+    @_translated
+    def put(self, key: str, data: bytes) -> None:
+        new_id = self._fs.put(data, filename=key)
+        for old in self._fs.find({"filename": key, "_id": {"$lt": new_id}}):
+            self._fs.delete(old._id)
+
+    @_translated
+    def get(self, key: str) -> bytes:
+        try:
+            return bytes(self._fs.get_last_version(filename=key).read())
+        except gridfs.NoFile:
+            raise KeyError(key) from None
+
+    @_translated
+    def exists(self, key: str) -> bool:
+        return bool(self._fs.exists(filename=key))
+
+    @_translated
+    def delete(self, key: str) -> None:
+        for old in self._fs.find({"filename": key}):
+            self._fs.delete(old._id)
+
+
+class MongoStore(Store):
+    """Collections ``documents``, ``jobs``, ``entities``, ``triples``, ``audit`` and GridFS."""
+
+    def __init__(self, uri: str = "mongodb://localhost:27017", database: str = "cosy",
+                 client: Any = None) -> None:
+        self._owns_client = client is None
+        if client is None:
+            try:
+                client = MongoClient(uri)
+            except PyMongoError as exc:
+                raise StoreError(f"MongoDB: bad URI {uri!r}: {exc}") from exc
+        elif _is_mongomock(client):
+            _adapt_mongomock()
+        self.client = client
+        self.db: Database[Any] = client.get_database(database, write_concern=MAJORITY)
+        self.documents = self._collection("documents")
+        self.jobs = self._collection("jobs")
+        self.entities = self._collection("entities")
+        self.triples = self._collection("triples")
+        self.audit_log = self._collection("audit")
+        self.blobs = GridFSBlobStore(self.db)
+        self._ensure_indexes()
+
+    def __repr__(self) -> str:
+        return f"MongoStore(database={self.db.name!r})"
+
+    def _collection(self, name: str) -> Collection[Any]:
+        return self.db.get_collection(name, write_concern=MAJORITY)
+
+    @_translated
+    def _ensure_indexes(self) -> None:
+        """Indexes for every query below; creating an existing index is a no-op."""
+        a, d = ASCENDING, DESCENDING
+        # (tenant, s, p, o, doc) serves (tenant, s) lookups and the sorted tenant-wide paging.
+        self.triples.create_index([("tenant", a), ("s", a), ("p", a), ("o", a), ("doc", a)])
+        self.triples.create_index([("tenant", a), ("p", a), ("o", a)])
+        self.triples.create_index([("tenant", a), ("doc", a)])
+        self.documents.create_index([("tenant", a), ("created_at", d)])
+        self.jobs.create_index([("status", a), ("not_before", a)])
+        self.jobs.create_index([("status", a), ("lease_until", a)])
+        self.jobs.create_index([("tenant", a), ("created_at", d)])
+        self.jobs.create_index([("created_at", d)])
+        self.entities.create_index([("tenant", a), ("type", a), ("label", a)])
+        self.entities.create_index([("tenant", a), ("label", a)])
+        self.entities.create_index([("tenant", a), ("docs", a)])
+        self.audit_log.create_index([("tenant", a), ("ts", d)])
+
+    def _update_held_job(self, job_id: str, owner: str, fields: dict[str, Any]) -> bool:
+        """One conditional update: a job re-claimed by another owner is never overwritten."""
+        result = self.jobs.update_one(
+            {"_id": job_id, "owner": owner, "status": records.HELD_STATUS}, {"$set": fields}
+        )
+        return result.matched_count == 1
+
+    # --- documents -------------------------------------------------------------------------------
+    @_translated
+    def put_document(self, tenant: str, doc: dict[str, Any]) -> bool:
+        record = records.document_record(tenant, doc)
+        try:
+            self.documents.insert_one(
+                {"_id": records.composite_id(tenant, record["id"]), **record}
+            )
+        except DuplicateKeyError:
+            return False
+        return True
+
+    @_translated
+    def get_document(self, tenant: str, doc_id: str) -> dict[str, Any] | None:
+        return self.documents.find_one(
+            {"_id": records.composite_id(tenant, doc_id)}, {"_id": 0}
+        )
+
+    @_translated
+    def update_document(self, tenant: str, doc_id: str, fields: dict[str, Any]) -> None:
+        changes = records.document_update(fields)
+        if changes:
+            self.documents.update_one(
+                {"_id": records.composite_id(tenant, doc_id)}, {"$set": changes}
+            )
+
+    @_translated
+    def list_documents(
+        self, tenant: str, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        records.check_paging(limit, offset)
+        if limit == 0:  # Mongo reads limit(0) as "no limit"
+            return []
+        cursor = (
+            self.documents.find({"tenant": tenant}, {"_id": 0})
+            .sort([("created_at", DESCENDING), ("id", ASCENDING)])
+            .skip(offset)
+            .limit(limit)
+        )
+        return list(cursor)
+
+    @_translated
+    def count_documents(self, tenant: str) -> int:
+        return int(self.documents.count_documents({"tenant": tenant}))
+
+    @_translated
+    def delete_document(self, tenant: str, doc_id: str) -> bool:
+        # Triples and links go first: if we die midway, the document is still there to delete.
+        self.triples.delete_many({"tenant": tenant, "doc": doc_id})
+        self.entities.update_many(
+            {"tenant": tenant, "docs": doc_id}, {"$pull": {"docs": doc_id}}
+        )
+        result = self.documents.delete_one({"_id": records.composite_id(tenant, doc_id)})
+        return result.deleted_count == 1
+
+    # --- jobs ------------------------------------------------------------------------------------
+    @_translated
+    def create_job(self, job: Job) -> None:
+        # create-once: an existing job (maybe running) is never reset
+        with contextlib.suppress(DuplicateKeyError):
+            self.jobs.insert_one(job.to_dict())
+
+    @_translated
+    def get_job(self, job_id: str, tenant: str | None = None) -> Job | None:
+        query: dict[str, Any] = {"_id": job_id}
+        if tenant is not None:
+            query["tenant"] = tenant
+        found = self.jobs.find_one(query)
+        return Job.from_dict(found) if found else None
+
+    @_translated
+    def list_jobs(
+        self, tenant: str | None = None, status: str | None = None, limit: int = 50
+    ) -> list[Job]:
+        records.check_paging(limit)
+        if limit == 0:
+            return []
+        query: dict[str, Any] = {}
+        if tenant is not None:
+            query["tenant"] = tenant
+        if status is not None:
+            query["status"] = str(JobStatus(status))
+        cursor = (
+            self.jobs.find(query)
+            .sort([("created_at", DESCENDING), ("_id", ASCENDING)])
+            .limit(limit)
+        )
+        return [Job.from_dict(d) for d in cursor]
+
+    @_translated
+    def claim_job(self, owner: str, lease_s: float, now: float) -> Job | None:
+        found = self.jobs.find_one_and_update(
+            {
+                "$or": [
+                    {"status": str(JobStatus.QUEUED), "not_before": {"$lte": now}},
+                    {"status": str(JobStatus.RUNNING), "lease_until": {"$lt": now}},
+                ]
+            },
+            {"$set": records.claim_fields(owner, lease_s, now), "$inc": {"attempts": 1}},
+            sort=[("created_at", ASCENDING), ("_id", ASCENDING)],
+            return_document=ReturnDocument.AFTER,
+        )
+        return Job.from_dict(found) if found else None
+
+    @_translated
+    def heartbeat(self, job_id: str, owner: str, lease_s: float, now: float,
+                  progress: dict[str, Any] | None = None) -> bool:
+        return self._update_held_job(
+            job_id, owner, records.heartbeat_fields(lease_s, now, progress)
+        )
+
+    @_translated
+    def finish_job(self, job_id: str, owner: str, status: str, now: float,
+                   error: dict[str, Any] | None = None,
+                   timings: dict[str, Any] | None = None) -> bool:
+        return self._update_held_job(
+            job_id, owner, records.finish_fields(status, now, error, timings)
+        )
+
+    @_translated
+    def retry_job(self, job_id: str, owner: str, not_before: float, now: float,
+                  error: dict[str, Any]) -> bool:
+        return self._update_held_job(job_id, owner, records.retry_fields(not_before, now, error))
+
+    @_translated
+    def fail_job(self, job_id: str, now: float, error: dict[str, Any]) -> None:
+        self.jobs.update_one({"_id": job_id}, {"$set": records.fail_fields(now, error)})
+
+    @_translated
+    def count_jobs(self, tenant: str | None = None) -> dict[str, int]:
+        pipeline: list[dict[str, Any]] = []
+        if tenant is not None:
+            pipeline.append({"$match": {"tenant": tenant}})
+        pipeline.append({"$group": {"_id": "$status", "n": {"$sum": 1}}})
+        return {row["_id"]: int(row["n"]) for row in self.jobs.aggregate(pipeline)}
+
+    # --- entities and triples ---------------------------------------------------------------------
+    @_translated
+    def upsert_entities(self, tenant: str, entities: Iterable[dict[str, Any]], doc_id: str) -> int:
+        ops = [
+            UpdateOne(
+                {"_id": records.composite_id(tenant, record["id"])},
+                {"$set": record, "$addToSet": {"docs": {"$each": [doc_id]}}},
+                upsert=True,
+            )
+            for record in (records.entity_record(tenant, e) for e in entities)
+        ]
+        if ops:
+            self.entities.bulk_write(ops, ordered=False)
+        return len(ops)
+
+    @_translated
+    def get_entity(self, tenant: str, entity_id: str) -> dict[str, Any] | None:
+        found = self.entities.find_one({"_id": records.composite_id(tenant, entity_id)})
+        return records.entity_out(found) if found else None
+
+    @_translated
+    def find_entities(self, tenant: str, type: str | None = None, q: str | None = None,
+                      limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        records.check_paging(limit, offset)
+        if limit == 0:
+            return []
+        query: dict[str, Any] = {"tenant": tenant}
+        if type is not None:
+            query["type"] = type
+        if q:
+            query["label"] = {"$regex": re.escape(q), "$options": "i"}
+        cursor = (
+            self.entities.find(query)
+            .sort([("label", ASCENDING), ("id", ASCENDING)])
+            .skip(offset)
+            .limit(limit)
+        )
+        return [records.entity_out(d) for d in cursor]
+
+    @_translated
+    def upsert_triples(self, triples: Iterable[Triple]) -> int:
+        ops = [ReplaceOne({"_id": t.id}, t.to_dict(), upsert=True) for t in triples]
+        if ops:
+            self.triples.bulk_write(ops, ordered=False)
+        return len(ops)
+
+    @_translated
+    def find_triples(self, tenant: str, s: str | None = None, p: str | None = None,
+                     o: str | None = None, doc: str | None = None,
+                     limit: int = 1000, offset: int = 0) -> list[Triple]:
+        records.check_paging(limit, offset)
+        if limit == 0:
+            return []
+        query: dict[str, Any] = {"tenant": tenant}
+        for field, value in (("s", s), ("p", p), ("o", o), ("doc", doc)):
+            if value is not None:
+                query[field] = value
+        cursor = (
+            self.triples.find(query, {"_id": 0})
+            .sort([("s", ASCENDING), ("p", ASCENDING), ("o", ASCENDING), ("doc", ASCENDING)])
+            .skip(offset)
+            .limit(limit)
+        )
+        return [Triple.from_dict(d) for d in cursor]
+
+    @_translated
+    def count_triples(self, tenant: str, doc: str | None = None) -> int:
+        query: dict[str, Any] = {"tenant": tenant}
+        if doc is not None:
+            query["doc"] = doc
+        return int(self.triples.count_documents(query))
+
+    # --- audit -----------------------------------------------------------------------------------
+    @_translated
+    def audit(self, tenant: str, event: str, now: float, **details: Any) -> None:
+        self.audit_log.insert_one(records.audit_record(tenant, event, now, details))
+
+    @_translated
+    def list_audit(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
+        records.check_paging(limit)
+        if limit == 0:
+            return []
+        cursor = (
+            self.audit_log.find({"tenant": tenant})
+            .sort([("ts", DESCENDING), ("_id", DESCENDING)])  # ObjectIds grow: newest first
+            .limit(limit)
+        )
+        return [records.public(d) for d in cursor]
+
+    # --- lifecycle -------------------------------------------------------------------------------
+    def ping(self) -> bool:
+        try:
+            self.client.admin.command("ping")
+        except PyMongoError:
+            return False
+        return True
+
+    def close(self) -> None:
+        """Close the client if this store created it; a client passed in belongs to the caller."""
+        if self._owns_client:
+            self.client.close()
