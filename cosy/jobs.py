@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cosy.config import Settings
-from cosy.domain import Entity, Job, JobStatus, Triple
+from cosy.domain import Job, JobStatus, Triple
 from cosy.engine.executor import RunResult
 from cosy.ingest import DocumentInfo, inspect_document
 from cosy.store.base import Store
@@ -69,11 +69,10 @@ def result_document(info: DocumentInfo, run: RunResult) -> dict[str, Any]:
 def persist_result(store: Store, info: DocumentInfo, run: RunResult,
                    pipeline_version: str) -> dict[str, Any]:
     """Write entities, triples and the result; safe to repeat (every write is an upsert)."""
-    entities: list[Entity] = run.outputs["doc.entities"]
-    triples: list[Triple] = run.outputs["doc.triples"]
-    store.upsert_entities(info.tenant, [e.to_dict() for e in entities], info.id)
-    store.upsert_triples(triples)
     result = result_document(info, run)
+    triples: list[Triple] = run.outputs["doc.triples"]
+    store.upsert_entities(info.tenant, result["entities"], info.id)
+    store.upsert_triples(triples)
     store.update_document(info.tenant, info.id, {
         "result": result, "status": str(JobStatus.SUCCEEDED), "pipeline_version": pipeline_version,
         "triples": len(triples),

@@ -59,6 +59,10 @@ class Dispatcher:
             return JobStatus.FAILED
         try:
             data = self.store.blobs.get(blob_key(job.tenant, job.doc_id))
+        except KeyError:
+            return self._fail(job, {"step": "ingest", "kind": "missing_original",
+                                    "reason": "the original file is missing from the blob store"})
+        try:
             info = inspect_document(data, job.file_name, job.tenant,
                                     max_bytes=self.settings.max_bytes,
                                     max_pages=self.settings.max_pages)
@@ -66,9 +70,6 @@ class Dispatcher:
             persist_result(self.store, info, run, self.pipeline.version)
         except InputError as err:
             return self._fail(job, {"step": "ingest", "kind": err.kind, "reason": err.reason})
-        except KeyError:
-            return self._fail(job, {"step": "ingest", "kind": "missing_original",
-                                    "reason": "the original file is missing from the blob store"})
         except StepError as err:
             error = {"step": err.step, "kind": "step_failed" if err.permanent else "transient",
                      "reason": err.reason}

@@ -1,0 +1,44 @@
+"""Shared fixtures: settings on a temporary embedded store, sample PDFs, the real corpus."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+
+from cosy.config import Settings
+
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "real"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(store=str(tmp_path / "store"), dask_scheduler="sync", job_lease_s=5.0,
+                    job_retry_backoff_s=0.0, dispatcher_poll_s=0.05)
+
+
+@pytest.fixture(scope="session")
+def real_corpus() -> Path:
+    if not (REAL_CORPUS / "docs").is_dir():
+        pytest.skip(f"the real development corpus is absent ({REAL_CORPUS}); "
+                    "these tests run where ../shared/corpus/real exists")
+    return REAL_CORPUS
+
+
+def make_pdf(pages: list[list[str]], encrypt: str | None = None) -> bytes:
+    """A plain PDF with the given lines on each page (for inputs the generator does not make)."""
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    enc = StandardEncryption(encrypt, canPrint=0) if encrypt else None
+    c = canvas.Canvas(buf, encrypt=enc, invariant=1)
+    for lines in pages:
+        y = 800
+        for line in lines:
+            c.drawString(72, y, line)
+            y -= 16
+        c.showPage()
+    c.save()
+    return buf.getvalue()

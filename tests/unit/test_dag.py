@@ -1,0 +1,116 @@
+"""The pipeline's DAG is derived and checked: broken step sets are refused with a clear reason."""
+
+from __future__ import annotations
+
+import pytest
+
+from cosy.engine.dag import Pipeline, PipelineError
+from cosy.engine.step import make_step
+
+
+def s(name, requires=(), provides=(), scope="page", sink=False):
+    args = [a.replace(".", "_") for a in requires]
+    fn = eval(f"lambda {', '.join(args)}: None") if args else (lambda: None)
+    fn.__qualname__ = name
+    return make_step(fn, name=name, scope=scope, requires=requires, provides=provides, sink=sink)
+
+
+def chain():
+    return [
+        s("parse", ["pdf_bytes", "page_no"], ["words"]),
+        s("lines", ["words"], ["lines"]),
+        s("dates", ["lines"], ["dates"]),
+        s("select", ["dates"], ["fields"], scope="document"),
+        s("result", ["fields", "doc_info"], ["result"], scope="document", sink=True),
+    ]
+
+
+def test_valid_pipeline_is_ordered_and_counted():
+    p = Pipeline(chain())
+    assert [x.name for x in p.steps] == ["parse", "lines", "dates", "select", "result"]
+    assert p.step_instances(1) == 5
+    assert p.step_instances(10) == 3 * 10 + 2
+    assert p.outputs == ("result",)
+
+
+def test_fusion_makes_one_task_per_page_and_one_per_document_phase():
+    p = Pipeline(chain())
+    assert [(g.scope, len(g.steps)) for g in p.groups] == [("page", 3), ("document", 2)]
+    assert p.task_count(4) == 5
+    page_group = p.groups[0]
+    assert page_group.inputs == ("page_no", "pdf_bytes")
+    assert page_group.exports == ("dates",)  # words and lines stay inside the fused task
+
+
+def test_document_step_before_pages_gets_its_own_phase():
+    steps = [s("meta", ["pdf_bytes"], ["meta"], scope="document"), *chain()]
+    steps[1] = s("parse", ["pdf_bytes", "page_no", "meta"], ["words"])
+    p = Pipeline(steps)
+    assert [(g.scope, g.phase) for g in p.groups] == [("document", 0), ("page", 1),
+                                                     ("document", 2)]
+
+
+def test_cycle_is_refused_naming_steps_and_artifacts():
+    steps = chain() + [s("loop", ["fields"], ["lines2"], scope="document")]
+    steps[1] = s("lines", ["words", "lines2"], ["lines"])
+    with pytest.raises(PipelineError, match=r"cycle.*lines.*lines2|cycle.*loop"):
+        Pipeline(steps)
+
+
+def test_missing_producer_is_refused():
+    steps = chain()
+    steps[2] = s("dates", ["lines", "language"], ["dates"])
+    with pytest.raises(PipelineError, match=r"'dates' requires 'language', which no step provides"):
+        Pipeline(steps)
+
+
+def test_two_producers_are_refused():
+    steps = [*chain(), s("dates2", ["lines"], ["dates"])]
+    with pytest.raises(PipelineError, match=r"'dates' has two producers: 'dates' and 'dates2'"):
+        Pipeline(steps)
+
+
+def test_dead_step_is_refused_unless_it_is_a_sink():
+    steps = [*chain(), s("orphan", ["lines"], ["nobody_reads_this"])]
+    with pytest.raises(PipelineError, match=r"'orphan' is dead.*nobody_reads_this"):
+        Pipeline(steps)
+    steps[-1] = s("orphan", ["lines"], ["nobody_reads_this"], sink=True)
+    assert len(Pipeline(steps).steps) == 6
+
+
+def test_providing_an_engine_source_is_refused():
+    with pytest.raises(PipelineError, match="engine itself provides"):
+        Pipeline([*chain(), s("fake", ["lines"], ["page_no"])])
+
+
+def test_duplicate_step_name_is_refused():
+    with pytest.raises(PipelineError, match="appears twice"):
+        Pipeline([*chain(), chain()[0]])
+
+
+def test_signature_must_match_declaration():
+    with pytest.raises(TypeError, match="does not match requires"):
+        make_step(lambda words: None, name="x", scope="page", requires=["lines"],
+                  provides=["y"])
+
+
+def test_describe_and_dot_show_every_step():
+    p = Pipeline(chain())
+    d = p.describe(pages=3)
+    assert d["step_instances"] == 11
+    assert {x["name"] for x in d["steps"]} == {"parse", "lines", "dates", "select", "result"}
+    assert {"name": "words", "producer": "parse", "consumers": ["lines"]} in d["artifacts"]
+    dot = p.to_dot()
+    assert '"lines" -> "dates" [label="lines"' in dot
+    assert dot.startswith('digraph "default"')
+
+
+def test_default_pipeline_loads_and_every_step_is_used():
+    from cosy.engine.profiles import load_pipeline
+
+    p = load_pipeline("default")
+    d = p.describe(1)
+    assert d["step_instances"] == len(p.steps)
+    consumed = {a for st in p.steps for a in st.requires}
+    for st in p.steps:
+        assert st.sink or set(st.provides) & consumed, st.name
