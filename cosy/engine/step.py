@@ -62,7 +62,7 @@ class Step:
     fn: Callable[..., Any] = field(repr=False, compare=False)
     model: str | None = None
     version: str = "1"
-    sink: bool = False  # its outputs leave the pipeline (store, result): nothing has to consume them
+    sink: bool = False  # its outputs leave the pipeline (store, result): no consumer needed
     family: str = ""
     doc: str = ""
     wants_ctx: bool = False

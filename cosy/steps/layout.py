@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 from cosy.domain import Line, Word
 from cosy.engine.step import step
 
@@ -27,7 +29,7 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
 def join_words(words: list[Word]) -> str:
     """Words joined by one space, or by a tab where the gap is wide (a new cell or column)."""
     parts = [words[0].text]
-    for prev, w in zip(words, words[1:], strict=False):
+    for prev, w in itertools.pairwise(words):
         gap = w.x0 - prev.x1
         parts.append("\t" if gap > GAP_FACTOR * max(prev.size, w.size, 4.0) else " ")
         parts.append(w.text)

@@ -12,8 +12,9 @@ from cosy.ingest import DocumentInfo
 @step("result.assemble", scope="document",
       requires=["doc_info", "page.geometry", "doc.fields", "doc.entities", "doc.triples"],
       provides=["doc.result"], sink=True)
-def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]], doc_fields: dict[str, FieldValue],
-             doc_entities: list[Entity], doc_triples: list[Triple]) -> dict[str, Any]:
+def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
+             doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
+             doc_triples: list[Triple]) -> dict[str, Any]:
     """Document header, fields with confidence, page and box, entities and triples."""
     return {
         "document": {"id": doc_info.id, "file": doc_info.file_name, "pages": doc_info.pages,

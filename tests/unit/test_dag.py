@@ -51,7 +51,7 @@ def test_document_step_before_pages_gets_its_own_phase():
 
 
 def test_cycle_is_refused_naming_steps_and_artifacts():
-    steps = chain() + [s("loop", ["fields"], ["lines2"], scope="document")]
+    steps = [*chain(), s("loop", ["fields"], ["lines2"], scope="document")]
     steps[1] = s("lines", ["words", "lines2"], ["lines"])
     with pytest.raises(PipelineError, match=r"cycle.*lines.*lines2|cycle.*loop"):
         Pipeline(steps)
