@@ -1,0 +1,75 @@
+"""The Dask executor and the in-process executor run the same plan to the same result."""
+
+from __future__ import annotations
+
+import pytest
+
+from cosy.config import Settings
+from cosy.engine.dag import Pipeline
+from cosy.engine.executor import DaskExecutor, SyncExecutor, plan
+from cosy.engine.profiles import load_pipeline
+from cosy.engine.step import StepError, make_step
+from cosy.ingest import inspect_document
+from tests.conftest import make_pdf
+
+PAGES = [["Rechnungsnummer: A-1", "Datum: 02.01.2025"], ["Zwischensumme 10,00"],
+         ["Gesamtbetrag 11,90 EUR", "IBAN DE89370400440532013000"]]
+
+
+@pytest.fixture(scope="module")
+def dask_executor():
+    ex = DaskExecutor(Settings(dask_workers=2))
+    yield ex
+    ex.close()
+
+
+def doc(pages=PAGES):
+    data = make_pdf(pages)
+    return data, inspect_document(data, "x.pdf", "t", max_bytes=10**7, max_pages=50)
+
+
+def test_plan_expands_page_groups_per_page():
+    tasks = plan(load_pipeline(), 3)
+    assert [t.key for t in tasks] == ["g0-page-p1", "g0-page-p2", "g0-page-p3", "g1-document"]
+    doc_task = tasks[-1]
+    assert all(keys == ("g0-page-p1", "g0-page-p2", "g0-page-p3")
+               for a, keys in doc_task.deps.items() if a.startswith("page."))
+
+
+def test_dask_and_sync_give_the_same_result(dask_executor):
+    data, info = doc()
+    pipeline = load_pipeline()
+    progress = []
+    via_dask = dask_executor.run(pipeline, data, info, progress.append)
+    in_process = SyncExecutor(Settings()).run(pipeline, data, info)
+    assert via_dask.outputs["doc.result"] == in_process.outputs["doc.result"]
+    assert via_dask.outputs["doc.result"]["fields"]["total_gross"]["value"] == "11.90"
+    assert progress[-1]["steps_done"] == progress[-1]["steps_total"] == \
+        pipeline.step_instances(3)
+    t = via_dask.timings
+    assert t["tasks"] == 4 and len(t["pages"]) == 3 and set(t["steps"]) == \
+        {s.name for s in pipeline.steps}
+
+
+def always_fails(doc_fields):
+    raise StepError("cannot reconcile totals")
+
+
+def test_step_failure_on_a_worker_names_the_step(dask_executor):
+    bad = make_step(always_fails, name="check.totals", scope="document", requires=["doc.fields"],
+                    provides=["doc.check"], sink=True)
+    data, info = doc()
+    with pytest.raises(StepError) as err:
+        dask_executor.run(Pipeline([*load_pipeline().steps, bad]), data, info)
+    assert err.value.step == "check.totals" and err.value.permanent
+    assert err.value.reason == "cannot reconcile totals"
+
+
+def test_workers_loaded_resources_once_through_the_plugin(dask_executor):
+    def loaded():
+        from cosy.inference import resources
+
+        return resources._resources is not None and sorted(resources._resources._nlp)
+
+    assert set(map(tuple, dask_executor.client.run(loaded).values())) == {("de", "en")}
+    assert dask_executor.ping()
