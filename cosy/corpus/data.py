@@ -1,0 +1,534 @@
+"""Fake but consistent content for one document: parties, bank accounts, line items, amounts.
+
+Content is decided here, before any drawing, so that the ground truth is the source and the PDF
+is a rendering of it (never the other way round). Every random choice comes from one
+``random.Random`` (plus a Faker seeded from it), so a seed fixes the document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+
+from faker import Faker
+
+from cosy.corpus.fmt import money
+from cosy.identifiers import make_iban, make_vat_id
+
+DOC_TYPES: tuple[str, ...] = (
+    "invoice",
+    "credit_note",
+    "order",
+    "order_confirmation",
+    "delivery_note",
+    "quote",
+    "payment_reminder",
+    "contract",
+    "letter",
+)
+DOC_TYPE_WEIGHTS: dict[str, int] = {
+    "invoice": 40, "credit_note": 8, "order": 8, "order_confirmation": 7, "delivery_note": 8,
+    "quote": 8, "payment_reminder": 8, "contract": 6, "letter": 7,
+}  # fmt: skip
+WITH_PRICES = {"invoice", "credit_note", "order", "order_confirmation", "quote"}
+WITH_ITEMS = WITH_PRICES | {"delivery_note"}
+LANGUAGES: tuple[str, ...] = ("de", "en", "fr")
+
+# --- text hygiene --------------------------------------------------------------------------------
+
+
+def winansi(s: str) -> str:
+    """Keep ``s`` printable with the standard PDF fonts (cp1252); transliterate the rest."""
+    try:
+        s.encode("cp1252")
+        return s
+    except UnicodeEncodeError:
+        out = []
+        for ch in s:
+            try:
+                ch.encode("cp1252")
+                out.append(ch)
+            except UnicodeEncodeError:
+                base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+                out.append(base)
+        return "".join(out)
+
+
+def _clean(s: str) -> str:
+    return winansi(re.sub(r"\s+", " ", s.replace("\n", " ")).strip())
+
+
+# --- model ---------------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class Address:
+    street: str
+    postcode: str
+    city: str
+    country: str  # ISO 3166 alpha-2
+    state: str | None = None
+
+    def city_line(self) -> str:
+        """The postcode/city line as the country writes it."""
+        if self.country == "US":
+            return f"{self.city}, {self.state} {self.postcode}"
+        if self.country == "GB":
+            return f"{self.city} {self.postcode}"
+        return f"{self.postcode} {self.city}"
+
+    def to_truth(self) -> dict[str, str]:
+        return {
+            "street": self.street,
+            "postcode": self.postcode,
+            "city": self.city,
+            "country": self.country,
+        }
+
+
+@dataclass(slots=True)
+class Bank:
+    name: str
+    iban: str | None
+    bic: str | None
+    account: str | None = None  # US: account and routing number instead of an IBAN
+    routing: str | None = None
+
+
+@dataclass(slots=True)
+class Party:
+    name: str
+    address: Address
+    is_company: bool = True
+    vat_id: str | None = None
+    tax_number: str | None = None
+    register: str | None = None  # "HRB 12345"
+    court_city: str | None = None
+    director: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+    bank: Bank | None = None
+    contact: str | None = None
+    locale: str = "de_DE"
+
+
+@dataclass(slots=True)
+class Item:
+    line_id: str
+    description: str
+    seller_item_id: str | None
+    quantity: Decimal
+    unit: str  # UN/ECE rec 20 code, as in the real truth
+    unit_label: str
+    unit_price: Decimal
+    tax_rate: Decimal
+    total: Decimal
+
+    def to_truth(self, with_prices: bool) -> dict[str, object]:
+        return {
+            "line_id": self.line_id,
+            "description": self.description,
+            "seller_item_id": self.seller_item_id,
+            "quantity": float(self.quantity),
+            "unit": self.unit,
+            "unit_price_net": float(self.unit_price) if with_prices else None,
+            "tax_rate": float(self.tax_rate) if with_prices else None,
+            "line_total_net": float(self.total) if with_prices else None,
+        }
+
+
+@dataclass(slots=True)
+class Doc:
+    """Everything a document says; the layout decides only how it looks."""
+
+    doc_type: str
+    language: str
+    currency: str
+    issuer: Party  # letterhead: the seller, except for orders (the buyer writes those)
+    recipient: Party  # address window
+    number: str | None
+    issue_date: dt.date
+    due_date: dt.date | None = None
+    delivery_date: dt.date | None = None
+    valid_until: dt.date | None = None
+    start_date: dt.date | None = None
+    customer_number: str | None = None
+    order_reference: str | None = None
+    buyer_reference: str | None = None
+    invoice_reference: str | None = None
+    invoice_reference_date: dt.date | None = None
+    payment_days: int = 14
+    items: list[Item] = field(default_factory=list)
+    tax_groups: list[tuple[Decimal, Decimal, Decimal]] = field(default_factory=list)
+    total_net: Decimal | None = None
+    total_tax: Decimal | None = None
+    total_gross: Decimal | None = None
+    prepaid: Decimal | None = None
+    fee: Decimal | None = None
+    amount_due: Decimal | None = None
+    reverse_charge: bool = False
+    monthly_fee: Decimal | None = None
+    service: str | None = None
+    subject: str | None = None
+    body_keys: list[int] = field(default_factory=list)
+
+    @property
+    def seller(self) -> Party:
+        return self.recipient if self.doc_type == "order" else self.issuer
+
+    @property
+    def buyer(self) -> Party:
+        return self.issuer if self.doc_type == "order" else self.recipient
+
+
+# --- locales -------------------------------------------------------------------------------------
+
+COUNTRY_OF_LOCALE = {
+    "de_DE": "DE", "de_AT": "AT", "de_CH": "CH", "en_GB": "GB", "en_US": "US", "fr_FR": "FR",
+    "nl_NL": "NL",
+}  # fmt: skip
+
+CURRENCY_OF_COUNTRY = {"DE": "EUR", "AT": "EUR", "FR": "EUR", "NL": "EUR", "GB": "GBP",
+                       "US": "USD", "CH": "CHF"}  # fmt: skip
+
+TAX_RATES: dict[str, tuple[Decimal, ...]] = {
+    "DE": (Decimal(19), Decimal(7)),
+    "AT": (Decimal(20), Decimal(10)),
+    "CH": (Decimal("8.1"), Decimal("2.6")),
+    "FR": (Decimal(20), Decimal(10), Decimal("5.5")),
+    "GB": (Decimal(20), Decimal(5)),
+    "NL": (Decimal(21), Decimal(9)),
+    "US": (Decimal("8.25"), Decimal(6), Decimal("7.5")),
+}
+
+
+@cache
+def _faker(locale: str) -> Faker:
+    return Faker(locale)
+
+
+def faker_for(locale: str, rng: random.Random) -> Faker:
+    """A cached Faker re-seeded from ``rng``: building Fakers is slow, seeding is cheap."""
+    fk = _faker(locale)
+    fk.seed_instance(rng.getrandbits(32))
+    return fk
+
+
+# --- parties -------------------------------------------------------------------------------------
+
+_TRADES = {
+    "de": ["Haustechnik", "Elektro", "Metallbau", "Software", "Logistik", "Druckerei",
+           "Gebäudereinigung", "Bürobedarf", "Maschinenbau", "Consulting", "IT-Service",
+           "Holzbau", "Medientechnik", "Sanitär", "Verpackungen", "Feinkost"],
+    "en": ["Engineering", "Software", "Logistics", "Print", "Facilities", "Office Supplies",
+           "Consulting", "IT Services", "Manufacturing", "Packaging", "Media", "Electrical"],
+    "fr": ["Bâtiment", "Informatique", "Logistique", "Imprimerie", "Conseil", "Emballages",
+           "Électricité", "Services"],
+}  # fmt: skip
+_LEGAL = {
+    "DE": ["GmbH", "GmbH", "GmbH", "AG", "GmbH & Co. KG", "KG", "e.K.", "UG (haftungsbeschränkt)"],
+    "AT": ["GmbH", "GmbH", "AG", "KG", "OG"],
+    "CH": ["AG", "GmbH", "AG", "SA"],
+    "GB": ["Ltd", "Ltd", "Limited", "PLC", "LLP"],
+    "US": ["Inc.", "LLC", "Corp.", "Inc."],
+    "FR": ["SARL", "SAS", "SA", "EURL"],
+    "NL": ["B.V.", "B.V.", "N.V."],
+}  # fmt: skip
+_BANKS = {
+    "DE": [("Commerzbank", "COBA"), ("Deutsche Bank", "DEUT"), ("Sparkasse {city}", "SPKA"),
+           ("Volksbank {city} eG", "GENO"), ("Postbank", "PBNK"), ("HypoVereinsbank", "HYVE"),
+           ("DKB Deutsche Kreditbank", "BYLA"), ("GLS Bank", "GENO")],
+    "AT": [("Erste Bank", "GIBA"), ("Raiffeisenbank {city}", "RZOO"), ("Bank Austria", "BKAU")],
+    "CH": [("UBS Switzerland AG", "UBSW"), ("PostFinance", "POFI"),
+           ("Zürcher Kantonalbank", "ZKBK")],
+    "GB": [("Barclays Bank", "BARC"), ("HSBC UK", "HBUK"), ("Lloyds Bank", "LOYD"),
+           ("NatWest", "NWBK")],
+    "US": [("JPMorgan Chase Bank", "CHAS"), ("Bank of America", "BOFA"), ("Wells Fargo", "WFBI")],
+    "FR": [("BNP Paribas", "BNPA"), ("Société Générale", "SOGE"), ("Crédit Agricole", "AGRI"),
+           ("LCL", "CRLY")],
+    "NL": [("ABN AMRO", "ABNA"), ("ING Bank", "INGB"), ("Rabobank", "RABO")],
+}  # fmt: skip
+_BBAN_LEN = {"DE": 18, "AT": 16, "CH": 17, "FR": 23, "NL": 14, "GB": 18}
+
+
+def _digits(rng: random.Random, k: int) -> str:
+    return "".join(rng.choice("0123456789") for _ in range(k))
+
+
+def make_bank(country: str, city: str, rng: random.Random) -> Bank:
+    """A bank account whose IBAN and BIC pass the checks in :mod:`cosy.identifiers`."""
+    name, code = rng.choice(_BANKS[country])
+    name = name.format(city=city)
+    loc = rng.choice(["FF", "MM", "HH", "BE", "2X", "33", "22", "PP", "M1", "DD"])
+    bic_country = country
+    bic = code + bic_country + loc + rng.choice(["", "", "XXX", _digits(rng, 3)])
+    if country == "US":
+        return Bank(name, None, bic, account=_digits(rng, rng.choice([9, 10, 12])),
+                    routing="0" + _digits(rng, 8))  # fmt: skip
+    if country in ("GB", "NL"):
+        bban = code + _digits(rng, _BBAN_LEN[country] - 4)
+    elif country == "CH":
+        bban = _digits(rng, 17)
+    else:
+        bban = _digits(rng, _BBAN_LEN[country])
+    return Bank(name, make_iban(country, bban), bic)
+
+
+def _company_name(fk: Faker, lang: str, country: str, rng: random.Random) -> str:
+    legal = rng.choice(_LEGAL[country])
+    r = rng.random()
+    if r < 0.4:
+        return f"{fk.last_name()} {rng.choice(_TRADES[lang])} {legal}"
+    if r < 0.6:
+        return f"{fk.last_name()} & {fk.last_name()} {legal}"
+    if r < 0.75:
+        word = rng.choice(_TRADES[lang])
+        return f"{fk.city()} {word} {legal}"
+    name = fk.company()
+    if country in ("DE", "AT", "CH", "FR", "NL") and not any(x in name for x in _LEGAL[country]):
+        name = f"{name} {legal}"
+    return name
+
+
+def _address(fk: Faker, country: str) -> Address:
+    if country == "US":
+        return Address(_clean(fk.street_address()), fk.zipcode(), _clean(fk.city()), "US",
+                       fk.state_abbr())  # fmt: skip
+    return Address(_clean(fk.street_address()), _clean(fk.postcode()), _clean(fk.city()), country)
+
+
+def _tax_number(country: str, rng: random.Random) -> str | None:
+    if country == "DE":
+        return rng.choice([f"{_digits(rng, 2)}/{_digits(rng, 3)}/{_digits(rng, 5)}",
+                           f"{_digits(rng, 3)}/{_digits(rng, 3)}/{_digits(rng, 5)}"])  # fmt: skip
+    if country == "AT":
+        return f"{_digits(rng, 2)} {_digits(rng, 3)}/{_digits(rng, 4)}"
+    if country == "FR":
+        s = rng.choice("123456789") + _digits(rng, 13)
+        return f"{s[:3]} {s[3:6]} {s[6:9]} {s[9:]}"
+    if country == "US":
+        return f"{_digits(rng, 2)}-{_digits(rng, 7)}"
+    return None
+
+
+def make_company(locale: str, lang: str, rng: random.Random, with_bank: bool = True) -> Party:
+    """A company with letterhead data: address, contact, register, tax IDs, bank account."""
+    country = COUNTRY_OF_LOCALE[locale]
+    fk = faker_for(locale, rng)
+    name = _clean(_company_name(fk, lang, country, rng))
+    address = _address(fk, country)
+    slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", name.split()[0].lower())
+                  .encode("ascii", "ignore").decode()).strip("-") or "firma"  # fmt: skip
+    tld = {"DE": "de", "AT": "at", "CH": "ch", "GB": "co.uk", "US": "com", "FR": "fr",
+           "NL": "nl"}[country]  # fmt: skip
+    vat = make_vat_id(country, rng) if country != "US" else None
+    if country == "CH":
+        vat = f"CHE-{vat[3:6]}.{vat[6:9]}.{vat[9:12]} MWST"
+    register = None
+    if country in ("DE", "AT"):
+        register = rng.choice(["HRB", "HRB", "HRA"]) + f" {rng.randint(1000, 99999)}"
+        if country == "AT":
+            register = f"FN {rng.randint(10000, 599999)}{rng.choice('abdfgkmpstvwxyz')}"
+    elif country == "GB":
+        register = f"Company No. {_digits(rng, 8)}"
+    elif country == "FR":
+        register = f"RCS {address.city} B {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 3)}"
+    return Party(
+        name=name,
+        address=address,
+        vat_id=vat,
+        tax_number=_tax_number(country, rng) if rng.random() < 0.8 else None,
+        register=register,
+        court_city=address.city,
+        director=_clean(fk.name()),
+        phone=_clean(fk.phone_number()),
+        email=f"{rng.choice(['info', 'buchhaltung', 'office', 'kontakt', 'sales', 'billing'])}"
+        f"@{slug}.{tld}",
+        web=f"www.{slug}.{tld}",
+        bank=make_bank(country, address.city, rng) if with_bank else None,
+        contact=_clean(f"{fk.first_name()} {fk.last_name()}"),
+        locale=locale,
+    )
+
+
+def make_person(locale: str, rng: random.Random) -> Party:
+    """A private customer (B2C): name and address only."""
+    country = COUNTRY_OF_LOCALE[locale]
+    fk = faker_for(locale, rng)
+    return Party(name=_clean(f"{fk.first_name()} {fk.last_name()}"), address=_address(fk, country),
+                 is_company=False, locale=locale)  # fmt: skip
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+# (de, en, fr, unit code, low price, high price)
+CATALOG: list[tuple[str, str, str, str, float, float]] = [
+    ("Beratungsleistung", "Consulting services", "Prestation de conseil", "HUR", 80, 180),
+    ("Softwareentwicklung", "Software development", "Développement logiciel", "HUR", 70, 150),
+    ("Projektmanagement", "Project management", "Gestion de projet", "HUR", 75, 140),
+    ("Installation vor Ort", "On-site installation", "Installation sur site", "HUR", 55, 110),
+    ("Anfahrtspauschale", "Call-out charge", "Frais de déplacement", "LS", 25, 95),
+    ("Wartungsvertrag Server, monatlich", "Server maintenance, monthly",
+     "Maintenance serveur, mensuelle", "MON", 90, 900),
+    ("Webhosting Business-Paket", "Business web hosting package", "Hébergement web Pro", "MON",
+     9, 60),
+    ("Kopierpapier A4, 80 g/m², 500 Blatt", "Copier paper A4, 80 gsm, 500 sheets",
+     "Papier A4 80 g, ramette de 500", "PK", 3.5, 7.9),
+    ("Toner schwarz, kompatibel", "Black toner cartridge, compatible", "Toner noir compatible",
+     "H87", 25, 120),
+    ("Laptop 14 Zoll, 16 GB RAM, 512 GB SSD", "14-inch laptop, 16 GB RAM, 512 GB SSD",
+     "Ordinateur portable 14 pouces", "H87", 650, 1800),
+    ("Monitor 27 Zoll", "27-inch monitor", "Écran 27 pouces", "H87", 160, 520),
+    ("USB-C Dockingstation", "USB-C docking station", "Station d'accueil USB-C", "H87", 90, 260),
+    ("Netzwerkkabel Cat. 6, 5 m", "Cat 6 network cable, 5 m", "Câble réseau Cat. 6, 5 m", "H87",
+     3, 12),
+    ("Bürostuhl ergonomisch", "Ergonomic office chair", "Chaise de bureau ergonomique", "H87",
+     180, 650),
+    ("Schreibtisch höhenverstellbar", "Height-adjustable desk", "Bureau réglable en hauteur",
+     "H87", 350, 1200),
+    ("Kupferrohr 15 mm", "Copper pipe 15 mm", "Tube cuivre 15 mm", "MTR", 6, 15),
+    ("Elektroinstallation Material", "Electrical installation material", "Matériel électrique",
+     "LS", 40, 600),
+    ("Fliesen 30x60 cm", "Floor tiles 30x60 cm", "Carrelage 30x60 cm", "MTK", 18, 75),
+    ("Gebäudereinigung Büroflächen", "Office cleaning", "Nettoyage des bureaux", "MTK", 1.2, 4.5),
+    ("Fensterreinigung", "Window cleaning", "Nettoyage des vitres", "LS", 80, 450),
+    ("Transport und Lieferung", "Delivery and freight", "Transport et livraison", "LS", 15, 250),
+    ("Palette Europalette", "Euro pallet", "Palette Europe", "H87", 12, 28),
+    ("Heizöl", "Heating oil", "Fioul domestique", "LTR", 0.9, 1.4),
+    ("Diesel", "Diesel fuel", "Gazole", "LTR", 1.4, 1.9),
+    ("Kaffeebohnen Espresso, 1 kg", "Espresso coffee beans, 1 kg", "Café en grains, 1 kg",
+     "KGM", 14, 32),
+    ("Mineralwasser 12 x 1,0 l", "Mineral water 12 x 1.0 l", "Eau minérale 12 x 1,0 l", "C62",
+     4, 9),
+    ("Schulung Mitarbeiter, Tagessatz", "Staff training, day rate", "Formation, tarif journalier",
+     "DAY", 650, 1500),
+    ("Lizenz Office-Paket, 1 Jahr", "Office suite licence, 1 year", "Licence bureautique 1 an",
+     "H87", 69, 290),
+    ("Druck Flyer DIN A5, 1.000 Stück", "Flyer printing A5, 1,000 copies",
+     "Impression flyers A5, 1 000 ex.", "SET", 45, 190),
+    ("Visitenkarten 250 Stück", "Business cards, 250", "Cartes de visite, 250 ex.", "SET", 19, 59),
+    ("Reparatur Heizungsanlage", "Heating system repair", "Réparation chauffage", "HUR", 48, 95),
+    ("Ersatzteil Pumpe", "Replacement pump part", "Pièce de rechange pompe", "H87", 35, 420),
+    ("Schrauben Edelstahl M6, 100 Stück", "Stainless screws M6, pack of 100",
+     "Vis inox M6, boîte de 100", "PK", 6, 19),
+    ("Arbeitszeit Geselle", "Labour, journeyman", "Main d'oeuvre compagnon", "HUR", 45, 75),
+    ("Entsorgung Altmaterial", "Waste disposal", "Évacuation des déchets", "LS", 30, 180),
+    ("Miete Büroräume", "Office rent", "Loyer bureaux", "MON", 800, 4500),
+    ("Nebenkostenvorauszahlung", "Service charge advance", "Provision sur charges", "MON",
+     120, 650),
+    ("Hosting Cloud-Server", "Cloud server hosting", "Hébergement serveur cloud", "MON", 30, 480),
+    ("Übersetzung Deutsch-Englisch", "Translation German-English", "Traduction allemand-anglais",
+     "C62", 0.12, 0.25),
+    ("Fotoproduktion", "Photo production", "Production photo", "DAY", 450, 1400),
+]  # fmt: skip
+
+UNIT_LABELS: dict[str, dict[str, list[str]]] = {
+    "de": {"H87": ["Stk", "Stück", "St."], "HUR": ["Std.", "h", "Stunden"], "DAY": ["Tag", "PT"],
+           "KGM": ["kg"], "MTR": ["m", "lfm"], "MTK": ["m²", "qm"], "LTR": ["l", "Liter"],
+           "C62": ["Stk", "Einh."], "MON": ["Monat", "Mon."], "LS": ["psch.", "pauschal"],
+           "SET": ["Set", "Satz"], "PK": ["Pkg.", "Pack"]},
+    "en": {"H87": ["pcs", "pc", "ea"], "HUR": ["hrs", "h", "hours"], "DAY": ["days", "day"],
+           "KGM": ["kg"], "MTR": ["m"], "MTK": ["m²", "sqm"], "LTR": ["l", "litres"],
+           "C62": ["unit", "units"], "MON": ["month", "mo"], "LS": ["lump sum", "flat"],
+           "SET": ["set"], "PK": ["pack", "pk"]},
+    "fr": {"H87": ["pce", "u."], "HUR": ["h", "heures"], "DAY": ["jour", "j"], "KGM": ["kg"],
+           "MTR": ["m", "ml"], "MTK": ["m²"], "LTR": ["l"], "C62": ["u."], "MON": ["mois"],
+           "LS": ["forfait"], "SET": ["lot"], "PK": ["paquet"]},
+}  # fmt: skip
+_LANG_INDEX = {"de": 0, "en": 1, "fr": 2}
+
+
+def make_items(lang: str, country: str, n: int, rng: random.Random, with_prices: bool,
+               unit_choice: dict[str, str]) -> list[Item]:  # fmt: skip
+    """``n`` line items with exact cent totals; mostly the standard tax rate, some reduced."""
+    rates = TAX_RATES[country]
+    multi_rate = rng.random() < 0.2 and len(rates) > 1
+    sku_style = rng.choice(["num", "alpha", "dash", "none"])
+    items: list[Item] = []
+    for i in range(n):
+        entry = rng.choice(CATALOG)
+        desc = entry[_LANG_INDEX[lang]]
+        code = entry[3]
+        lo, hi = entry[4], entry[5]
+        if code in ("HUR", "DAY"):
+            qty = Decimal(rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24])) + (
+                Decimal("0.5") if rng.random() < 0.25 else Decimal(0)
+            )
+        elif code in ("MTR", "MTK", "LTR", "KGM"):
+            qty = Decimal(str(round(rng.uniform(1, 400), rng.choice([0, 1, 2]))))
+        elif code == "C62" and hi < 1:
+            qty = Decimal(rng.randint(300, 9000))
+        else:
+            qty = Decimal(rng.choice([1, 1, 1, 2, 2, 3, 4, 5, 6, 10, 12, 20, 25, 50, 100]))
+        price = money(rng.uniform(lo, hi))
+        if price >= 100 and rng.random() < 0.5:
+            price = money(round(float(price), -1) - (1 if rng.random() < 0.3 else 0))
+        price = max(price, Decimal("0.01"))
+        rate = rates[1] if multi_rate and rng.random() < 0.35 else rates[0]
+        if sku_style == "num":
+            sku = _digits(rng, rng.choice([5, 6, 8]))
+        elif sku_style == "alpha":
+            sku = "".join(rng.choice("ABCDEFGHKLMNPRSTUVWXZ") for _ in range(2)) + _digits(rng, 4)
+        elif sku_style == "dash":
+            sku = f"{_digits(rng, 3)}-{_digits(rng, 3)}"
+        else:
+            sku = None
+        unit_label = unit_choice.setdefault(code, rng.choice(UNIT_LABELS[lang][code]))
+        items.append(
+            Item(
+                line_id=str(i + 1),
+                description=desc,
+                seller_item_id=sku,
+                quantity=qty,
+                unit=code,
+                unit_label=unit_label,
+                unit_price=price,
+                tax_rate=rate,
+                total=money(qty * price),
+            )
+        )
+    return items
+
+
+def tax_groups(items: list[Item], reverse_charge: bool) -> list[tuple[Decimal, Decimal, Decimal]]:
+    """(rate, base, tax) per rate, tax rounded per group as EN 16931 does."""
+    groups: dict[Decimal, Decimal] = {}
+    for it in items:
+        groups[it.tax_rate] = groups.get(it.tax_rate, Decimal(0)) + it.total
+    if reverse_charge:
+        base = sum(groups.values(), Decimal(0))
+        return [(Decimal(0), money(base), Decimal("0.00"))]
+    return [(r, money(b), money(b * r / 100)) for r, b in sorted(groups.items(), reverse=True)]
+
+
+def doc_number(doc_type: str, lang: str, year: int, rng: random.Random) -> str:
+    """Document numbers in the shapes seen in the wild: RE-2024-0042, 471102, INV/2024/113 …"""
+    prefix = {
+        "invoice": {"de": ["RE", "R", "RG"], "en": ["INV", "IN"], "fr": ["FA", "F"]},
+        "credit_note": {"de": ["GS", "G"], "en": ["CN", "CR"], "fr": ["AV"]},
+        "order": {"de": ["BE", "B"], "en": ["PO"], "fr": ["BC", "CMD"]},
+        "order_confirmation": {"de": ["AB"], "en": ["SO", "OC"], "fr": ["CC"]},
+        "delivery_note": {"de": ["LS", "L"], "en": ["DN", "DEL"], "fr": ["BL"]},
+        "quote": {"de": ["AN", "ANG"], "en": ["Q", "QU", "EST"], "fr": ["DV", "D"]},
+        "payment_reminder": {"de": ["MA", "M"], "en": ["REM"], "fr": ["REL"]},
+        "contract": {"de": ["V", "VT"], "en": ["AGR", "C"], "fr": ["CT"]},
+    }[doc_type][lang]
+    p = rng.choice(prefix)
+    shape = rng.randrange(6)
+    if shape == 0:
+        return f"{p}-{year}-{rng.randint(1, 9999):04d}"
+    if shape == 1:
+        return f"{rng.randint(100000, 999999)}"
+    if shape == 2:
+        return f"{p}{year % 100:02d}{rng.randint(1, 99999):05d}"
+    if shape == 3:
+        return f"{p}/{year}/{rng.randint(1, 999):03d}"
+    if shape == 4:
+        return f"{year}-{rng.randint(1, 9999):04d}"
+    return f"{p} {rng.randint(10000, 99999)}"

@@ -1,0 +1,392 @@
+"""Generate business documents with exact ground truth.
+
+``generate_document`` makes one PDF in memory; ``generate_corpus`` writes many plus a
+``truth.jsonl`` in the shape of the real development set (``../shared/corpus/real``), extended with
+``boxes`` (where each field value is printed), ``layout``, ``scanned``, ``pages`` and the
+``entities``/``relations`` the knowledge graph should end up with. Everything is a function of the
+seed: the same seed gives byte-identical PDFs and truth.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from collections.abc import Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from cosy.corpus.data import (
+    CATALOG,
+    COUNTRY_OF_LOCALE,
+    CURRENCY_OF_COUNTRY,
+    DOC_TYPE_WEIGHTS,
+    DOC_TYPES,
+    LANGUAGES,
+    WITH_ITEMS,
+    WITH_PRICES,
+    Doc,
+    Party,
+    doc_number,
+    make_company,
+    make_items,
+    make_person,
+    tax_groups,
+)
+from cosy.corpus.fmt import date_style, format_date, money, number_style
+from cosy.corpus.layouts import LAYOUTS, Renderer, jitter
+from cosy.corpus.pen import Pen
+from cosy.corpus.scan import scan_pdf
+from cosy.corpus.texts import Words
+from cosy.identifiers import normalize_identifier
+
+__all__ = ["DOC_TYPES", "LANGUAGES", "LAYOUTS", "generate_corpus", "generate_document"]
+
+EU = {"DE", "AT", "FR", "NL", "BE", "IT", "ES", "LU"}
+LANGUAGE_WEIGHTS = {"de": 50, "en": 40, "fr": 10}
+ISSUER_LOCALES = {
+    "de": (["de_DE", "de_AT", "de_CH"], [80, 12, 8]),
+    "en": (["en_GB", "en_US", "de_DE"], [40, 25, 35]),
+    "fr": (["fr_FR"], [1]),
+}
+FOREIGN_LOCALES = ["de_DE", "de_AT", "fr_FR", "en_GB", "nl_NL", "en_US"]
+
+# Fields of the real truth file, in its order; extras follow.
+TRUTH_FIELDS = [
+    "seller_name", "seller_address", "buyer_name", "buyer_address", "invoice_number",
+    "issue_date", "due_date", "delivery_date", "currency", "total_net", "total_tax",
+    "total_gross", "amount_due", "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban",
+    "bic", "debtor_iban", "buyer_reference", "order_reference",
+]  # fmt: skip
+EXTRA_FIELDS = [
+    "customer_number", "supplier_number", "invoice_reference", "valid_until", "start_date",
+    "monthly_fee", "contact_person", "director", "bank_name", "seller_register",
+]  # fmt: skip
+# Printed only sometimes: their truth value is null when the layout left them out.
+_IF_PRINTED = {
+    "due_date", "delivery_date", "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban",
+    "bic", "buyer_reference", "order_reference", "customer_number", "supplier_number",
+    "invoice_reference", "valid_until", "start_date", "monthly_fee", "contact_person",
+    "director", "bank_name", "seller_register",
+}  # fmt: skip
+
+
+def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
+    keys = list(weights)
+    return rng.choices(keys, weights=[weights[k] for k in keys])[0]
+
+
+def _random_date(rng: random.Random) -> dt.date:
+    start = dt.date(2019, 1, 1)
+    return start + dt.timedelta(days=rng.randrange(7 * 365))
+
+
+def _item_count(rng: random.Random, doc_type: str) -> int:
+    if doc_type == "credit_note":
+        return rng.randint(1, 3)
+    r = rng.random()
+    if r < 0.6:
+        return rng.randint(1, 5)
+    if r < 0.87:
+        return rng.randint(6, 14)
+    return rng.randint(15, 45)
+
+
+def build_doc(rng: random.Random, doc_type: str, language: str, w: Words) -> Doc:
+    """Decide the content of one document (parties, numbers, dates, items, amounts)."""
+    locales, weights = ISSUER_LOCALES[language]
+    issuer_locale = rng.choices(locales, weights=weights)[0]
+    issuer = make_company(issuer_locale, language, rng)
+    issuer_cc = COUNTRY_OF_LOCALE[issuer_locale]
+    if rng.random() < 0.75:
+        rec_locale = issuer_locale
+    else:
+        rec_locale = rng.choice([x for x in FOREIGN_LOCALES if x != issuer_locale])
+    b2c = doc_type in ("invoice", "quote", "payment_reminder", "letter", "delivery_note") and (
+        rng.random() < 0.15
+    )
+    recipient: Party = (
+        make_person(rec_locale, rng)
+        if b2c
+        else make_company(rec_locale, language, rng, with_bank=False)
+    )
+    rec_cc = COUNTRY_OF_LOCALE[rec_locale]
+    currency = CURRENCY_OF_COUNTRY[issuer_cc]
+    if currency != "EUR" and rng.random() < 0.15:
+        currency = "EUR"
+    elif currency == "EUR" and rng.random() < 0.04:
+        currency = rng.choice(["USD", "GBP", "CHF"])
+    issue = _random_date(rng)
+    year = issue.year
+    doc = Doc(
+        doc_type=doc_type,
+        language=language,
+        currency=currency,
+        issuer=issuer,
+        recipient=recipient,
+        number=doc_number(doc_type, language, year, rng) if doc_type != "letter" else None,
+        issue_date=issue,
+        payment_days=rng.choice([7, 10, 14, 14, 14, 30, 30, 60]),
+    )
+    if rng.random() < 0.7 and doc_type not in ("contract", "letter"):
+        doc.customer_number = rng.choice(
+            [str(rng.randint(10000, 999999)), f"KD-{rng.randint(1000, 99999)}",
+             f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"]
+        )  # fmt: skip
+    if doc_type in ("order_confirmation", "delivery_note") or (
+        doc_type in ("invoice", "credit_note") and rng.random() < 0.4
+    ):
+        doc.order_reference = doc_number("order", language, year, rng)
+    if doc_type in ("invoice", "order", "credit_note") and rng.random() < 0.25:
+        doc.buyer_reference = rng.choice(
+            [f"{rng.randint(1, 16):02d}{rng.randint(100, 999)}000-{rng.randint(10000, 99999)}"
+             f"-{rng.randint(10, 99)}", f"{rng.choice('ABCDEFGHKMNPRSTW')}{rng.randint(100, 9999)}",
+             "/".join(x[:2].upper() for x in recipient.name.split()[:2])]
+        )  # fmt: skip
+    if doc_type == "invoice":
+        doc.delivery_date = issue - dt.timedelta(days=rng.randint(0, 14))
+        doc.due_date = issue + dt.timedelta(days=doc.payment_days)
+    elif doc_type == "order":
+        doc.delivery_date = issue + dt.timedelta(days=rng.randint(5, 30))
+    elif doc_type == "order_confirmation":
+        doc.delivery_date = issue + dt.timedelta(days=rng.randint(2, 21))
+    elif doc_type == "delivery_note":
+        doc.delivery_date = issue
+    elif doc_type == "quote":
+        doc.valid_until = issue + dt.timedelta(days=rng.choice([14, 30, 30, 60]))
+    elif doc_type == "credit_note":
+        doc.invoice_reference = doc_number("invoice", language, year, rng)
+        doc.invoice_reference_date = issue - dt.timedelta(days=rng.randint(5, 40))
+    if doc_type in WITH_ITEMS:
+        cross_eu = issuer_cc in EU and rec_cc in EU and issuer_cc != rec_cc
+        doc.reverse_charge = (
+            cross_eu and recipient.is_company and doc_type in WITH_PRICES and rng.random() < 0.7
+        )
+        seller_cc = issuer_cc if doc_type != "order" else rec_cc
+        count = _item_count(rng, doc_type)
+        doc.items = make_items(language, seller_cc, count, rng, doc_type in WITH_PRICES, {})
+        if doc_type in WITH_PRICES:
+            doc.tax_groups = tax_groups(doc.items, doc.reverse_charge)
+            doc.total_net = money(sum((it.total for it in doc.items), Decimal(0)))
+            doc.total_tax = money(sum((g[2] for g in doc.tax_groups), Decimal(0)))
+            doc.total_gross = doc.total_net + doc.total_tax
+            doc.amount_due = doc.total_gross
+            if doc_type == "invoice" and rng.random() < 0.08:
+                doc.prepaid = money(doc.total_gross * Decimal("0.3"))
+                doc.amount_due = doc.total_gross - doc.prepaid
+    if doc_type == "payment_reminder":
+        doc.invoice_reference = doc_number("invoice", language, year, rng)
+        doc.invoice_reference_date = issue - dt.timedelta(days=rng.randint(30, 75))
+        doc.total_gross = money(rng.uniform(40, 8000))
+        doc.fee = rng.choice([None, Decimal("5.00"), Decimal("10.00"), Decimal("2.50")])
+        doc.amount_due = doc.total_gross + (doc.fee or Decimal(0))
+        doc.due_date = issue + dt.timedelta(days=rng.choice([7, 10, 14]))
+    if doc_type == "contract":
+        nxt = issue + dt.timedelta(days=rng.randint(1, 60))
+        doc.start_date = dt.date(nxt.year, nxt.month, 1)
+        doc.monthly_fee = money(rng.choice([99, 149, 250, 480, 750, 1200, 2400]) + rng.choice(
+            [0, 0, 0.5, 0.9]))  # fmt: skip
+        doc.service = rng.choice(CATALOG)[{"de": 0, "en": 1, "fr": 2}[language]]
+    if doc_type == "letter":
+        doc.start_date = issue + dt.timedelta(days=rng.randint(7, 60))
+        doc.body_keys = rng.sample(range(len(w.variant_list("letter.body"))), k=rng.randint(2, 3))
+    return doc
+
+
+def _date(d: dt.date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def _amount(x: Decimal | None) -> float | None:
+    return float(x) if x is not None else None
+
+
+def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any]:
+    """The truth record: field values as the document states them, where they are printed."""
+    seller, buyer = doc.seller, doc.buyer
+    marks = pen.primary
+    issuer_role = "buyer" if doc.doc_type == "order" else "seller"
+    bank = doc.issuer.bank
+    values: dict[str, Any] = {
+        "seller_name": seller.name,
+        "seller_address": seller.address.to_truth(),
+        "buyer_name": buyer.name,
+        "buyer_address": buyer.address.to_truth(),
+        "invoice_number": doc.number,
+        "issue_date": _date(doc.issue_date),
+        "due_date": _date(doc.due_date),
+        "delivery_date": _date(doc.delivery_date),
+        "currency": doc.currency if doc.doc_type in WITH_PRICES | {"payment_reminder",
+                                                                   "contract"} else None,
+        "total_net": _amount(doc.total_net),
+        "total_tax": _amount(doc.total_tax),
+        "total_gross": _amount(doc.total_gross),
+        "amount_due": _amount(doc.amount_due),
+        "seller_vat_id": normalize_identifier(seller.vat_id) if seller.vat_id else None,
+        "seller_tax_number": seller.tax_number,
+        "buyer_vat_id": normalize_identifier(buyer.vat_id) if buyer.vat_id else None,
+        "iban": bank.iban if bank else None,
+        "bic": bank.bic if bank else None,
+        "debtor_iban": None,
+        "buyer_reference": doc.buyer_reference,
+        "order_reference": doc.order_reference,
+        "customer_number": doc.customer_number if doc.doc_type != "order" else None,
+        "supplier_number": doc.customer_number if doc.doc_type == "order" else None,
+        "invoice_reference": doc.invoice_reference,
+        "valid_until": _date(doc.valid_until),
+        "start_date": _date(doc.start_date),
+        "monthly_fee": _amount(doc.monthly_fee),
+        "contact_person": doc.issuer.contact,
+        "director": doc.issuer.director,
+        "bank_name": bank.name if bank else None,
+        "seller_register": seller.register,
+    }
+    fields: dict[str, Any] = {}
+    for name in TRUTH_FIELDS + EXTRA_FIELDS:
+        v = values[name]
+        if name in _IF_PRINTED and name not in marks:
+            v = None
+        fields[name] = v
+    visible = {k: (k in marks) for k, v in fields.items() if v is not None}
+    if fields["currency"] is not None:
+        visible["currency"] = True  # printed with every amount, as symbol or code
+    priced = doc.doc_type in WITH_PRICES
+    items = [it.to_truth(priced) for it in doc.items]
+    item_boxes = [
+        {k: m.to_json() for k, m in pen.item_marks.get(i, {}).items()} for i in range(len(items))
+    ]
+    entities, relations = _graph(doc, fields, marks, issuer_role)
+    return {
+        "file": "",
+        "language": doc.language,
+        "doc_type": doc.doc_type,
+        "layout": layout,
+        "scanned": scanned,
+        "pages": len(pen.pages),
+        "fields": fields,
+        "line_items": items,
+        "visible_in_text": visible,
+        "boxes": {k: m.to_json() for k, m in marks.items()},
+        "line_item_boxes": item_boxes,
+        "entities": entities,
+        "relations": relations,
+    }
+
+
+def _graph(doc: Doc, fields: dict[str, Any], marks: dict[str, Any],
+           issuer_role: str) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:  # fmt: skip
+    """Entities and relations the document states (only what is printed)."""
+    ents: list[dict[str, Any]] = [
+        {"id": "document", "type": "Document", "doc_type": doc.doc_type,
+         "number": doc.number, "issue_date": _date(doc.issue_date)}
+    ]  # fmt: skip
+    rels: list[dict[str, str]] = []
+    for role, party in (("seller", doc.seller), ("buyer", doc.buyer)):
+        ents.append({"id": role, "type": "Organization" if party.is_company else "Person",
+                     "label": party.name})  # fmt: skip
+        rels.append({"s": "document", "p": role, "o": role})
+        ents.append({"id": f"{role}_address", "type": "PostalAddress", "label":
+                     f"{party.address.street}, {party.address.city_line()}",
+                     **party.address.to_truth()})  # fmt: skip
+        rels.append({"s": role, "p": "has_address", "o": f"{role}_address"})
+        if party.vat_id and f"{role}_vat_id" in marks:
+            v = normalize_identifier(party.vat_id)
+            ents.append({"id": f"{role}_vat_id", "type": "TaxID", "scheme": "vat", "label": v})
+            rels.append({"s": role, "p": "has_vat_id", "o": f"{role}_vat_id"})
+        if party.tax_number and f"{role}_tax_number" in marks:
+            ents.append({"id": f"{role}_tax_number", "type": "TaxID", "scheme": "national",
+                         "label": party.tax_number})  # fmt: skip
+            rels.append({"s": role, "p": "has_tax_number", "o": f"{role}_tax_number"})
+        bank = party.bank
+        if bank and bank.iban and ("iban" in marks or f"{role}_iban" in marks) \
+                and role == issuer_role:  # fmt: skip
+            ents.append({"id": f"{role}_bank_account", "type": "BankAccount", "label": bank.iban,
+                         "iban": bank.iban, "bic": bank.bic, "bank_name": bank.name})  # fmt: skip
+            rels.append({"s": role, "p": "has_iban", "o": f"{role}_bank_account"})
+        if role == issuer_role:
+            if party.contact and "contact_person" in marks:
+                ents.append({"id": f"{role}_contact", "type": "Person", "label": party.contact})
+                rels.append({"s": role, "p": "has_contact", "o": f"{role}_contact"})
+            if party.director and "director" in marks:
+                ents.append({"id": f"{role}_director", "type": "Person", "label": party.director})
+                rels.append({"s": role, "p": "has_director", "o": f"{role}_director"})
+    return ents, rels
+
+
+def generate_document(
+    seed: int,
+    doc_type: str | None = None,
+    layout: str | None = None,
+    language: str | None = None,
+    scanned: bool = False,
+) -> tuple[bytes, dict[str, Any]]:
+    """One document as PDF bytes plus its truth record (``file`` names it by seed)."""
+    rng = random.Random(seed)
+    doc_type = doc_type or _weighted(rng, DOC_TYPE_WEIGHTS)
+    if doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown doc_type {doc_type!r}; known: {', '.join(DOC_TYPES)}")
+    language = language or _weighted(rng, LANGUAGE_WEIGHTS)
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
+    layout = layout or rng.choice(sorted(LAYOUTS))
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(sorted(LAYOUTS))}")
+    words = Words(language, rng)
+    doc = build_doc(rng, doc_type, language, words)
+    country = doc.issuer.address.country
+    ns = number_style(language, country, rng)
+    ds = date_style(language, country, rng)
+    if doc_type == "letter":
+        subject = words("letter.subject")
+        when = doc.start_date or doc.issue_date
+        if subject == words.variant_list("letter.subject")[0]:  # "your enquiry of": the past
+            when = doc.issue_date - dt.timedelta(days=rng.randint(2, 20))
+        doc.subject = subject.format(date=format_date(when, ds, language))
+    style = jitter(LAYOUTS[layout], rng)
+    pen = Renderer(doc, style, words, ns, ds, rng).render()
+    head = words(f"title.{doc_type}") if doc_type != "letter" else doc.subject
+    title = f"{head} {doc.number or ''}"
+    pdf = pen.emit(title=title.strip(), author=doc.issuer.name)
+    truth = build_truth(doc, pen, layout, scanned)
+    truth["seed"] = seed
+    truth["file"] = f"docs/gen_{seed}.pdf"
+    if scanned:
+        pdf, info = scan_pdf(pdf, random.Random(rng.getrandbits(64)))
+        truth["scan"] = info
+    return pdf, truth
+
+
+def generate_corpus(
+    out: Path,
+    n: int,
+    seed: int,
+    scanned_ratio: float = 0.0,
+    doc_types: Sequence[str] | None = None,
+    progress: bool = False,
+) -> list[dict[str, Any]]:
+    """Write ``n`` documents to ``out/docs`` and their truth to ``out/truth.jsonl``."""
+    out = Path(out)
+    docs_dir = out / "docs"
+    docs_dir.mkdir(parents=True, exist_ok=True)
+    types = list(doc_types) if doc_types else None
+    for t in types or []:
+        if t not in DOC_TYPES:
+            raise ValueError(f"unknown doc_type {t!r}; known: {', '.join(DOC_TYPES)}")
+    master = random.Random(seed)
+    records: list[dict[str, Any]] = []
+    for i in tqdm(range(n), disable=not progress, desc="documents", unit="doc"):
+        doc_seed = master.getrandbits(48)
+        doc_type = master.choice(types) if types else _weighted(master, DOC_TYPE_WEIGHTS)
+        scanned = master.random() < scanned_ratio
+        pdf, truth = generate_document(doc_seed, doc_type=doc_type, scanned=scanned)
+        name = f"{i:05d}_{doc_type}_{truth['language']}{'_scan' if scanned else ''}.pdf"
+        (docs_dir / name).write_bytes(pdf)
+        truth["file"] = f"docs/{name}"
+        records.append(truth)
+    with (out / "truth.jsonl").open("w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return records

@@ -1,0 +1,185 @@
+"""The document generator: determinism, coverage, and that the truth matches the pages."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pdfplumber
+import pytest
+
+from cosy.corpus import DOC_TYPES, LAYOUTS, generate_corpus, generate_document
+from cosy.identifiers import bic_is_valid, iban_is_valid, vat_id_is_valid
+
+
+def _norm(s: str | None) -> str:
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+def _marks(truth: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    out = list(truth["boxes"].items())
+    for boxes in truth["line_item_boxes"]:
+        out += [(f"line_items.{k}", v) for k, v in boxes.items()]
+    return out
+
+
+def _assert_boxes_hold_values(pdf: bytes, truth: dict[str, Any]) -> int:
+    """Every recorded box, cropped with pdfplumber, reads exactly the printed value."""
+    checked = 0
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        assert len(doc.pages) == truth["pages"]
+        for name, box in _marks(truth):
+            x0, top, x1, bottom = box["bbox"]
+            page = doc.pages[box["page"] - 1]
+            # Shrink a little: pdfplumber's crop keeps characters that merely touch the edge.
+            text = page.crop((x0 + 0.2, top + 0.2, x1 - 0.2, bottom - 0.2)).extract_text()
+            assert _norm(text) == _norm(box["text"]), (name, box, text)
+            checked += 1
+    return checked
+
+
+def test_same_seed_same_bytes() -> None:
+    a_pdf, a_truth = generate_document(42)
+    b_pdf, b_truth = generate_document(42)
+    assert a_pdf == b_pdf
+    assert json.dumps(a_truth) == json.dumps(b_truth)
+    c_pdf, _ = generate_document(43)
+    assert c_pdf != a_pdf
+
+
+def test_corpus_is_deterministic(tmp_path: Path) -> None:
+    recs = generate_corpus(tmp_path / "a", n=4, seed=7)
+    generate_corpus(tmp_path / "b", n=4, seed=7)
+    ta = (tmp_path / "a" / "truth.jsonl").read_bytes()
+    assert ta == (tmp_path / "b" / "truth.jsonl").read_bytes()
+    assert len(ta.decode().splitlines()) == 4
+    for rec in recs:
+        pa = (tmp_path / "a" / rec["file"]).read_bytes()
+        assert pa == (tmp_path / "b" / rec["file"]).read_bytes()
+        assert pa.startswith(b"%PDF")
+
+
+def test_corpus_respects_doc_types(tmp_path: Path) -> None:
+    recs = generate_corpus(tmp_path, n=3, seed=1, doc_types=["quote"])
+    assert {r["doc_type"] for r in recs} == {"quote"}
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+@pytest.mark.parametrize("doc_type", DOC_TYPES)
+def test_every_doc_type_renders(doc_type: str, language: str) -> None:
+    layouts = sorted(LAYOUTS)
+    seed = DOC_TYPES.index(doc_type) * 7 + len(language)
+    layout = layouts[seed % len(layouts)]
+    pdf, truth = generate_document(seed, doc_type=doc_type, language=language, layout=layout)
+    assert truth["doc_type"] == doc_type and truth["language"] == language
+    assert truth["fields"]["seller_name"] and truth["fields"]["buyer_name"]
+    assert _assert_boxes_hold_values(pdf, truth) >= 5
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        text = "\n".join(p.extract_text() or "" for p in doc.pages)
+    assert truth["fields"]["seller_name"] in text
+    assert truth["fields"]["seller_address"]["city"] in text
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_every_layout_boxes_are_exact(layout: str) -> None:
+    pdf, truth = generate_document(1000 + len(layout), doc_type="invoice", layout=layout)
+    _assert_boxes_hold_values(pdf, truth)
+
+
+def test_french_invoice() -> None:
+    pdf, truth = generate_document(5, doc_type="invoice", language="fr")
+    assert truth["language"] == "fr"
+    _assert_boxes_hold_values(pdf, truth)
+
+
+def test_long_document_flows_over_pages() -> None:
+    for seed in range(200):
+        pdf, truth = generate_document(seed, doc_type="invoice")
+        if len(truth["line_items"]) >= 30:
+            break
+    else:  # pragma: no cover - the item-count distribution makes this unreachable
+        pytest.fail("no long invoice drawn")
+    assert truth["pages"] >= 2
+    pages = {b["description"]["page"] for b in truth["line_item_boxes"]}
+    assert len(pages) >= 2
+    _assert_boxes_hold_values(pdf, truth)
+
+
+def test_truth_identifiers_and_sums() -> None:
+    for seed in range(40):
+        _, truth = generate_document(seed)
+        f = truth["fields"]
+        for key in ("iban",):
+            if f[key]:
+                assert iban_is_valid(f[key]), f[key]
+        if f["bic"]:
+            assert bic_is_valid(f["bic"]), f["bic"]
+        for key in ("seller_vat_id", "buyer_vat_id"):
+            if f[key]:
+                assert vat_id_is_valid(f[key]), f[key]
+        for ent in truth["entities"]:
+            if ent["type"] == "BankAccount":
+                assert iban_is_valid(ent["iban"])
+            if ent["type"] == "TaxID" and ent["scheme"] == "vat":
+                assert vat_id_is_valid(ent["label"])
+        if f["total_net"] is not None:
+            assert round(f["total_net"] + f["total_tax"], 2) == f["total_gross"]
+            lines = sum(li["line_total_net"] for li in truth["line_items"])
+            assert round(lines, 2) == f["total_net"]
+        for li in truth["line_items"]:
+            if li["unit_price_net"] is not None:
+                assert abs(li["quantity"] * li["unit_price_net"] - li["line_total_net"]) < 0.0051
+        for name in truth["visible_in_text"]:
+            assert f[name] is not None
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", f["issue_date"])
+
+
+def test_truth_shape_matches_real_set() -> None:
+    _, truth = generate_document(3, doc_type="invoice")
+    for key in ("file", "language", "doc_type", "fields", "line_items", "visible_in_text",
+                "boxes", "pages", "scanned", "layout", "entities", "relations"):  # fmt: skip
+        assert key in truth
+    f = truth["fields"]
+    assert set(f["seller_address"]) == {"street", "postcode", "city", "country"}
+    assert isinstance(f["total_gross"], float)
+    li = truth["line_items"][0]
+    assert set(li) == {"line_id", "description", "seller_item_id", "quantity", "unit",
+                       "unit_price_net", "tax_rate", "line_total_net"}  # fmt: skip
+    ids = {e["id"] for e in truth["entities"]}
+    rels = {(r["s"], r["p"], r["o"]) for r in truth["relations"]}
+    assert ("document", "seller", "seller") in rels
+    assert ("document", "buyer", "buyer") in rels
+    assert ("seller", "has_address", "seller_address") in rels
+    for s, _, o in rels:
+        assert s in ids and o in ids
+
+
+def test_order_is_written_by_the_buyer() -> None:
+    _, truth = generate_document(11, doc_type="order", language="de")
+    # The letterhead party of an order is the buyer; the supplier sits in the address window.
+    assert truth["boxes"]["buyer_name"]["bbox"][1] < truth["boxes"]["seller_name"]["bbox"][1]
+    assert truth["fields"]["iban"] is None
+
+
+def test_scanned_variant_has_no_text_layer() -> None:
+    clean, truth = generate_document(8, doc_type="invoice", language="de")
+    scanned, struth = generate_document(8, doc_type="invoice", language="de", scanned=True)
+    assert struth["scanned"] is True and truth["scanned"] is False
+    assert struth["fields"] == truth["fields"] and struth["boxes"] == truth["boxes"]
+    with pdfplumber.open(io.BytesIO(scanned)) as doc, pdfplumber.open(io.BytesIO(clean)) as ref:
+        assert len(doc.pages) == len(ref.pages) == struth["pages"]
+        for page, rpage in zip(doc.pages, ref.pages, strict=True):
+            assert not page.chars
+            assert page.images
+            assert (page.width, page.height) == pytest.approx((rpage.width, rpage.height))
+    assert abs(struth["scan"]["angle"]) <= 1.0
+
+
+def test_unknown_arguments_are_rejected() -> None:
+    with pytest.raises(ValueError):
+        generate_document(1, doc_type="memo")
+    with pytest.raises(ValueError):
+        generate_document(1, layout="nope")
