@@ -21,11 +21,11 @@ run: $(DEPS)
 
 ## test: set up and run the whole suite (lint first)
 test: $(DEPS)
-	$(BIN)/ruff check cosy tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(DEPS)
-	$(BIN)/ruff check cosy tests benchmarks
+	$(BIN)/ruff check .
 
 ## bench: the benchmarks of benchmarks/ (not part of make test)
 bench: $(DEPS)

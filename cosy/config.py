@@ -10,11 +10,13 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class Settings(BaseSettings):
-    """Every knob ops may turn; see README "Configuration". Unknown COSY_* variables are errors."""
+    """Every knob ops may turn; see README "Configuration"."""
 
     model_config = SettingsConfigDict(env_prefix="COSY_", extra="ignore")
 
-    store: str = Field(".cosy", description="a mongodb:// URI, or a directory for the embedded store")
+    store: str = Field(
+        ".cosy", description="a mongodb:// URI, or a directory for the embedded store"
+    )
     dask_scheduler: str = Field(
         "local", description="'local' (in-process LocalCluster), 'sync' (no Dask), or tcp://host:port"
     )
@@ -25,13 +27,24 @@ class Settings(BaseSettings):
     pipeline: str = Field("default", description="a profile name in pipeline/ or a TOML path")
     max_file_mb: float = Field(50.0, gt=0)
     max_pages: int = Field(500, ge=1)
-    job_lease_s: float = Field(60.0, gt=0, description="a job whose owner is silent this long is retaken")
+    job_lease_s: float = Field(
+        60.0, gt=0, description="a job whose owner is silent this long is retaken"
+    )
     job_max_attempts: int = Field(3, ge=1)
     job_retry_backoff_s: float = Field(2.0, ge=0)
     dispatcher_concurrency: int = Field(4, ge=1, description="documents in flight per dispatcher")
     dispatcher_poll_s: float = Field(0.5, gt=0)
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    api_max_files: int = Field(20, ge=1, description="files in one upload request (else 413)")
+    api_rate_per_s: float = Field(
+        20.0, ge=0, description="requests per second per API key (token bucket); 0 turns it off"
+    )
+    api_rate_burst: int = Field(40, ge=1, description="token bucket size: the burst a key may send")
+    api_sse_max_s: float = Field(900.0, gt=0, description="longest a job's event stream stays open")
+    api_sse_poll_s: float = Field(0.2, gt=0, description="how often the event stream polls a job")
+    api_render_max_scale: float = Field(4.0, gt=0, description="largest ?scale= of a page image")
+    api_graph_max_nodes: int = Field(500, ge=1, description="node cap of a neighbourhood query")
     models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models")
 
     @property

@@ -14,7 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 BBox = tuple[float, float, float, float]
-"""A box on a page in PDF points: (x0, top, x1, bottom), origin top-left as pdfplumber reports."""
+"""A box on a page in PDF points: (x0, top, x1, bottom), origin top-left (pdfplumber's)."""
 
 DEFAULT_TENANT = "default"
 
