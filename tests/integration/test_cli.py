@@ -137,3 +137,15 @@ def test_real_corpus_extract_json_on_dask(real_corpus: Path, tmp_path):
             if not ok:
                 misses.append((r["document"]["file"], field, expected, got))
     assert not misses, f"{len(misses)} misses: {misses}"
+
+
+def test_run_generates_samples_processes_them_and_summarises(cosy, tmp_path):
+    """What `make run` does before it serves: samples, jobs, a summary; twice gives the same."""
+    samples = tmp_path / "samples"
+    code, out, _ = cosy("run", "--no-serve", "--samples", str(samples), "--n", "3")
+    assert code == 0, out
+    assert len(list((samples / "docs").glob("*.pdf"))) == 3
+    line = out.strip().splitlines()[-1]
+    assert line.startswith("3 documents succeeded, 0 failed;") and "triples" in line
+    code, again, _ = cosy("run", "--no-serve", "--samples", str(samples), "--n", "3")
+    assert code == 0 and again.strip().splitlines()[-1].split(";")[:2] == line.split(";")[:2]
