@@ -16,8 +16,10 @@ from decimal import Decimal
 
 from cosy.corpus.data import WITH_PRICES, Address, Doc, Party
 from cosy.corpus.fmt import NumberStyle, format_date
-from cosy.corpus.pen import BLACK, BOLD, ITALIC, REGULAR, RGB, BBox, Pen, union, width
+from cosy.corpus.pen import BLACK, BOLD, ITALIC, REGULAR, RGB, Pen, width
 from cosy.corpus.texts import Words
+from cosy.domain import BBox
+from cosy.domain import union_bbox as union
 from cosy.identifiers import format_iban
 
 MM = 72 / 25.4

@@ -26,7 +26,8 @@ from reportlab.pdfbase.pdfmetrics import (
 )
 from reportlab.pdfgen import canvas
 
-BBox = tuple[float, float, float, float]
+from cosy.domain import BBox
+
 RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
 
@@ -107,15 +108,6 @@ def descent(font: str) -> float:
 
 def width(s: str, font: str, size: float) -> float:
     return stringWidth(s, font, size)
-
-
-def union(boxes: list[BBox]) -> BBox:
-    return (
-        min(b[0] for b in boxes),
-        min(b[1] for b in boxes),
-        max(b[2] for b in boxes),
-        max(b[3] for b in boxes),
-    )
 
 
 @dataclass(slots=True)
