@@ -73,3 +73,20 @@ def test_workers_loaded_resources_once_through_the_plugin(dask_executor):
 
     assert set(map(tuple, dask_executor.client.run(loaded).values())) == {("de", "en")}
     assert dask_executor.ping()
+
+
+def test_existing_scheduler_is_used_when_configured():
+    """COSY_DASK_SCHEDULER=tcp://... connects to a running cluster instead of starting one."""
+    from distributed import LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
+                      dashboard_address=None) as cluster:
+        ex = DaskExecutor(Settings(dask_scheduler=cluster.scheduler_address))
+        try:
+            assert ex._cluster is None and ex.client.scheduler.address == \
+                cluster.scheduler_address
+            data, info = doc()
+            result = ex.run(load_pipeline(), data, info)
+            assert result.outputs["doc.result"]["fields"]["invoice_number"]["value"] == "A-1"
+        finally:
+            ex.close()

@@ -22,9 +22,10 @@ INVOICE = [["Muster GmbH", "Rechnungsnummer: RE-2024-0042", "Rechnungsdatum: 01.
             "IBAN DE89 3704 0044 0532 0130 00"]]
 
 
-@pytest.fixture
-def store(settings):
-    s = open_store(settings.store)
+@pytest.fixture(params=["embedded", "mongomock"])
+def store(request, settings):
+    """Every job test runs on both backends: SQLite + files, and MongoDB (mongomock) + GridFS."""
+    s = open_store(settings.store if request.param == "embedded" else "mongomock://")
     yield s
     s.close()
 
@@ -147,11 +148,13 @@ def test_transient_failures_are_retried_then_give_up(store, settings):
 class FlakyExecutor(SyncExecutor):
     """Fails the first run like a lost worker would, then works."""
 
-    calls = 0
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.calls = 0
 
     def run(self, *args, **kwargs):
-        FlakyExecutor.calls += 1
-        if FlakyExecutor.calls == 1:
+        self.calls += 1
+        if self.calls == 1:
             raise StepError("KilledWorker: worker died", step="engine.dask", permanent=False)
         return super().run(*args, **kwargs)
 
