@@ -228,6 +228,14 @@ def cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from cosy.evaluation import run_eval_cli
+
+    if not Path(args.truth).is_file():
+        raise CliError(f"{args.truth}: no such truth file")
+    return run_eval_cli(args.truth, args.docs, args.json, settings)
+
+
 # --- corpus, run, serve --------------------------------------------------------------------------
 
 
@@ -353,6 +361,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--format", choices=["dot", "svg"], default="dot")
     g.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(fn=cmd_pipeline)
+
+    p = sub.add_parser("eval", help="score extraction against a truth file (truth.jsonl)")
+    p.add_argument("--truth", required=True, metavar="FILE", help="truth.jsonl")
+    p.add_argument("--docs", metavar="DIR", help="where the PDFs are (default: beside FILE)")
+    p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.set_defaults(fn=cmd_eval)
 
     p = sub.add_parser("corpus", help="generate business documents with ground truth")
     csub = p.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -34,6 +34,17 @@ BIC = COSY + "bic"
 VAT_ID = SCHEMA + "vatID"
 PAYEE_ACCOUNT = COSY + "payeeAccount"
 PROVIDER = SCHEMA + "provider"
+CUSTOMER = SCHEMA + "customer"
+TAX_ID = SCHEMA + "taxID"
+ADDRESS = SCHEMA + "address"
+ACCOUNT_HOLDER = COSY + "accountHolder"
+ADDRESS_PARTS = {
+    # PostalAddress literal parts, keyed by the address field's keys (DESIGN §8)
+    "street": SCHEMA + "streetAddress",
+    "postal_code": SCHEMA + "postalCode",
+    "city": SCHEMA + "addressLocality",
+    "country": SCHEMA + "addressCountry",
+}
 NAME = SCHEMA + "name"
 FILE_NAME = COSY + "fileName"
 PAGES = COSY + "pageCount"

@@ -1,17 +1,59 @@
-"""Graph assembly: entities with stable ids and triples with full provenance."""
+"""Graph assembly: entities with stable ids and triples with full provenance.
+
+Entities are keyed canonically (DESIGN §6): an organisation by its VAT ID, else by its folded name
+and postcode; an address by postcode, city and street; a bank account by its IBAN. The same seller
+found in a thousand documents is one node per tenant.
+"""
 
 from __future__ import annotations
+
+import re
 
 from cosy.domain import Entity, FieldValue, Triple
 from cosy.engine.step import StepContext, step
 from cosy.ingest import DocumentInfo
 from cosy.kg import vocab
 
+PARTIES = (("seller", vocab.PROVIDER), ("buyer", vocab.CUSTOMER))
+
+
+def _fold(text: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
+def _address_key(address: dict) -> str:
+    return "|".join(_fold(str(address.get(k) or "")) for k in ("country", "postal_code", "city",
+                                                                "street"))
+
+
+def _party(t: str, fields: dict[str, FieldValue], role: str) -> tuple[Entity, Entity | None] | None:
+    """The Organization of a role and its PostalAddress, or None when nothing names it."""
+    name = fields.get(f"{role}_name")
+    vat = fields.get(f"{role}_vat_id")
+    address = fields.get(f"{role}_address")
+    if name is None and vat is None:
+        return None
+    addr = address.value if address is not None and isinstance(address.value, dict) else None
+    if vat is not None:
+        key = {"vat_id": str(vat.value)}
+    else:
+        key = {"name": _fold(str(name.value)),  # type: ignore[union-attr]
+               "postal_code": str((addr or {}).get("postal_code") or "")}
+    label = str(name.value) if name is not None else str(vat.value)  # type: ignore[union-attr]
+    org = Entity(vocab.entity_id(t, "Organization", "|".join(f"{k}={v}" for k, v in key.items())),
+                 "Organization", label, t, key)
+    place = None
+    if addr is not None:
+        akey = _address_key(addr)
+        place = Entity(vocab.entity_id(t, "PostalAddress", akey), "PostalAddress",
+                       ", ".join(str(v) for v in addr.values() if v), t, {"address": akey})
+    return org, place
+
 
 @step("graph.entities", scope="document", requires=["doc.fields", "doc_info"],
       provides=["doc.entities"])
 def entities(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo) -> list[Entity]:
-    """The document itself and the entities its identifiers name (bank account, seller)."""
+    """The document and the entities its fields name: seller, buyer, addresses, bank account."""
     t = doc_info.tenant
     out = [Entity(vocab.entity_id(t, "Document", doc_info.id), "Document", doc_info.file_name, t,
                   {"sha256": doc_info.id})]
@@ -19,10 +61,13 @@ def entities(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo) -> list[
         iban = doc_fields["iban"].value
         out.append(Entity(vocab.entity_id(t, "BankAccount", iban), "BankAccount", iban, t,
                           {"iban": iban}))
-    if "seller_vat_id" in doc_fields:
-        vat = doc_fields["seller_vat_id"].value
-        out.append(Entity(vocab.entity_id(t, "Organization", vat), "Organization", vat, t,
-                          {"vat_id": vat}))
+    seen = {e.id for e in out}
+    for role, _ in PARTIES:
+        found = _party(t, doc_fields, role)
+        for e in found or ():
+            if e is not None and e.id not in seen:
+                seen.add(e.id)
+                out.append(e)
     return out
 
 
@@ -35,20 +80,23 @@ def triples(doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
     version = getattr(ctx.settings, "pipeline_version", "")
     by_type = {e.type: e for e in doc_entities}
     d = by_type["Document"].id
+    xsd_string = vocab.XSD + "string"
 
-    def lit(s: str, p: str, f: FieldValue, datatype: str | None) -> Triple:
-        return Triple(t, s, p, str(f.value), doc, "literal", datatype, f.page, f.bbox, f.span,
-                      f.step, f.model, None, f.confidence, version, f.source)
+    def lit(s: str, p: str, f: FieldValue, datatype: str | None, value: object = None) -> Triple:
+        return Triple(t, s, p, str(f.value if value is None else value), doc, "literal", datatype,
+                      f.page, f.bbox, f.span, f.step, f.model, None, f.confidence, version,
+                      f.source)
 
     def rel(s: str, p: str, o: str, f: FieldValue | None = None) -> Triple:
         return Triple(t, s, p, o, doc, "entity", None, f.page if f else None,
-                      f.bbox if f else None, f.span if f else None, f.step if f else "graph.triples",
-                      None, None, f.confidence if f else 1.0, version, f.source if f else "page")
+                      f.bbox if f else None, f.span if f else None,
+                      f.step if f else "graph.triples", None, None,
+                      f.confidence if f else 1.0, version, f.source if f else "page")
 
     out = [
         Triple(t, d, vocab.RDF_TYPE, vocab.DOC_TYPES["invoice"], doc, "entity",
                step="graph.triples", confidence=0.5, pipeline_version=version),
-        Triple(t, d, vocab.FILE_NAME, doc_info.file_name, doc, datatype=vocab.XSD + "string",
+        Triple(t, d, vocab.FILE_NAME, doc_info.file_name, doc, datatype=xsd_string,
                step="ingest", pipeline_version=version),
         Triple(t, d, vocab.PAGES, str(doc_info.pages), doc, datatype=vocab.XSD + "integer",
                step="ingest", pipeline_version=version),
@@ -59,10 +107,32 @@ def triples(doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
             out.append(lit(d, p, f, datatype))
     if "BankAccount" in by_type:
         acct, f = by_type["BankAccount"].id, doc_fields["iban"]
-        out += [rel(d, vocab.PAYEE_ACCOUNT, acct, f), lit(acct, vocab.IBAN, f, vocab.XSD + "string")]
+        out += [rel(d, vocab.PAYEE_ACCOUNT, acct, f), lit(acct, vocab.IBAN, f, xsd_string)]
         if "bic" in doc_fields:
-            out.append(lit(acct, vocab.BIC, doc_fields["bic"], vocab.XSD + "string"))
-    if "Organization" in by_type:
-        org, f = by_type["Organization"].id, doc_fields["seller_vat_id"]
-        out += [rel(d, vocab.PROVIDER, org, f), lit(org, vocab.VAT_ID, f, vocab.XSD + "string")]
+            out.append(lit(acct, vocab.BIC, doc_fields["bic"], xsd_string))
+    for role, predicate in PARTIES:
+        found = _party(t, doc_fields, role)
+        if found is None:
+            continue
+        org, place = found
+        first = next(f for f in (doc_fields.get(f"{role}_name"), doc_fields.get(f"{role}_vat_id"))
+                     if f is not None)
+        out.append(rel(d, predicate, org.id, first))
+        out.append(Triple(t, org.id, vocab.RDF_TYPE, vocab.SCHEMA + "Organization", doc, "entity",
+                          step="graph.triples", pipeline_version=version))
+        if f"{role}_name" in doc_fields:
+            out.append(lit(org.id, vocab.NAME, doc_fields[f"{role}_name"], xsd_string))
+        if f"{role}_vat_id" in doc_fields:
+            out.append(lit(org.id, vocab.VAT_ID, doc_fields[f"{role}_vat_id"], xsd_string))
+        if f"{role}_tax_number" in doc_fields:
+            out.append(lit(org.id, vocab.TAX_ID, doc_fields[f"{role}_tax_number"], xsd_string))
+        if place is not None:
+            f = doc_fields[f"{role}_address"]
+            out.append(rel(org.id, vocab.ADDRESS, place.id, f))
+            for key, p in vocab.ADDRESS_PARTS.items():
+                if f.value.get(key):
+                    out.append(lit(place.id, p, f, xsd_string, f.value[key]))
+        if role == "seller" and "BankAccount" in by_type:
+            out.append(rel(by_type["BankAccount"].id, vocab.ACCOUNT_HOLDER, org.id,
+                           doc_fields["iban"]))
     return out

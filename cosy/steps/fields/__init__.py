@@ -1,3 +1,11 @@
 """Field families: each goes candidates -> normalise -> validate -> context -> role -> select."""
 
-from cosy.steps.fields import amounts, dates, identifiers, numbers, select  # noqa: F401
+from cosy.steps.fields import (  # noqa: F401
+    amounts,
+    currency,
+    dates,
+    identifiers,
+    numbers,
+    party,
+    select,
+)

@@ -1,13 +1,19 @@
-"""Money amounts in German (1.234,56) and English (1,234.56) notation, as decimal strings."""
+"""Money amounts in German (1.234,56) and English (1,234.56) notation, and the document totals.
+
+Each amount gets a role (net, tax, gross) from its label, or from its column header when it sits
+in a table row. Selection then looks for the triple whose net plus tax equals gross: a sum that
+checks out confirms all three, which labels alone cannot.
+"""
 
 from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from itertools import product
 
-from cosy.domain import Line, Mention
+from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import find_mentions
+from cosy.steps.fields.common import find_mentions, flatten
 
 CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "CHF": "CHF", "EUR": "EUR", "USD": "USD",
                   "GBP": "GBP", "Fr.": "CHF"}
@@ -42,9 +48,139 @@ def _normalize(m: re.Match[str]) -> str | None:
     return f"{value:.2f}"
 
 
-@step("fields.amount.candidates", scope="page", requires=["page.lines", "page_no"],
-      provides=["page.amount_mentions"])
-def amount_candidates(page_lines: list[Line], page_no: int) -> list[Mention]:
+@step("fields.amount.candidates", scope="page",
+      requires=["page.lines", "page_no", "page.geometry"], provides=["page.amount_mentions"])
+def amount_candidates(page_lines: list[Line], page_no: int,
+                      page_geometry: dict[str, float]) -> list[Mention]:
     """Every amount with two decimals on the page, normalised to a dot decimal string."""
     return list(find_mentions(page_lines, page_no, AMOUNT, "amount", "fields.amount.candidates",
-                              _normalize))
+                              _normalize, page_geometry["height"]))
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+NOT_A_TOTAL = re.compile(
+    r"preis|price|prix|rabatt|discount|remise|skonto|escompte|anzahlung|prepaid|paid|acompte|"
+    r"zuschl|abschl|allowance|charge|steuersatz|\bsatz|\brate\b|taux|leergut|deposit|menge|quantity|qty|"
+    r"quantité|kurs|exchange|einzel|unit", re.I)
+NET_STRONG = re.compile(
+    r"netto|\bnet\b|(?:ohne|without|sans|hors)\s*(?:ust|mwst|steuer|vat|tax|tva)|excl|exkl|w/o|"
+    r"hors tax|\bht\b", re.I)
+LINES_TOTAL = re.compile(
+    r"amount of lines|lines? total|total (?:of )?lines|summe (?:der )?positionen|positionssumme|"
+    r"warenwert", re.I)
+GROSS_STRONG = re.compile(
+    r"brutto|gross|incl|inkl|\bttc\b|grand total|gesamtbetrag|rechnungsbetrag|invoice total|"
+    r"total amount|gesamtsumme|summe gesamt|endbetrag|montant total|^total\W*$|^gesamt\W*$|"
+    r"^summe\W*$|^total (?:€|eur)\W*$", re.I)
+TAX = re.compile(r"steuer|mwst|\bust\b|ust\.|\bvat\b|\btax|\btva\b|taxe", re.I)
+GROSS_WEAK = re.compile(
+    r"zahlbetrag|zu zahlen|amount due|total due|due payable|balance due|payable|à payer|"
+    r"a payer|to pay|fällig|rechnungssumme", re.I)
+NET_WEAK = re.compile(
+    r"subtotal|sub-total|zwischensumme|warenwert|positionssumme|summe positionen|line total|"
+    r"basisbetrag|\bbase\b|\bbasis\b|total\b", re.I)
+
+
+def classify_total(text: str) -> tuple[str, float] | None:
+    """The total a label names and how sure the wording is: ('total_net', 3.0), ..."""
+    text = text.strip()[-60:]
+    if not text or NOT_A_TOTAL.search(text):
+        return None
+    if NET_STRONG.search(text):
+        return "total_net", 3.0
+    if LINES_TOTAL.search(text):
+        return "total_net", 1.5
+    if GROSS_STRONG.search(text):
+        return "total_gross", 3.0
+    if TAX.search(text):
+        return "total_tax", 3.0
+    if GROSS_WEAK.search(text):
+        return "total_gross", 2.0
+    if NET_WEAK.search(text):
+        return "total_net", 1.5
+    return None
+
+
+def amount_role(m: Mention) -> tuple[str, float] | None:
+    """Role of an amount: its own label, or in a table row (or unlabelled) its column header."""
+    header = getattr(m, "header", "") or ""
+    by_label = classify_total(m.label or "") if m.label else None
+    by_header = classify_total(header) if header else None
+    rate_row = bool(re.search(r"\d\s?%", m.label or ""))  # "19% MwSt.:" labels a row of rates
+    if (getattr(m, "in_row", False) or rate_row) and by_header:
+        return by_header[0], by_header[1] - 0.5
+    if by_label:
+        return by_label
+    if by_header and not m.label:
+        return by_header[0], by_header[1] - 1.0
+    return None
+
+
+ROLES = ("total_net", "total_tax", "total_gross")
+
+
+def _field(name: str, m: Mention, confidence: float, value: str | None = None) -> FieldValue:
+    return FieldValue(name, m.value if value is None else value, confidence, m.page, m.bbox,
+                      m.span, "fields.amount.select", m.model)
+
+
+def select_totals(mentions: list[Mention], top_k: int = 8) -> dict[str, FieldValue]:
+    """Net, tax and gross total: the best-labelled triple, preferring one that adds up.
+
+    Totals stand at the end of a document, so a later candidate of equal wording wins; a triple
+    with net + tax == gross outranks any wording. A field without a candidate stays absent.
+    """
+    n = len(mentions)
+    scored: dict[str, list[tuple[float, Mention]]] = {r: [] for r in ROLES}
+    for i, m in enumerate(mentions):
+        role = amount_role(m)
+        if role:
+            scored[role[0]].append((role[1] + i / max(n, 1), m))
+    best: dict[str, list[tuple[float, Mention | None]]] = {
+        r: [*sorted(scored[r], key=lambda s: -s[0])[:top_k], (0.0, None)] for r in ROLES}
+    top: tuple[float, tuple[Mention | None, ...], bool] = (-1.0, (None, None, None), False)
+    for (sn, mn), (st, mt), (sg, mg) in product(*(best[r] for r in ROLES)):
+        score, consistent = sn + st + sg, False
+        if mn and mt and mg:
+            net, tax, gross = (Decimal(x.value) for x in (mn, mt, mg))
+            if abs(net + tax - gross) < Decimal("0.01") and (gross != 0 or net == 0):
+                score += 6.0
+                consistent = True
+            elif abs(gross) < abs(net):
+                continue
+        if score > top[0]:
+            top = (score, (mn, mt, mg), consistent)
+    out: dict[str, FieldValue] = {}
+    for role, m in zip(ROLES, top[1], strict=True):
+        if m is not None:
+            out[role] = _field(role, m, 0.97 if top[2] else 0.7)
+    return out
+
+
+CREDIT_NOTE = re.compile(r"\bavoir\b|credit\s?note|gutschrift|note de crédit|storno", re.I)
+
+
+def is_credit_note(numbers: list[Mention]) -> bool:
+    """The document's title calls it a credit note (its number's label near the top of page 1)."""
+    return any(m.page == 1 and getattr(m, "y", 1.0) < 0.35 and CREDIT_NOTE.search(m.label or "")
+               for m in numbers)
+
+
+def unsign_credit_note(totals: dict[str, FieldValue]) -> None:
+    """A credit note states what is credited: its totals are positive, whatever minus it prints."""
+    gross = totals.get("total_gross")
+    if gross is not None and Decimal(gross.value) < 0:
+        for f in totals.values():
+            f.value = f"{abs(Decimal(f.value)):.2f}"
+
+
+@step("fields.amount.select", scope="document",
+      requires=["page.amount_mentions", "page.number_mentions"], provides=["doc.field.amount"])
+def select_amount_fields(page_amount_mentions: list[list[Mention]],
+                         page_number_mentions: list[list[Mention]]) -> dict[str, FieldValue]:
+    """Net, tax and gross totals of the document from all pages' amount candidates."""
+    totals = select_totals(flatten(page_amount_mentions))
+    if is_credit_note(flatten(page_number_mentions)):
+        unsign_credit_note(totals)
+    return totals

@@ -1,11 +1,43 @@
-"""What every field family shares: finding regex matches in lines, with boxes and labels."""
+"""What every field family shares: regex matches in lines with boxes, labels and column headers.
+
+The context a role rule reads is the same for every family: the label written left of a value
+(the cell before it, skipping other numbers of a table row), the column header written above it,
+and where on the page it sits. :class:`Candidate` carries that context next to the Mention.
+"""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from cosy.domain import BBox, Line, Mention, union_bbox
+
+
+@dataclass(slots=True)
+class Candidate(Mention):
+    """A Mention with its layout context: column header above and relative height on the page."""
+
+    header: str = ""  # the cell above the value in the same column ("Due Date", "Brutto EUR")
+    in_row: bool = False  # numbers stood between value and label: a table row, trust the header
+    y: float = 0.0  # top of the value relative to the page height (0 top, 1 bottom)
+    line: int = -1  # index of the line on its page
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    """A run of words of one line without a wide gap: one cell of a table, form or letterhead."""
+
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+    start: int  # offset within the line's text
+
+    @property
+    def bbox(self) -> BBox:
+        return (self.x0, self.top, self.x1, self.bottom)
 
 
 def word_spans(line: Line) -> list[tuple[int, int]]:
@@ -25,12 +57,71 @@ def span_bbox(line: Line, start: int, end: int) -> BBox:
     return union_bbox(boxes) if boxes else line.bbox
 
 
+def cells(line: Line) -> list[Cell]:
+    """The line's cells (tab-separated by the layout step), each with its box and offset."""
+    out, pos = [], 0
+    for part in line.text.split("\t"):
+        start, end = pos, pos + len(part)
+        pos = end + 1
+        if part.strip():
+            x0, top, x1, bottom = span_bbox(line, start, end)
+            out.append(Cell(part.strip(), x0, top, x1, bottom, start))
+    return out
+
+
+NUMERIC_CELL = re.compile(
+    r"^[-+]?[\d.,'% ]*\d[\d.,'% ]*(?:EUR|USD|GBP|CHF|[€$£])?$|^(?:EUR|USD|GBP|CHF|[€$£%])$")
+"""A cell that is a number, a percentage or a currency: part of a table row, never a label."""
+
+
+def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
+    """Length of the horizontal overlap of [a0, a1] and [b0, b1] (negative: the gap)."""
+    return min(a1, b1) - max(a0, b0)
+
+
+def header_above(lines: list[Line], index: int, x0: float, x1: float, max_lines: int = 6) -> str:
+    """The nearest cell above a value that shares its column and is text, not another number."""
+    line = lines[index]
+    limit = line.words[0].top - 6 * max((w.bottom - w.top) for w in line.words)
+    for j in range(index - 1, max(index - 1 - max_lines, -1), -1):
+        if lines[j].words[0].bottom < limit:
+            break
+        best = max(cells(lines[j]), key=lambda c: overlap(c.x0, c.x1, x0, x1), default=None)
+        if best is None or overlap(best.x0, best.x1, x0, x1) <= 0:
+            continue
+        if NUMERIC_CELL.match(best.text) or re.search(r"\d[.,/]\d", best.text):
+            continue  # a value of the same column: keep looking for its header
+        return best.text
+    return ""
+
+
+def left_label(line: Line, start: int) -> tuple[str, bool]:
+    """The text introducing a value on its line and whether numbers (a table row) stood between.
+
+    Inside the value's own cell the words before it are the label ("Net total: 496.00");
+    otherwise the nearest cell to the left that is not a number or a currency.
+    """
+    before = line.text[:start]
+    own = before.rsplit("\t", 1)[-1].strip(" :-+€$£")
+    if own and not NUMERIC_CELL.match(own):
+        return own, False
+    skipped = bool(own)
+    for part in reversed(before.split("\t")[:-1]):
+        part = part.strip(" :")
+        if not part:
+            continue
+        if NUMERIC_CELL.match(part):
+            skipped = True
+            continue
+        return part, skipped
+    return "", skipped
+
+
 def label_before(lines: list[Line], index: int, start: int) -> str:
     """The text that introduces a value: the cell before it on its line, else the line above."""
-    line = lines[index]
-    before = line.text[:start].rstrip(" :\t")
-    if before:
-        return before.rsplit("\t", 1)[-1].strip()
+    label, _ = left_label(lines[index], start)
+    if label:
+        return label
     if index > 0:
         return lines[index - 1].text.rsplit("\t", 1)[0].strip()
     return ""
@@ -43,21 +134,33 @@ def find_mentions(
     kind: str,
     step_name: str,
     normalize: Callable[[re.Match[str]], str | None],
-) -> Iterator[Mention]:
-    """Every match of ``pattern`` that ``normalize`` accepts, as a Mention with box and label."""
+    page_height: float = 842.0,
+) -> Iterator[Candidate]:
+    """Every match of ``pattern`` that ``normalize`` accepts, as a Candidate with its context."""
     for i, line in enumerate(lines):
         for m in pattern.finditer(line.text):
             value = normalize(m)
             if value is None:
                 continue
             start, end = m.span(kind) if kind in pattern.groupindex else m.span()
-            yield Mention(
+            bbox = span_bbox(line, start, end)
+            label, in_row = left_label(line, start)
+            yield Candidate(
                 kind=kind,
                 raw=line.text[start:end],
                 value=value,
                 page=page,
-                bbox=span_bbox(line, start, end),
+                bbox=bbox,
                 span=(line.start + start, line.start + end),
                 step=step_name,
-                label=label_before(lines, i, start),
+                label=label,
+                header=header_above(lines, i, bbox[0], bbox[2]),
+                in_row=in_row,
+                y=bbox[1] / page_height if page_height else 0.0,
+                line=i,
             )
+
+
+def flatten(pages: list[list[Mention]]) -> list[Mention]:
+    """All pages' mentions in page order (document steps get one list per page)."""
+    return [m for page in pages for m in page]

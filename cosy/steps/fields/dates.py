@@ -1,13 +1,18 @@
-"""Dates in German, English and French notation, normalised to ISO and checked to exist."""
+"""Dates in German, English and French notation, normalised to ISO and checked to exist.
+
+Candidates carry their label and column header; selection gives each date a role (issue, due,
+delivery) from those, in German, English and French.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import partial
 
-from cosy.domain import Line, Mention
+from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import find_mentions
+from cosy.steps.fields.common import find_mentions, flatten
 
 MONTHS = {
     # German
@@ -29,10 +34,12 @@ DATE = re.compile(
     r"(?P<iso>(?P<iy>(?:19|20)\d\d)-(?P<im>\d\d)-(?P<id>\d\d))"
     r"|(?P<num>(?P<nd>\d{1,2})(?P<sep>[./])(?P<nm>\d{1,2})(?P=sep)(?P<ny>(?:19|20)?\d\d))"
     r"|(?P<dmy>(?P<td>\d{1,2})\.?\s(?P<tm>" + MONTH_RE + r")\.?\s(?P<ty>(?:19|20)\d\d))"
-    r"|(?P<mdy>(?P<em>" + MONTH_RE + r")\.?\s(?P<ed>\d{1,2})(?:st|nd|rd|th)?,?\s(?P<ey>(?:19|20)\d\d))"
+    r"|(?P<mdy>(?P<em>" + MONTH_RE + r")\.?\s(?P<ed>\d{1,2})(?:st|nd|rd|th)?,?\s"
+    r"(?P<ey>(?:19|20)\d\d))"
     r")(?![\d.,]\d)",
     re.IGNORECASE,
 )
+SLASH_DATE = re.compile(r"(?<![\d.,/])(\d{1,2})/(\d{1,2})/(?:19|20)?\d\d(?![\d.,]\d)")
 
 
 def _year(y: str) -> int:
@@ -58,9 +65,106 @@ def parse_date(m: re.Match[str], us_order: bool = False) -> str | None:
     return d.isoformat()
 
 
-@step("fields.date.candidates", scope="page", requires=["page.lines", "page_no"],
+def slash_order_is_us(texts: list[str]) -> bool:
+    """True when some slash date can only be month/day (11/17/2017): the page writes US order."""
+    us = eu = False
+    for text in texts:
+        for m in SLASH_DATE.finditer(text):
+            a, b = int(m[1]), int(m[2])
+            us |= b > 12 >= a
+            eu |= a > 12 >= b
+    return us and not eu
+
+
+@step("fields.date.candidates", scope="page", requires=["page.lines", "page_no", "page.geometry"],
       provides=["page.date_mentions"])
-def date_candidates(page_lines: list[Line], page_no: int) -> list[Mention]:
-    """Every date on the page that exists in the calendar, with its label."""
+def date_candidates(page_lines: list[Line], page_no: int,
+                    page_geometry: dict[str, float]) -> list[Mention]:
+    """Every date on the page that exists in the calendar, with label and column header.
+
+    Slash dates follow the page's own order: one unambiguous 11/17/2017 makes 11/03/2017 the
+    3rd of November, as the writer meant it.
+    """
+    us = slash_order_is_us([ln.text for ln in page_lines])
     return list(find_mentions(page_lines, page_no, DATE, "date", "fields.date.candidates",
-                              parse_date))
+                              partial(parse_date, us_order=us), page_geometry["height"]))
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+DUE = re.compile(
+    r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens|due|payable|remit|pay by|"
+    r"payment date|échéance|echeance|à régler|a regler|payer avant", re.I)
+DELIVERY = re.compile(
+    r"liefer|leistungsdatum|leistungszeitraum|delivery|delivered|shipping date|ship date|"
+    r"livraison|date of supply|tax point", re.I)
+ISSUE = re.compile(
+    r"rechnungsdatum|belegdatum|ausstellungsdatum|invoice date|date of issue|issue date|issued|"
+    r"date de (?:la )?facture|date d'émission|facture du|date facture", re.I)
+ISSUE_WEAK = re.compile(r"datum|^date\b|\bdate$|(?:\bvom|\bvon|\bden|\bdu|\bdated|\bof)$", re.I)
+NOT_A_ROLE = re.compile(
+    r"skonto|discount|escompte|bestellung vom|order date|bestelldatum|auftragsdatum|"
+    r"gültig|valid|period|zeitraum|geburt|birth|effective|druck|print|mandat|\bab\b", re.I)
+
+
+def _tail(text: str | None, size: int = 40) -> str:
+    return (text or "")[-size:]
+
+
+def date_roles(m: Mention) -> set[str]:
+    """The roles a date's label (or, in a table row or without a label, its header) names."""
+    label = _tail(m.label)
+    header = getattr(m, "header", "") or ""
+    use_header = not label or getattr(m, "in_row", False) or not _roles_of(label)
+    text = header if use_header and header else label
+    return _roles_of(text)
+
+
+def _roles_of(text: str) -> set[str]:
+    if not text or NOT_A_ROLE.search(text):
+        return set()
+    roles = set()
+    if DUE.search(text):
+        roles.add("due_date")
+    if DELIVERY.search(text):
+        roles.add("delivery_date")
+    if ISSUE.search(text) or (not roles and ISSUE_WEAK.search(text)):
+        roles.add("issue_date")
+    if "due_date" in roles and "delivery_date" in roles:
+        roles.discard("delivery_date")
+    return roles
+
+
+def _field(name: str, m: Mention, confidence: float) -> FieldValue:
+    return FieldValue(name, m.value, confidence, m.page, m.bbox, m.span, "fields.date.select",
+                      m.model)
+
+
+def select_dates(mentions: list[Mention]) -> dict[str, FieldValue]:
+    """Issue, due and delivery date: the first date whose context names the role.
+
+    Without a labelled issue date, the first date near the top of the first page is the
+    document's date (letters carry their date without a label). A due date before the issue date
+    is dropped: the consistency check of DESIGN §4.
+    """
+    out: dict[str, FieldValue] = {}
+    for m in mentions:
+        for role in sorted(date_roles(m)):
+            if role not in out:
+                out[role] = _field(role, m, 0.85)
+    if "issue_date" not in out:
+        top = [m for m in mentions if m.page == 1 and getattr(m, "y", 0.0) < 0.4
+               and not NOT_A_ROLE.search(_tail(m.label)) and not date_roles(m)]
+        if top:
+            out["issue_date"] = _field("issue_date", top[0], 0.5)
+    issue, due = out.get("issue_date"), out.get("due_date")
+    if issue and due and due.value < issue.value:
+        del out["due_date"]
+    return out
+
+
+@step("fields.date.select", scope="document", requires=["page.date_mentions"],
+      provides=["doc.field.date"])
+def select_date_fields(page_date_mentions: list[list[Mention]]) -> dict[str, FieldValue]:
+    """Issue, due and delivery dates of the document from all pages' date candidates."""
+    return select_dates(flatten(page_date_mentions))

@@ -1,0 +1,239 @@
+"""Score extraction against a truth file (the format of the real corpus's ``truth.jsonl``).
+
+Only values that are printed count against the extractor: a truth field whose
+``visible_in_text`` flag is false cannot be missed. A prediction for such a field is a false
+positive only when the truth is known (non-null) and the prediction differs from it. Matching is
+per kind of value: names after case and punctuation folding (legal forms stay significant), IDs
+without spaces, amounts within half a cent, dates exactly, addresses by postcode and city.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import time
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+FIELDS: tuple[str, ...] = (
+    "invoice_number", "issue_date", "due_date", "delivery_date", "currency", "total_net",
+    "total_tax", "total_gross", "seller_name", "seller_address", "buyer_name", "buyer_address",
+    "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban", "bic",
+)
+"""The fields scored: DESIGN §8 fields the truth format knows."""
+
+NAMES = {"seller_name", "buyer_name"}
+ADDRESSES = {"seller_address", "buyer_address"}
+AMOUNTS = {"total_net", "total_tax", "total_gross"}
+DATES = {"issue_date", "due_date", "delivery_date"}
+
+
+# --- matching ------------------------------------------------------------------------------------
+
+
+def fold_text(text: str) -> str:
+    """Case and punctuation folded, spaces collapsed: 'LIEFERANT GMBH.' == 'Lieferant GmbH'."""
+    text = unicodedata.normalize("NFKC", str(text)).casefold()
+    text = re.sub(r"[^\w\s]|_", " ", text)
+    return " ".join(text.split())
+
+
+def _amount(value: Any) -> Decimal | None:
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def _postcode(address: dict[str, Any]) -> str:
+    """Postcode from either spelling: DESIGN's ``postal_code`` or the truth's ``postcode``."""
+    code = address.get("postcode") or address.get("postal_code") or ""
+    return re.sub(r"\s+", "", str(code)).upper()
+
+
+def values_match(field: str, expected: Any, got: Any) -> bool:
+    """Whether a predicted value counts as the truth value for ``field``."""
+    if expected is None or got is None:
+        return expected is None and got is None
+    if field in AMOUNTS:
+        e, g = _amount(expected), _amount(got)
+        return e is not None and g is not None and abs(e - g) <= Decimal("0.005")
+    if field in DATES:
+        return str(expected) == str(got)
+    if field in ADDRESSES:
+        if not isinstance(expected, dict) or not isinstance(got, dict):
+            return False
+        return (_postcode(expected) == _postcode(got)
+                and fold_text(expected.get("city", "")) == fold_text(got.get("city", "")))
+    if field in NAMES:
+        return fold_text(expected) == fold_text(got)
+    if field == "currency":
+        return str(expected).strip().upper() == str(got).strip().upper()
+    return re.sub(r"\s+", "", str(expected)) == re.sub(r"\s+", "", str(got))  # identifiers
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+Counts = dict[str, dict[str, int]]
+
+
+def score_document(truth: dict[str, Any],
+                   fields: dict[str, Any]) -> tuple[Counts, list[dict[str, Any]]]:
+    """Per-field tp/fp/fn of one document and its misses; ``fields`` maps name -> value."""
+    counts: dict[str, dict[str, int]] = {}
+    misses: list[dict[str, Any]] = []
+    visible = truth.get("visible_in_text", {})
+    for name in FIELDS:
+        c = counts.setdefault(name, {"tp": 0, "fp": 0, "fn": 0})
+        expected = truth.get("fields", {}).get(name)
+        got = fields.get(name)
+        if expected is not None and visible.get(name):
+            if got is not None and values_match(name, expected, got):
+                c["tp"] += 1
+                continue
+            c["fn"] += 1
+            if got is not None:
+                c["fp"] += 1
+        elif got is not None and expected is not None and not values_match(name, expected, got):
+            c["fp"] += 1
+        else:
+            continue
+        misses.append({"file": truth["file"], "field": name, "expected": expected, "got": got})
+    return counts, misses
+
+
+def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
+    p = tp / (tp + fp) if tp + fp else 1.0
+    r = tp / (tp + fn) if tp + fn else 1.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]],
+              doc_types: list[tuple[str, str | None]]) -> dict[str, Any]:
+    """Aggregate per-document counts into per-field and micro scores."""
+    totals = {name: {"tp": 0, "fp": 0, "fn": 0} for name in FIELDS}
+    misses: list[dict[str, Any]] = []
+    for counts, doc_misses in per_doc:
+        for name, c in counts.items():
+            for k in ("tp", "fp", "fn"):
+                totals[name][k] += c[k]
+        misses.extend(doc_misses)
+    per_field = {name: {**c, "support": c["tp"] + c["fn"], **_prf(c["tp"], c["fp"], c["fn"])}
+                 for name, c in totals.items()}
+    tp, fp, fn = (sum(c[k] for c in totals.values()) for k in ("tp", "fp", "fn"))
+    correct = sum(1 for expected, got in doc_types if expected == got)
+    return {
+        "documents": len(per_doc),
+        "fields": per_field,
+        "micro": {"tp": tp, "fp": fp, "fn": fn, **_prf(tp, fp, fn)},
+        "doc_type_accuracy": round(correct / len(doc_types), 4) if doc_types else None,
+        "misses": misses,
+    }
+
+
+def _field_values(result: dict[str, Any]) -> dict[str, Any]:
+    return {name: f.get("value") if isinstance(f, dict) else f
+            for name, f in result.get("fields", {}).items()}
+
+
+def _doc_type(result: dict[str, Any]) -> str | None:
+    """The predicted type: the ``doc_type`` field where extraction sets one, else the header's."""
+    field = result.get("fields", {}).get("doc_type")
+    if isinstance(field, dict) and field.get("value"):
+        return str(field["value"])
+    return result.get("document", {}).get("doc_type")
+
+
+def load_truth(truth_path: Path) -> list[dict[str, Any]]:
+    with truth_path.open(encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: Any,
+             progress: bool = True) -> dict[str, Any]:
+    """Run ``pipeline`` on every document of the truth file and score the extracted fields.
+
+    A truth line's ``file`` is relative to the truth file's folder; with ``docs_dir`` its basename
+    is looked up there instead (the same truth over another rendering, e.g. scanned copies).
+    """
+    from cosy.ingest import inspect_document
+
+    truth_path = Path(truth_path)
+    per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]] = []
+    doc_types: list[tuple[str, str | None]] = []
+    errors: list[dict[str, str]] = []
+    pages = 0
+    t0 = time.perf_counter()
+    for truth in load_truth(truth_path):
+        rel = Path(truth["file"])
+        path = Path(docs_dir) / rel.name if docs_dir else truth_path.parent / rel
+        try:
+            data = path.read_bytes()
+            info = inspect_document(data, path.name, "default", max_bytes=1 << 30, max_pages=10000)
+            result = executor.run(pipeline, data, info).outputs["doc.result"]
+            pages += info.pages
+        except Exception as err:
+            errors.append({"file": truth["file"], "error": f"{type(err).__name__}: {err}"})
+            result = {}
+        per_doc.append(score_document(truth, _field_values(result)))
+        doc_types.append((truth.get("doc_type", ""), _doc_type(result)))
+        if progress:
+            print(f"  {truth['file']}", file=sys.stderr, flush=True)
+    report = summarize(per_doc, doc_types)
+    report["errors"] = errors
+    wall = time.perf_counter() - t0
+    report["timing"] = {"total_s": round(wall, 3), "pages": pages,
+                        "s_per_page": round(wall / pages, 4) if pages else None}
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    """The report as Markdown: a per-field table, micro scores, doc-type accuracy, the misses."""
+    out = ["| field | support | TP | FP | FN | precision | recall | F1 |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, s in report["fields"].items():
+        out.append(f"| {name} | {s['support']} | {s['tp']} | {s['fp']} | {s['fn']} | "
+                   f"{s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+    m = report["micro"]
+    out.append(f"| **micro** | {m['tp'] + m['fn']} | {m['tp']} | {m['fp']} | {m['fn']} | "
+               f"**{m['precision']:.3f}** | **{m['recall']:.3f}** | **{m['f1']:.3f}** |")
+    out.append("")
+    out.append(f"Documents: {report['documents']}; document-type accuracy: "
+               f"{report['doc_type_accuracy']}")
+    if report.get("timing"):
+        t = report["timing"]
+        out.append(f"Time: {t['total_s']} s for {t['pages']} pages ({t['s_per_page']} s/page)")
+    if report.get("errors"):
+        out.append("")
+        out.append("Failed documents:")
+        out.extend(f"- {e['file']}: {e['error']}" for e in report["errors"])
+    if report["misses"]:
+        out += ["", "| file | field | expected | got |", "|---|---|---|---|"]
+        for miss in report["misses"]:
+            out.append(f"| {Path(miss['file']).name} | {miss['field']} | "
+                       f"{_cell(miss['expected'])} | {_cell(miss['got'])} |")
+    return "\n".join(out) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dict):
+        value = ", ".join(str(v) for v in value.values() if v)
+    return "—" if value is None else str(value).replace("|", "\\|")
+
+
+def run_eval_cli(truth: str, docs: str | None, json_out: bool, settings: Any) -> int:
+    """`cosy eval --truth FILE [--docs DIR] [--json]`: print the report; exit code 0."""
+    from cosy.engine.executor import make_executor
+    from cosy.engine.profiles import load_pipeline
+
+    pipeline = load_pipeline(settings.pipeline)
+    with make_executor(settings) as executor:
+        report = evaluate(Path(truth), Path(docs) if docs else None, executor, pipeline,
+                          progress=not json_out)
+    print(json.dumps(report, ensure_ascii=False, indent=2) if json_out else format_report(report))
+    return 0
