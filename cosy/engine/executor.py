@@ -229,7 +229,7 @@ class DaskExecutor(Executor):
                 n_workers=settings.dask_workers,
                 threads_per_worker=threads,
                 processes=True,
-                dashboard_address=None,
+                dashboard_address=":0",  # None still binds 8787; a free port avoids clashes
                 silence_logs=logging.ERROR,
                 env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                      "MKL_NUM_THREADS": "1", "COSY_ONNX_THREADS": str(settings.onnx_threads)},

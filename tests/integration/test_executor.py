@@ -80,7 +80,7 @@ def test_existing_scheduler_is_used_when_configured():
     from distributed import LocalCluster
 
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                      dashboard_address=None) as cluster:
+                      dashboard_address=":0") as cluster:
         ex = DaskExecutor(Settings(dask_scheduler=cluster.scheduler_address))
         try:
             assert ex._cluster is None and ex.client.scheduler.address == \
