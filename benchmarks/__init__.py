@@ -1,0 +1,1 @@
+"""COSY's benchmarks: pytest-benchmark suites (``make bench``) and the report they write."""

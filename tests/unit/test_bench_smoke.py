@@ -1,0 +1,77 @@
+"""Smoke test of the benchmark helpers: a few tiny documents, the report files, the budget check.
+
+Runs the same code as ``make bench`` on a handful of reportlab documents with the sync executor
+(no cluster), so that it stays well under 30 s; the real benchmarks stay out of ``make test``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from benchmarks import harness
+from benchmarks.report import Report, budget_failures, targets, write
+from cosy.config import Settings
+from cosy.engine.executor import SyncExecutor
+from cosy.engine.profiles import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def docs() -> list[harness.Doc]:
+    return harness.tiny_docs(4, max_pages=2)
+
+
+def test_report_files_and_budgets(docs: list[harness.Doc], tmp_path: Path) -> None:
+    pipeline = load_pipeline("default")
+    executor = SyncExecutor(Settings(dask_scheduler="sync"))
+    report = Report()
+    rounds = [harness.run_pipeline(executor, pipeline, docs) for _ in range(2)]
+    floor = [harness.run_floor(docs) for _ in range(2)]
+    report.add("pipeline_generated", harness.summarize_pages(rounds))
+    report.add("floor_generated", harness.summarize_pages(floor))
+    report.add("ratio_generated", harness.ratio_summary(rounds, floor))
+    service = harness.run_service(executor, pipeline, docs[:2], tmp_path / "store", "smoke")
+    report.add("service_generated", harness.summarize_pages([service]))
+    batch = harness.run_batch(executor, pipeline, docs, client=None, concurrency=2,
+                              leak_pages=8)
+    runs = batch.pop("runs")
+    batch["worst_page_s"] = max(s for r in runs for s in r.page_s)
+    report.add("batch", batch)
+    report.add("profile", harness.profile(r for rs in rounds for r in rs))
+
+    pages = sum(d.pages for d in docs)
+    assert report.sections["pipeline_generated"]["pages"] == pages
+    assert len(report.sections["pipeline_generated"]["per_page"]) == pages
+    assert batch["pages"] == pages and batch["pages_per_s"] > 0
+    assert report.sections["profile"]["families"][0]["name"] == "parse"
+
+    paths = write(report, tmp_path / "results")
+    assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
+    data = json.loads(paths["json"].read_text())
+    assert {t["name"] for t in data["targets"]} == {t.name for t in targets(report.sections)}
+    assert "## Seconds per page" in paths["md"].read_text()
+    assert paths["png"].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+    hard = targets(report.sections)[0]
+    assert hard.hard and hard.ok is True
+
+
+def test_budget_check_fails_on_a_slow_page() -> None:
+    slow = [[harness.DocRun("slow.pdf", 2, 11.0, 11.0, [0.2, 10.8])]]
+    sections = {"pipeline_real": harness.summarize_pages(slow),
+                "batch": {"pages_per_s": 4.0, "leak": {"growth": 0.25}, "worst_page_s": 0.1}}
+    failed = {t.name for t in budget_failures(sections)}
+    assert any("hard budget" in n for n in failed)
+    assert any("p95" in n and "real" in n for n in failed)
+    assert any("throughput" in n for n in failed)
+    assert any("RSS" in n for n in failed)
+    assert not any("generated" in n for n in failed)  # not measured is not a failure
+
+
+def test_percentiles_and_spread() -> None:
+    assert harness.percentile([1.0, 2.0, 3.0, 4.0, 5.0], 50) == 3.0
+    assert harness.percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+    s = harness.spread([3.0, 1.0, 2.0])
+    assert (s["median"], s["min"], s["max"]) == (2.0, 1.0, 3.0)
