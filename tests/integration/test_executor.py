@@ -51,6 +51,16 @@ def test_dask_and_sync_give_the_same_result(dask_executor):
         {s.name for s in pipeline.steps}
 
 
+def test_one_page_document_runs_as_one_task_with_the_same_result(dask_executor):
+    data, info = doc(PAGES[:1])
+    progress = []
+    via_dask = dask_executor.run(load_pipeline(), data, info, progress.append)
+    in_process = SyncExecutor(Settings()).run(load_pipeline(), data, info)
+    assert via_dask.outputs["doc.result"] == in_process.outputs["doc.result"]
+    assert progress[-1]["steps_done"] == progress[-1]["steps_total"]
+    assert via_dask.outputs["doc.result"]["fields"]["invoice_number"]["value"] == "A-1"
+
+
 def always_fails(doc_fields):
     raise StepError("cannot reconcile totals")
 
@@ -58,11 +68,12 @@ def always_fails(doc_fields):
 def test_step_failure_on_a_worker_names_the_step(dask_executor):
     bad = make_step(always_fails, name="check.totals", scope="document", requires=["doc.fields"],
                     provides=["doc.check"], sink=True)
-    data, info = doc()
-    with pytest.raises(StepError) as err:
-        dask_executor.run(Pipeline([*load_pipeline().steps, bad]), data, info)
-    assert err.value.step == "check.totals" and err.value.permanent
-    assert err.value.reason == "cannot reconcile totals"
+    for pages in (PAGES, PAGES[:1]):  # several tasks, and the one-task path
+        data, info = doc(pages)
+        with pytest.raises(StepError) as err:
+            dask_executor.run(Pipeline([*load_pipeline().steps, bad]), data, info)
+        assert err.value.step == "check.totals" and err.value.permanent
+        assert err.value.reason == "cannot reconcile totals"
 
 
 def test_workers_loaded_resources_once_through_the_plugin(dask_executor):
