@@ -7,6 +7,7 @@ parsing its pages, so this costs milliseconds even for large files.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
@@ -14,6 +15,10 @@ import pypdfium2 as pdfium
 from cosy.domain import document_id
 
 PDF_MAGIC = b"%PDF-"
+
+PDFIUM_LOCK = threading.RLock()
+"""PDFium is not thread-safe: every call into it from one process's threads (API requests,
+dispatcher threads, page rendering) holds this lock."""
 
 
 class InputError(ValueError):
@@ -76,19 +81,20 @@ def inspect_document(
             "unsupported_media_type",
             f"{file_name} is not a PDF (its bytes look like {media_type}); COSY reads PDF files",
         )
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as err:
-        message = str(err)
-        if "password" in message.lower():
-            raise InputError(
-                "encrypted", f"{file_name} is encrypted with a password; send it unencrypted"
-            ) from None
-        raise InputError("corrupt", f"{file_name} is not a readable PDF ({message})") from None
-    try:
-        pages = len(pdf)
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as err:
+            message = str(err)
+            if "password" in message.lower():
+                raise InputError(
+                    "encrypted", f"{file_name} is encrypted with a password; send it unencrypted"
+                ) from None
+            raise InputError("corrupt", f"{file_name} is not a readable PDF ({message})") from None
+        try:
+            pages = len(pdf)
+        finally:
+            pdf.close()
     if pages == 0:
         raise InputError("empty", f"{file_name} has no pages")
     if pages > max_pages:

@@ -7,6 +7,7 @@ import logging
 import uvicorn
 
 from cosy.api.app import create_app
+from cosy.api.middleware import configure_logging
 from cosy.config import Settings
 from cosy.engine.dispatcher import Dispatcher
 from cosy.engine.executor import make_executor
@@ -17,15 +18,25 @@ log = logging.getLogger(__name__)
 
 
 def serve(settings: Settings, host: str, port: int) -> None:
-    """Start the executor, the dispatcher threads and uvicorn; stop them all on exit."""
+    """Start the executor, the dispatcher threads and uvicorn; stop them all on exit.
+
+    The dispatcher reports finished jobs to the app's metrics (per-step and per-model seconds),
+    so one /metrics shows both the API and the processing of this process.
+    """
+    configure_logging()
     store = open_store(settings.store)
+    pipeline = load_pipeline(settings.pipeline)
     executor = make_executor(settings)
-    dispatcher = Dispatcher(store, executor, load_pipeline(settings.pipeline), settings)
+    app = create_app(settings, store, executor)
+    metrics = app.state.metrics
+    metrics.step_models = {s.name: s.model for s in pipeline.steps if s.model}
+    dispatcher = Dispatcher(store, executor, pipeline, settings, on_finished=metrics.observe_job)
     dispatcher.start()
     print(f"cosy: serving on http://{host}:{port} (store {settings.store}, "
           f"dispatcher {dispatcher.owner}); Ctrl-C stops", flush=True)
     try:
-        uvicorn.run(create_app(store, executor), host=host, port=port, log_level="warning")
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    log_config=None)
     finally:
         dispatcher.stop(wait=False)
         executor.close()

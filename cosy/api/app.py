@@ -1,54 +1,52 @@
-"""The FastAPI application. For now: liveness, readiness and Prometheus metrics.
+"""The FastAPI application: versioned routes under /v1, operations at the root.
 
-The API issue adds uploads, jobs, results and graph queries on the same app and dependencies.
+``create_app`` wires one store, the settings and (optionally) the executor the in-process
+dispatcher uses; everything a route needs hangs off ``app.state``, so tests build as many apps
+as they like, each on its own store, without globals.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from fastapi import FastAPI, Response
-from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, generate_latest
+from fastapi import FastAPI
 
 from cosy import __version__
+from cosy.api import errors
+from cosy.api.metrics import Metrics
+from cosy.api.middleware import RequestContextMiddleware
+from cosy.api.ratelimit import RateLimiter
+from cosy.api.routes import documents, graph, jobs, ops
+from cosy.config import Settings
 from cosy.engine.executor import Executor
 from cosy.store.base import Store
 
+DESCRIPTION = """Business documents in, knowledge graph out.
 
-def create_app(store: Store, executor: Executor | None = None) -> FastAPI:
-    """The app over one store and (optionally) the executor the dispatcher uses."""
-    app = FastAPI(title="COSY", version=__version__,
-                  description="Business documents in, knowledge graph out.")
-    registry = CollectorRegistry()
-    jobs_gauge = Gauge("cosy_jobs", "Jobs by status", ["status"], registry=registry)
+Authenticate every `/v1` call with an API key (`cosy keys create --tenant T --role R`), sent as
+`Authorization: Bearer <key>` or `X-API-Key: <key>`. Roles: reader < writer < admin. All data is
+scoped to the key's tenant; another tenant's resources answer 404. Errors are
+`{"error": {"code": ..., "message": ...}}`. See docs/api.md.
+"""
 
-    @app.get("/healthz", tags=["operations"])
-    def healthz() -> dict[str, str]:
-        """Alive: the process answers."""
-        return {"status": "ok"}
+TAGS = [
+    {"name": "documents", "description": "Upload, results, originals, page images, triples"},
+    {"name": "jobs", "description": "Processing status and live progress"},
+    {"name": "graph", "description": "Entities, neighbourhoods and triple queries"},
+    {"name": "operations", "description": "Health, readiness and metrics (no key needed)"},
+]
 
-    @app.get("/readyz", tags=["operations"])
-    def readyz() -> Any:
-        """Ready: the store and the Dask cluster answer."""
-        checks = {"store": _safe(store.ping), "dask": _safe(executor.ping) if executor else True}
-        ok = all(checks.values())
-        return JSONResponse({"status": "ok" if ok else "unavailable", "checks": checks},
-                            status_code=200 if ok else 503)
 
-    @app.get("/metrics", tags=["operations"])
-    def metrics() -> Response:
-        """Prometheus metrics."""
-        counts = store.count_jobs()
-        for status in ("queued", "running", "succeeded", "failed"):
-            jobs_gauge.labels(status).set(counts.get(status, 0))
-        return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)
-
+def create_app(settings: Settings, store: Store, executor: Executor | None = None) -> FastAPI:
+    """The app over one store; ``executor`` is only used by /readyz (Dask reachable)."""
+    app = FastAPI(title="COSY", version=__version__, description=DESCRIPTION,
+                  openapi_tags=TAGS)
+    app.state.settings = settings
+    app.state.store = store
+    app.state.executor = executor
+    app.state.metrics = Metrics()
+    app.state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)
+    errors.install(app)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
+    # the /v1 prefix lives on the routers, so that route templates (metrics labels) carry it
+    for router in (ops.router, documents.router, jobs.router, graph.router):
+        app.include_router(router)
     return app
-
-
-def _safe(check: Any) -> bool:
-    try:
-        return bool(check())
-    except Exception:
-        return False

@@ -14,7 +14,9 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from cosy.config import Settings
@@ -33,8 +35,10 @@ class Dispatcher:
     """Claims jobs, runs up to ``dispatcher_concurrency`` at once, heartbeats their leases."""
 
     def __init__(self, store: Store, executor: Executor, pipeline: Pipeline,
-                 settings: Settings, owner: str | None = None) -> None:
+                 settings: Settings, owner: str | None = None,
+                 on_finished: Callable[[Job, dict[str, Any]], None] | None = None) -> None:
         self.store = store
+        self.on_finished = on_finished  # (the job in its final status, its timings): metrics
         self.executor = executor
         self.pipeline = pipeline
         self.settings = settings
@@ -56,6 +60,7 @@ class Dispatcher:
                 "reason": f"gave up after {job.max_attempts} attempts"
                           + (f"; last error: {job.error['reason']}" if job.error else ""),
             })
+            self._finished(job, JobStatus.FAILED, {})
             return JobStatus.FAILED
         try:
             data = self.store.blobs.get(blob_key(job.tenant, job.doc_id))
@@ -90,7 +95,17 @@ class Dispatcher:
             return JobStatus.RUNNING
         self.store.audit(job.tenant, "job.succeeded", time.time(), job_id=job.id,
                          doc_id=job.doc_id, seconds=run.timings.get("total_s"))
+        self._finished(job, JobStatus.SUCCEEDED, run.timings)
         return JobStatus.SUCCEEDED
+
+    def _finished(self, job: Job, status: JobStatus, timings: dict[str, Any]) -> None:
+        """Tell ``on_finished`` that a job ended; its failure never fails the job."""
+        if self.on_finished is None:
+            return
+        try:
+            self.on_finished(replace(job, status=status, timings=timings), timings)
+        except Exception:
+            log.exception("on_finished hook failed for job %s", job.id)
 
     def _progress_fn(self, job_id: str):  # type: ignore[no-untyped-def]
         def record(progress: dict[str, Any]) -> None:
@@ -104,6 +119,7 @@ class Dispatcher:
         self.store.finish_job(job.id, self.owner, str(JobStatus.FAILED), time.time(), error=error)
         self.store.update_document(job.tenant, job.doc_id, {"status": "failed", "error": error})
         self.store.audit(job.tenant, "job.failed", time.time(), job_id=job.id, **error)
+        self._finished(job, JobStatus.FAILED, {})
         return JobStatus.FAILED
 
     def _retry(self, job: Job, error: dict[str, Any]) -> JobStatus:

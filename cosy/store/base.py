@@ -158,6 +158,38 @@ class Store(ABC):
     def list_audit(self, tenant: str, limit: int = 100) -> list[dict[str, Any]]:
         """Newest first."""
 
+    # --- API keys --------------------------------------------------------------------------------
+    # Keys are looked up by hash before the caller's tenant is known, so these methods are not
+    # tenant-scoped; a record carries its tenant. Only the sha256 of a key is ever stored.
+    @abstractmethod
+    def put_api_key(self, record: dict[str, Any]) -> bool:
+        """Insert a key record (``id``, ``hash``, ``tenant``, ``role``, ...) unless its ``id`` or
+        ``hash`` exists; True if it was created."""
+
+    @abstractmethod
+    def get_api_key_by_hash(self, key_hash: str) -> dict[str, Any] | None:
+        """The key record with this hash, revoked or not (the caller checks ``revoked_at``)."""
+
+    @abstractmethod
+    def list_api_keys(self, tenant: str | None = None) -> list[dict[str, Any]]:
+        """Key records (of one tenant, or all), newest first (by ``created_at``, then ``id``)."""
+
+    @abstractmethod
+    def revoke_api_key(self, key_id: str, now: float) -> bool:
+        """Set ``revoked_at = now`` on an active key; False if absent or already revoked."""
+
+    # --- idempotency keys ------------------------------------------------------------------------
+    @abstractmethod
+    def put_idempotency(self, tenant: str, key: str, record: dict[str, Any]) -> bool:
+        """Remember the response to (tenant, key) unless one is stored; True if it was created.
+
+        Create-once, so of two concurrent requests with one key the first answer wins.
+        """
+
+    @abstractmethod
+    def get_idempotency(self, tenant: str, key: str) -> dict[str, Any] | None:
+        """The stored record (with ``key`` and ``tenant``), or None."""
+
     # --- lifecycle -------------------------------------------------------------------------------
     @abstractmethod
     def ping(self) -> bool:

@@ -28,7 +28,8 @@ from cosy.store.base import BlobStore, Store, StoreError
 BUSY_TIMEOUT_MS = 30_000
 """How long a writer waits for another process's write lock before giving up."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+"""2 added api_keys and idempotency (created if missing, so a version-1 store upgrades)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -95,6 +96,22 @@ CREATE TABLE IF NOT EXISTS audit (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS audit_tenant_ts ON audit (tenant, ts, seq);
+
+CREATE TABLE IF NOT EXISTS api_keys (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL UNIQUE,
+    tenant TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS api_keys_tenant_created ON api_keys (tenant, created_at);
+
+CREATE TABLE IF NOT EXISTS idempotency (
+    tenant TEXT NOT NULL,
+    key TEXT NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (tenant, key)
+) WITHOUT ROWID;
 """
 
 _ENTITY_SELECT = """
@@ -535,6 +552,56 @@ class EmbeddedStore(Store):
             (tenant, limit),
         )
         return [records.loads(r[0]) for r in rows]
+
+    # --- API keys and idempotency ----------------------------------------------------------------
+    def put_api_key(self, record: dict[str, Any]) -> bool:
+        rec = records.api_key_record(record)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO api_keys (id, hash, tenant, created_at, data) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (rec["id"], rec["hash"], rec["tenant"], rec["created_at"], records.dumps(rec)),
+            )
+            return cur.rowcount == 1
+
+    def get_api_key_by_hash(self, key_hash: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT data FROM api_keys WHERE hash = ?", (key_hash,))
+        return records.loads(rows[0][0]) if rows else None
+
+    def list_api_keys(self, tenant: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT data FROM api_keys", []
+        if tenant is not None:
+            sql, params = sql + " WHERE tenant = ?", [tenant]
+        rows = self._read(sql + " ORDER BY created_at DESC, id ASC", params)
+        return [records.loads(r[0]) for r in rows]
+
+    def revoke_api_key(self, key_id: str, now: float) -> bool:
+        with self._tx() as conn:
+            row = conn.execute("SELECT data FROM api_keys WHERE id = ?", (key_id,)).fetchone()
+            if row is None:
+                return False
+            rec = records.loads(row[0])
+            if rec.get("revoked_at") is not None:
+                return False
+            rec["revoked_at"] = now
+            conn.execute("UPDATE api_keys SET data = ? WHERE id = ?", (records.dumps(rec), key_id))
+            return True
+
+    def put_idempotency(self, tenant: str, key: str, record: dict[str, Any]) -> bool:
+        rec = records.idempotency_record(tenant, key, record)
+        with self._tx() as conn:
+            cur = conn.execute(
+                "INSERT INTO idempotency (tenant, key, data) VALUES (?, ?, ?)"
+                " ON CONFLICT DO NOTHING",
+                (tenant, key, records.dumps(rec)),
+            )
+            return cur.rowcount == 1
+
+    def get_idempotency(self, tenant: str, key: str) -> dict[str, Any] | None:
+        rows = self._read(
+            "SELECT data FROM idempotency WHERE tenant = ? AND key = ?", (tenant, key)
+        )
+        return records.loads(rows[0][0]) if rows else None
 
     # --- lifecycle -------------------------------------------------------------------------------
     def ping(self) -> bool:

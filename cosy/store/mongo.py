@@ -122,7 +122,8 @@ class GridFSBlobStore(BlobStore):
 
 
 class MongoStore(Store):
-    """Collections ``documents``, ``jobs``, ``entities``, ``triples``, ``audit`` and GridFS."""
+    """Collections ``documents``, ``jobs``, ``entities``, ``triples``, ``audit``, ``api_keys``,
+    ``idempotency`` and GridFS."""
 
     def __init__(self, uri: str = "mongodb://localhost:27017", database: str = "cosy",
                  client: Any = None) -> None:
@@ -141,6 +142,8 @@ class MongoStore(Store):
         self.entities = self._collection("entities")
         self.triples = self._collection("triples")
         self.audit_log = self._collection("audit")
+        self.api_keys = self._collection("api_keys")
+        self.idempotency = self._collection("idempotency")
         self.blobs = GridFSBlobStore(self.db)
         self._ensure_indexes()
 
@@ -167,6 +170,8 @@ class MongoStore(Store):
         self.entities.create_index([("tenant", a), ("label", a)])
         self.entities.create_index([("tenant", a), ("docs", a)])
         self.audit_log.create_index([("tenant", a), ("ts", d)])
+        self.api_keys.create_index([("hash", a)], unique=True)
+        self.api_keys.create_index([("tenant", a), ("created_at", d)])
 
     def _update_held_job(self, job_id: str, owner: str, fields: dict[str, Any]) -> bool:
         """One conditional update: a job re-claimed by another owner is never overwritten."""
@@ -399,6 +404,50 @@ class MongoStore(Store):
             .limit(limit)
         )
         return [records.public(d) for d in cursor]
+
+    # --- API keys and idempotency ----------------------------------------------------------------
+    @_translated
+    def put_api_key(self, record: dict[str, Any]) -> bool:
+        rec = records.api_key_record(record)
+        try:  # _id and the unique hash index both refuse a duplicate
+            self.api_keys.insert_one({"_id": rec["id"], **rec})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    @_translated
+    def get_api_key_by_hash(self, key_hash: str) -> dict[str, Any] | None:
+        return self.api_keys.find_one({"hash": key_hash}, {"_id": 0})
+
+    @_translated
+    def list_api_keys(self, tenant: str | None = None) -> list[dict[str, Any]]:
+        query = {} if tenant is None else {"tenant": tenant}
+        cursor = self.api_keys.find(query, {"_id": 0}).sort(
+            [("created_at", DESCENDING), ("id", ASCENDING)]
+        )
+        return list(cursor)
+
+    @_translated
+    def revoke_api_key(self, key_id: str, now: float) -> bool:
+        result = self.api_keys.update_one(
+            {"_id": key_id, "revoked_at": None}, {"$set": {"revoked_at": now}}
+        )
+        return result.modified_count == 1
+
+    @_translated
+    def put_idempotency(self, tenant: str, key: str, record: dict[str, Any]) -> bool:
+        rec = records.idempotency_record(tenant, key, record)
+        try:
+            self.idempotency.insert_one({"_id": records.composite_id(tenant, key), **rec})
+        except DuplicateKeyError:
+            return False
+        return True
+
+    @_translated
+    def get_idempotency(self, tenant: str, key: str) -> dict[str, Any] | None:
+        return self.idempotency.find_one(
+            {"_id": records.composite_id(tenant, key)}, {"_id": 0}
+        )
 
     # --- lifecycle -------------------------------------------------------------------------------
     def ping(self) -> bool:

@@ -93,6 +93,24 @@ def audit_record(tenant: str, event: str, now: float, details: Mapping[str, Any]
     return {"tenant": tenant, "event": event, "ts": now, "details": dict(details)}
 
 
+# --- API keys and idempotency records -------------------------------------------------------------
+
+
+def api_key_record(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored key: ``id``, ``hash``, ``tenant`` and ``role`` are required; ``revoked_at`` set."""
+    for name in ("id", "hash", "tenant", "role"):
+        if not isinstance(record.get(name), str) or not record[name]:
+            raise ValueError(f"an API key record needs a non-empty string {name!r}")
+    return {"created_at": 0.0, "revoked_at": None, **public(record)}
+
+
+def idempotency_record(tenant: str, key: str, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The stored answer to an idempotent request; ``key`` and ``tenant`` are the arguments."""
+    if not key:
+        raise ValueError("an idempotency key must not be empty")
+    return {**public(record), "key": key, "tenant": tenant}
+
+
 # --- job transitions -----------------------------------------------------------------------------
 # Each returns the top-level fields to set; claim also increments ``attempts``. The SQLite backend
 # applies them to the loaded record, the Mongo backend sends them as ``$set``.

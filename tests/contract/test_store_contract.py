@@ -398,6 +398,62 @@ def test_ping(store: Store) -> None:
     assert store.ping() is True
 
 
+# --- API keys and idempotency records ------------------------------------------------------------
+
+
+def api_key(key_id: str, tenant: str = A, role: str = "reader", created_at: float = 0.0,
+            **fields: Any) -> dict[str, Any]:
+    return {"id": key_id, "hash": f"hash-of-{key_id}", "tenant": tenant, "role": role,
+            "created_at": created_at, **fields}
+
+
+def test_api_keys_put_get_list_revoke(store: Store) -> None:
+    assert store.put_api_key(api_key("k1", created_at=1.0, name="ci")) is True
+    assert store.put_api_key(api_key("k1", created_at=9.0)) is False  # same id
+    assert store.put_api_key({**api_key("k9"), "hash": "hash-of-k1"}) is False  # same hash
+    store.put_api_key(api_key("k2", role="admin", created_at=2.0))
+    store.put_api_key(api_key("k3", tenant=B, role="writer", created_at=3.0))
+
+    got = store.get_api_key_by_hash("hash-of-k1")
+    assert got == {"id": "k1", "hash": "hash-of-k1", "tenant": A, "role": "reader",
+                   "created_at": 1.0, "revoked_at": None, "name": "ci"}
+    assert store.get_api_key_by_hash("nope") is None
+    assert [k["id"] for k in store.list_api_keys()] == ["k3", "k2", "k1"]
+    assert [k["id"] for k in store.list_api_keys(tenant=A)] == ["k2", "k1"]
+    assert store.list_api_keys(tenant="nobody") == []
+
+    assert store.revoke_api_key("k1", now=5.0) is True
+    assert store.revoke_api_key("k1", now=6.0) is False  # already revoked: the first time stays
+    assert store.revoke_api_key("missing", now=6.0) is False
+    revoked = store.get_api_key_by_hash("hash-of-k1")
+    assert revoked is not None and revoked["revoked_at"] == 5.0
+    assert store.get_api_key_by_hash("hash-of-k2")["revoked_at"] is None  # type: ignore[index]
+
+
+def test_api_key_needs_its_identity(store: Store) -> None:
+    for missing in ("id", "hash", "tenant", "role"):
+        record = api_key("k1")
+        del record[missing]
+        with pytest.raises(ValueError):
+            store.put_api_key(record)
+    assert store.list_api_keys() == []
+
+
+def test_idempotency_records_are_create_once_and_tenant_scoped(store: Store) -> None:
+    first = {"fingerprint": "f1", "status": 202, "body": {"items": [{"id": "d1"}]},
+             "created_at": 1.0}
+    assert store.put_idempotency(A, "req-1", first) is True
+    assert store.put_idempotency(A, "req-1", {**first, "status": 500}) is False
+    assert store.get_idempotency(A, "req-1") == {**first, "key": "req-1", "tenant": A}
+    assert store.get_idempotency(B, "req-1") is None  # same key, other tenant: independent
+    assert store.put_idempotency(B, "req-1", {"status": 200}) is True
+    assert store.get_idempotency(B, "req-1")["status"] == 200  # type: ignore[index]
+    assert store.get_idempotency(A, "req-1")["status"] == 202  # type: ignore[index]
+    assert store.get_idempotency(A, "other") is None
+    with pytest.raises(ValueError):
+        store.put_idempotency(A, "", first)
+
+
 # --- blobs ---------------------------------------------------------------------------------------
 
 
