@@ -30,6 +30,9 @@ from cosy.store.base import Store
 
 log = logging.getLogger(__name__)
 
+PROGRESS_EVERY_S = 0.5
+"""How often a running job's progress reaches the store (what API clients and SSE streams see)."""
+
 
 class Dispatcher:
     """Claims jobs, runs up to ``dispatcher_concurrency`` at once, heartbeats their leases."""
@@ -108,9 +111,22 @@ class Dispatcher:
             log.exception("on_finished hook failed for job %s", job.id)
 
     def _progress_fn(self, job_id: str):  # type: ignore[no-untyped-def]
+        """Record progress for the heartbeat, and write it at most every PROGRESS_EVERY_S."""
+        last_write = 0.0
+
         def record(progress: dict[str, Any]) -> None:
+            nonlocal last_write
             with self._lock:
                 self._inflight[job_id] = progress
+            now = time.monotonic()
+            if now - last_write >= PROGRESS_EVERY_S:
+                last_write = now
+                try:
+                    self.store.heartbeat(job_id, self.owner, self.settings.job_lease_s,
+                                         time.time(), progress)
+                except Exception:  # progress is best effort; the heartbeat loop retries
+                    log.exception("writing progress of job %s failed", job_id)
+
         with self._lock:
             self._inflight[job_id] = {"steps_done": 0, "stage": "queued"}
         return record

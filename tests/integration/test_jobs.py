@@ -184,3 +184,25 @@ def test_too_many_attempts_at_claim_fail_the_job(store, settings):
     drain(store, settings)
     job = store.get_job(sub.job.id)
     assert job.status == JobStatus.FAILED and job.error["kind"] == "attempts_exhausted"
+
+
+def test_progress_reaches_the_store_while_the_job_runs(store, settings, monkeypatch):
+    """API clients poll the store: progress must land there during the run, not only at the end."""
+    import cosy.engine.dispatcher as dispatcher
+
+    monkeypatch.setattr(dispatcher, "PROGRESS_EVERY_S", 0.0)
+    seen: list[dict] = []
+    original = store.heartbeat
+
+    def spy(job_id, owner, lease_s, now, progress=None):
+        if progress:
+            seen.append(progress)
+        return original(job_id, owner, lease_s, now, progress)
+
+    monkeypatch.setattr(store, "heartbeat", spy)
+    sub = submit_document(store, make_pdf(INVOICE * 3), "a.pdf", "acme", settings)
+    drain(store, settings)
+    assert store.get_job(sub.job.id).status == JobStatus.SUCCEEDED
+    steps = [p["steps_done"] for p in seen]
+    assert len(steps) == 4 and steps == sorted(steps)  # three page tasks and the document task
+    assert seen[-1]["steps_done"] == seen[-1]["steps_total"]
