@@ -31,5 +31,10 @@ lint: $(DEPS)
 bench: $(DEPS)
 	$(BIN)/python -m pytest benchmarks -q --benchmark-only
 
+## models: retrain every model and rewrite the registry and model cards (a few minutes)
+models: $(DEPS)
+	$(BIN)/pip install -q -e '.[dev,train]'
+	$(BIN)/python -m models.recipes.build
+
 clean:
 	rm -rf $(VENV) .cosy samples .pytest_cache .ruff_cache

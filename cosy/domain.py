@@ -20,7 +20,7 @@ DEFAULT_TENANT = "default"
 
 
 def stable_id(*parts: object, size: int = 32) -> str:
-    """A deterministic id from parts, so that writing the same thing twice is an idempotent upsert."""
+    """A deterministic id from parts: writing the same thing twice is an idempotent upsert."""
     digest = hashlib.sha256(
         json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str).encode()
     )

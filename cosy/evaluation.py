@@ -1,6 +1,8 @@
 """Score extraction against a truth file (the format of the real corpus's ``truth.jsonl``).
 
-Only values that are printed count against the extractor: a truth field whose
+Attachments are stripped first (a ZUGFeRD XML would answer for the page), and line items are
+scored as rows matched by line total and quantity. Only values that are printed count against the
+extractor: a truth field whose
 ``visible_in_text`` flag is false cannot be missed. A prediction for such a field is a false
 positive only when the truth is known (non-null) and the prediction differs from it. Matching is
 per kind of value: names after case and punctuation folding (legal forms stay significant), IDs
@@ -73,6 +75,72 @@ def values_match(field: str, expected: Any, got: Any) -> bool:
     if field == "currency":
         return str(expected).strip().upper() == str(got).strip().upper()
     return re.sub(r"\s+", "", str(expected)) == re.sub(r"\s+", "", str(got))  # identifiers
+
+
+def strip_attachments(data: bytes) -> bytes:
+    """The PDF without embedded files (a ZUGFeRD / Factur-X XML would answer for the page).
+
+    The real development set had its attachments removed; generated or customer PDFs that still
+    carry one are scored on what the page says, so page extraction has to stand on its own.
+    """
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    try:
+        count = pdf.count_attachments()
+        if not count:
+            return data
+        for index in range(count - 1, -1, -1):
+            pdf.del_attachment(index)
+        import io
+
+        buf = io.BytesIO()
+        pdf.save(buf)
+        return buf.getvalue()
+    finally:
+        pdf.close()
+
+
+# --- line items ----------------------------------------------------------------------------------
+
+
+def _item_value(item: dict[str, Any], *keys: str) -> Decimal | None:
+    for key in keys:
+        if item.get(key) is not None:
+            return _amount(item[key])
+    return None
+
+
+def score_line_items(truth_items: list[dict[str, Any]],
+                     predicted: list[dict[str, Any]]) -> dict[str, int]:
+    """Rows matched one to one by line total and quantity (by quantity and description where the
+    truth has no prices, as on a delivery note): tp, fp, fn."""
+    unmatched = list(range(len(truth_items)))
+    tp = 0
+    for item in predicted:
+        total = _item_value(item, "total")
+        qty = _item_value(item, "quantity")
+        for k in unmatched:
+            t = truth_items[k]
+            t_total = _item_value(t, "line_total_net", "total")
+            t_qty = _item_value(t, "quantity")
+            if t_qty is not None and (qty is None or abs(t_qty - qty) > Decimal("0.0001")):
+                continue
+            if t_total is not None:
+                if total is None or abs(t_total - total) > Decimal("0.005"):
+                    continue
+            elif fold_text(t.get("description") or "") != fold_text(item.get("description") or ""):
+                continue
+            unmatched.remove(k)
+            tp += 1
+            break
+    return {"tp": tp, "fp": len(predicted) - tp, "fn": len(unmatched)}
+
+
+def summarize_line_items(counts: list[dict[str, int]]) -> dict[str, Any]:
+    """Row-level precision, recall and F1 over all documents that have items in the truth."""
+    tp, fp, fn = (sum(c[k] for c in counts) for k in ("tp", "fp", "fn"))
+    return {"documents": len(counts), "tp": tp, "fp": fp, "fn": fn, **_prf(tp, fp, fn)}
 
 
 # --- scoring -------------------------------------------------------------------------------------
@@ -165,6 +233,7 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
 
     truth_path = Path(truth_path)
     per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]] = []
+    item_counts: list[dict[str, int]] = []
     doc_types: list[tuple[str, str | None]] = []
     errors: list[dict[str, str]] = []
     pages = 0
@@ -173,7 +242,7 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
         rel = Path(truth["file"])
         path = Path(docs_dir) / rel.name if docs_dir else truth_path.parent / rel
         try:
-            data = path.read_bytes()
+            data = strip_attachments(path.read_bytes())
             info = inspect_document(data, path.name, "default", max_bytes=1 << 30, max_pages=10000)
             result = executor.run(pipeline, data, info).outputs["doc.result"]
             pages += info.pages
@@ -181,10 +250,14 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
             errors.append({"file": truth["file"], "error": f"{type(err).__name__}: {err}"})
             result = {}
         per_doc.append(score_document(truth, _field_values(result)))
+        if truth.get("line_items"):
+            item_counts.append(score_line_items(truth["line_items"],
+                                                result.get("line_items") or []))
         doc_types.append((truth.get("doc_type", ""), _doc_type(result)))
         if progress:
             print(f"  {truth['file']}", file=sys.stderr, flush=True)
     report = summarize(per_doc, doc_types)
+    report["line_items"] = summarize_line_items(item_counts)
     report["errors"] = errors
     wall = time.perf_counter() - t0
     report["timing"] = {"total_s": round(wall, 3), "pages": pages,
@@ -205,6 +278,11 @@ def format_report(report: dict[str, Any]) -> str:
     out.append("")
     out.append(f"Documents: {report['documents']}; document-type accuracy: "
                f"{report['doc_type_accuracy']}")
+    if report.get("line_items"):
+        li = report["line_items"]
+        out.append(f"Line items (rows matched by total and quantity, {li['documents']} documents):"
+                   f" TP {li['tp']}, FP {li['fp']}, FN {li['fn']}; precision "
+                   f"{li['precision']:.3f}, recall {li['recall']:.3f}, F1 {li['f1']:.3f}")
     if report.get("timing"):
         t = report["timing"]
         out.append(f"Time: {t['total_s']} s for {t['pages']} pages ({t['s_per_page']} s/page)")

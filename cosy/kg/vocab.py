@@ -46,6 +46,13 @@ ADDRESS_PARTS = {
     "country": SCHEMA + "addressCountry",
 }
 NAME = SCHEMA + "name"
+LINE_ITEM = COSY + "lineItem"
+DESCRIPTION = SCHEMA + "description"
+QUANTITY = SCHEMA + "orderQuantity"
+UNIT = SCHEMA + "unitText"
+PRICE = SCHEMA + "price"
+LINE_TOTAL = COSY + "lineTotal"
+POSITION = SCHEMA + "position"
 FILE_NAME = COSY + "fileName"
 PAGES = COSY + "pageCount"
 

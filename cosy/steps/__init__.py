@@ -1,3 +1,14 @@
 """COSY's ETL steps, one module per family; importing this package registers them all."""
 
-from cosy.steps import fields, graph, layout, parse, result, text  # noqa: F401
+from cosy.steps import (  # noqa: F401
+    classify,
+    einvoice,
+    fields,
+    graph,
+    layout,
+    lineitems,
+    ocr,
+    parse,
+    result,
+    text,
+)

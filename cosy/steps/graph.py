@@ -8,6 +8,7 @@ found in a thousand documents is one node per tenant.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from cosy.domain import Entity, FieldValue, Triple
 from cosy.engine.step import StepContext, step
@@ -50,10 +51,35 @@ def _party(t: str, fields: dict[str, FieldValue], role: str) -> tuple[Entity, En
     return org, place
 
 
-@step("graph.entities", scope="document", requires=["doc.fields", "doc_info"],
+def line_item_entities(t: str, doc_id: str, items: list[dict[str, Any]]) -> list[Entity]:
+    """One LineItem per row of the item table; its id is the document's and its position, since
+    an item exists only inside its document (the same '2 x Pumpe' elsewhere is another item)."""
+    out = []
+    for k, it in enumerate(items, 1):
+        keys = {"document": doc_id, "position": str(k)}
+        keys.update({f: str(it[f]) for f in ITEM_FIELDS if it.get(f) is not None})
+        label = str(it.get("description") or f"item {k}")[:80]
+        out.append(Entity(vocab.entity_id(t, "LineItem", f"{doc_id}|{k}"), "LineItem", label, t,
+                          keys))
+    return out
+
+
+ITEM_FIELDS = ("description", "quantity", "unit", "unit_price", "total")
+ITEM_PREDICATES = {  # item key: (predicate, literal datatype)
+    "description": (vocab.DESCRIPTION, vocab.XSD + "string"),
+    "quantity": (vocab.QUANTITY, vocab.XSD + "decimal"),
+    "unit": (vocab.UNIT, vocab.XSD + "string"),
+    "unit_price": (vocab.PRICE, vocab.XSD + "decimal"),
+    "total": (vocab.LINE_TOTAL, vocab.XSD + "decimal"),
+    "position": (vocab.POSITION, vocab.XSD + "integer"),
+}
+
+
+@step("graph.entities", scope="document", requires=["doc.fields", "doc_info", "doc.line_items"],
       provides=["doc.entities"])
-def entities(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo) -> list[Entity]:
-    """The document and the entities its fields name: seller, buyer, addresses, bank account."""
+def entities(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo,
+             doc_line_items: list[dict[str, Any]]) -> list[Entity]:
+    """The document and the entities it names: seller, buyer, addresses, bank account, items."""
     t = doc_info.tenant
     out = [Entity(vocab.entity_id(t, "Document", doc_info.id), "Document", doc_info.file_name, t,
                   {"sha256": doc_info.id})]
@@ -68,13 +94,16 @@ def entities(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo) -> list[
             if e is not None and e.id not in seen:
                 seen.add(e.id)
                 out.append(e)
+    out.extend(line_item_entities(t, doc_info.id, doc_line_items))
     return out
 
 
-@step("graph.triples", scope="document", requires=["doc.fields", "doc.entities", "doc_info"],
+@step("graph.triples", scope="document",
+      requires=["doc.fields", "doc.entities", "doc_info", "doc.line_items"],
       provides=["doc.triples"], sink=True)
 def triples(doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
-            doc_info: DocumentInfo, ctx: StepContext) -> list[Triple]:
+            doc_info: DocumentInfo, doc_line_items: list[dict[str, Any]],
+            ctx: StepContext) -> list[Triple]:
     """Field values and links as triples; each carries page, box, span, step, model, confidence."""
     t, doc = doc_info.tenant, doc_info.id
     version = getattr(ctx.settings, "pipeline_version", "")
@@ -135,4 +164,16 @@ def triples(doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
         if role == "seller" and "BankAccount" in by_type:
             out.append(rel(by_type["BankAccount"].id, vocab.ACCOUNT_HOLDER, org.id,
                            doc_fields["iban"]))
+    items = [e for e in doc_entities if e.type == "LineItem"]
+    for entity, item in zip(items, doc_line_items, strict=False):
+        box = tuple(item["bbox"]) if item.get("bbox") else None
+        where = {"page": item.get("page"), "bbox": box, "step": "lineitems.rows",
+                 "confidence": 0.9, "pipeline_version": version}
+        out.append(Triple(t, d, vocab.LINE_ITEM, entity.id, doc, "entity", **where))
+        out.append(Triple(t, entity.id, vocab.RDF_TYPE, vocab.COSY + "LineItem", doc, "entity",
+                          step="graph.triples", pipeline_version=version))
+        for key, (p, datatype) in ITEM_PREDICATES.items():
+            value = entity.keys.get(key)
+            if value is not None:
+                out.append(Triple(t, entity.id, p, value, doc, "literal", datatype, **where))
     return out

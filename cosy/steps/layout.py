@@ -46,3 +46,13 @@ def lines(page_words: list[Word]) -> list[Line]:
         offset += len(text) + 1
     return out
 
+
+def page_text(page_lines: list[Line]) -> str:
+    """The page's lines joined by newlines (the offsets of :class:`Line` count in this text)."""
+    return "\n".join(line.text for line in page_lines)
+
+
+@step("layout.text", scope="page", requires=["page.lines"], provides=["page.text"])
+def text(page_lines: list[Line]) -> str:
+    """The page text in reading order: what the language and document-type models read."""
+    return page_text(page_lines)

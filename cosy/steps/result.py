@@ -7,21 +7,24 @@ from typing import Any
 from cosy.domain import Entity, FieldValue, Triple
 from cosy.engine.step import step
 from cosy.ingest import DocumentInfo
+from cosy.steps.classify import Prediction
 
 
 @step("result.assemble", scope="document",
-      requires=["doc_info", "page.geometry", "doc.fields", "doc.entities", "doc.triples"],
+      requires=["doc_info", "page.geometry", "doc.fields", "doc.entities", "doc.triples",
+                "doc.doc_type", "doc.language", "doc.line_items"],
       provides=["doc.result"], sink=True)
 def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
              doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
-             doc_triples: list[Triple]) -> dict[str, Any]:
-    """Document header, fields with confidence, page and box, entities and triples."""
+             doc_triples: list[Triple], doc_doc_type: Prediction,
+             doc_language: Prediction, doc_line_items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Document header (type and language by the classifiers), fields, entities and triples."""
     return {
         "document": {"id": doc_info.id, "file": doc_info.file_name, "pages": doc_info.pages,
-                     "doc_type": "invoice", "language": None,
+                     "doc_type": doc_doc_type.label, "language": doc_language.label,
                      "page_sizes": page_geometry},
         "fields": {name: f.to_json() for name, f in sorted(doc_fields.items())},
-        "line_items": [],
+        "line_items": doc_line_items,
         "entities": [e.to_dict() for e in doc_entities],
         "triples": [{k: v for k, v in t.to_dict().items() if k != "tenant"} for t in doc_triples],
     }

@@ -22,11 +22,11 @@ def normalize_text(text: str) -> str:
     return DASHES.sub("-", text).strip()
 
 
-@step("text.normalize", scope="page", requires=["page.raw_words"], provides=["page.words"])
-def normalize_words(page_raw_words: list[Word]) -> list[Word]:
-    """Normalise each word's text; drop words that were only whitespace."""
+@step("text.normalize", scope="page", requires=["page.source_words"], provides=["page.words"])
+def normalize_words(page_source_words: list[Word]) -> list[Word]:
+    """Normalise each word's text (text layer or OCR); drop words that were only whitespace."""
     out = []
-    for w in page_raw_words:
+    for w in page_source_words:
         text = normalize_text(w.text)
         if text:
             out.append(w if text == w.text else replace(w, text=text))

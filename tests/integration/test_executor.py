@@ -29,11 +29,19 @@ def doc(pages=PAGES):
 
 
 def test_plan_expands_page_groups_per_page():
-    tasks = plan(load_pipeline(), 3)
-    assert [t.key for t in tasks] == ["g0-page-p1", "g0-page-p2", "g0-page-p3", "g1-document"]
+    pipeline = load_pipeline()
+    tasks = plan(pipeline, 3)
+    expected = [g.key if g.scope == "document" else f"{g.key}-p{n}"
+                for g in pipeline.groups for n in ((1, 2, 3) if g.scope == "page" else (0,))]
+    assert [t.key for t in tasks] == expected
+    assert len(tasks) == pipeline.task_count(3)
+    page_group = next(g for g in pipeline.groups if g.scope == "page")
     doc_task = tasks[-1]
-    assert all(keys == ("g0-page-p1", "g0-page-p2", "g0-page-p3")
-               for a, keys in doc_task.deps.items() if a.startswith("page."))
+    assert doc_task.group.scope == "document"
+    page_inputs = [a for a in doc_task.deps if a in doc_task.multi]
+    assert page_inputs and all(
+        doc_task.deps[a] == tuple(f"{page_group.key}-p{n}" for n in (1, 2, 3))
+        for a in page_inputs)
 
 
 def test_dask_and_sync_give_the_same_result(dask_executor):
@@ -47,7 +55,7 @@ def test_dask_and_sync_give_the_same_result(dask_executor):
     assert progress[-1]["steps_done"] == progress[-1]["steps_total"] == \
         pipeline.step_instances(3)
     t = via_dask.timings
-    assert t["tasks"] == 4 and len(t["pages"]) == 3 and set(t["steps"]) == \
+    assert t["tasks"] == pipeline.task_count(3) and len(t["pages"]) == 3 and set(t["steps"]) == \
         {s.name for s in pipeline.steps}
 
 

@@ -8,4 +8,5 @@ from cosy.steps.fields import (  # noqa: F401
     numbers,
     party,
     select,
+    title,
 )

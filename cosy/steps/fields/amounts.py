@@ -13,7 +13,7 @@ from itertools import product
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import find_mentions, flatten
+from cosy.steps.fields.common import Candidate, find_mentions, flatten
 
 CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "CHF": "CHF", "EUR": "EUR", "USD": "USD",
                   "GBP": "GBP", "Fr.": "CHF"}
@@ -52,9 +52,21 @@ def _normalize(m: re.Match[str]) -> str | None:
       requires=["page.lines", "page_no", "page.geometry"], provides=["page.amount_mentions"])
 def amount_candidates(page_lines: list[Line], page_no: int,
                       page_geometry: dict[str, float]) -> list[Mention]:
-    """Every amount with two decimals on the page, normalised to a dot decimal string."""
-    return list(find_mentions(page_lines, page_no, AMOUNT, "amount", "fields.amount.candidates",
-                              _normalize, page_geometry["height"]))
+    """Every amount with two decimals on the page, normalised to a dot decimal string.
+
+    A lone labelled amount on its line ('Sales Tax 8.25%  $870.14') owes nothing to a column
+    header above it: that header belongs to the item table, not to the totals.
+    """
+    found: list[Candidate] = list(find_mentions(
+        page_lines, page_no, AMOUNT, "amount", "fields.amount.candidates", _normalize,
+        page_geometry["height"]))
+    per_line: dict[int, int] = {}
+    for m in found:
+        per_line[m.line] = per_line.get(m.line, 0) + 1
+    for m in found:
+        if per_line[m.line] == 1 and m.label and classify_total(m.label):
+            m.header = ""
+    return found
 
 
 # --- roles ---------------------------------------------------------------------------------------
@@ -77,6 +89,12 @@ TAX = re.compile(r"steuer|mwst|\bust\b|ust\.|\bvat\b|\btax|\btva\b|taxe", re.I)
 GROSS_WEAK = re.compile(
     r"zahlbetrag|zu zahlen|amount due|total due|due payable|balance due|payable|à payer|"
     r"a payer|to pay|fällig|rechnungssumme", re.I)
+GROSS_NAMED = re.compile(
+    r"^(?:total\s[a-zé]+|[\w-]+\s(?:total|summe)|\w+(?:summe|betrag|wert))\W*$", re.I)
+"""'Order Total', 'Total Credit', 'Angebotssumme', 'Bestellwert': the total of what the document
+is, once net, tax and subtotal wordings are ruled out."""
+NOT_GROSS_NAMED = re.compile(r"sub|zwischen|position|line|netto|\bnet\b|carried|übertrag|report",
+                             re.I)
 NET_WEAK = re.compile(
     r"subtotal|sub-total|zwischensumme|warenwert|positionssumme|summe positionen|line total|"
     r"basisbetrag|\bbase\b|\bbasis\b|total\b", re.I)
@@ -95,6 +113,8 @@ def classify_total(text: str) -> tuple[str, float] | None:
         return "total_gross", 3.0
     if TAX.search(text):
         return "total_tax", 3.0
+    if GROSS_NAMED.search(text) and not NOT_GROSS_NAMED.search(text):
+        return "total_gross", 2.5
     if GROSS_WEAK.search(text):
         return "total_gross", 2.0
     if NET_WEAK.search(text):

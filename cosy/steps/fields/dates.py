@@ -93,18 +93,24 @@ def date_candidates(page_lines: list[Line], page_no: int,
 # --- roles ---------------------------------------------------------------------------------------
 
 DUE = re.compile(
-    r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens|due|payable|remit|pay by|"
-    r"payment date|échéance|echeance|à régler|a regler|payer avant", re.I)
+    r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens|(?<!over)due|payable|remit|pay by|"
+    r"payment date|échéance|echeance|à régler|a regler|payer avant|no later than|"
+    r"au plus tard", re.I)
+DEADLINE = re.compile(r"(?<!\d\s)(?:\bby|\bbis|\bavant(?: le)?|\bbefore)$", re.I)
+"""A deadline preposition right before the date: a due date unless delivery is named."""
 DELIVERY = re.compile(
-    r"liefer|leistungsdatum|leistungszeitraum|delivery|delivered|shipping date|ship date|"
-    r"livraison|date of supply|tax point", re.I)
+    r"liefer|leistungsdatum|leistungszeitraum|deliver|shipping date|ship date|"
+    r"livraison|date of supply|tax point|service date|date of service|prestation|required by", re.I)
 ISSUE = re.compile(
     r"rechnungsdatum|belegdatum|ausstellungsdatum|invoice date|date of issue|issue date|issued|"
     r"date de (?:la )?facture|date d'émission|facture du|date facture", re.I)
 ISSUE_WEAK = re.compile(r"datum|^date\b|\bdate$|(?:\bvom|\bvon|\bden|\bdu|\bdated|\bof)$", re.I)
 NOT_A_ROLE = re.compile(
     r"skonto|discount|escompte|bestellung vom|order date|bestelldatum|auftragsdatum|"
-    r"gültig|valid|period|zeitraum|geburt|birth|effective|druck|print|mandat|\bab\b", re.I)
+    r"gültig|valid|period|zeitraum|geburt|birth|effective|druck|print|mandat|\bab\b|seit|since|"
+    r"commences|beginnt|commence", re.I)
+PLACE_DATE = re.compile(r"^[A-ZÄÖÜ][^\d,:;]{1,40},\s*(?:den|le|am)?$")
+"""'München, den' before a date: where and when a letter or contract was signed."""
 
 
 def _tail(text: str | None, size: int = 40) -> str:
@@ -128,6 +134,8 @@ def _roles_of(text: str) -> set[str]:
         roles.add("due_date")
     if DELIVERY.search(text):
         roles.add("delivery_date")
+    elif DEADLINE.search(text.strip()):
+        roles.add("due_date")
     if ISSUE.search(text) or (not roles and ISSUE_WEAK.search(text)):
         roles.add("issue_date")
     if "due_date" in roles and "delivery_date" in roles:
@@ -148,18 +156,23 @@ def select_dates(mentions: list[Mention]) -> dict[str, FieldValue]:
     is dropped: the consistency check of DESIGN §4.
     """
     out: dict[str, FieldValue] = {}
-    for m in mentions:
-        for role in sorted(date_roles(m)):
+    roles = [(m, date_roles(m)) for m in mentions]
+    for m, found in roles:
+        for role in sorted(found - {"due_date"}):
             if role not in out:
                 out[role] = _field(role, m, 0.85)
     if "issue_date" not in out:
-        top = [m for m in mentions if m.page == 1 and getattr(m, "y", 0.0) < 0.4
-               and not NOT_A_ROLE.search(_tail(m.label)) and not date_roles(m)]
-        if top:
-            out["issue_date"] = _field("issue_date", top[0], 0.5)
-    issue, due = out.get("issue_date"), out.get("due_date")
-    if issue and due and due.value < issue.value:
-        del out["due_date"]
+        top = [m for m, found in roles if m.page == 1 and getattr(m, "y", 0.0) < 0.4
+               and not NOT_A_ROLE.search(_tail(m.label)) and not found]
+        signed = [m for m, found in roles if not found and PLACE_DATE.match(_tail(m.label))]
+        if top or signed:
+            out["issue_date"] = _field("issue_date", (top or signed)[0], 0.5)
+    issue = out.get("issue_date")
+    dues = [m for m, found in roles if "due_date" in found]
+    # a due date before the issue date is another document's (an overdue invoice in a reminder)
+    due = next((m for m in dues if issue is None or m.value >= issue.value), None)
+    if due is not None:
+        out["due_date"] = _field("due_date", due, 0.85)
     return out
 
 

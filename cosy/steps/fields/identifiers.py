@@ -16,6 +16,7 @@ from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate, find_mentions, flatten, left_label, span_bbox
 from cosy.steps.fields.party import BUYER_PARTY, party_role, section_role
+from cosy.steps.fields.title import ISSUER_IS_BUYER
 
 IBAN = re.compile(r"\b(?P<iban>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})\b")
 BIC = re.compile(r"\b(?P<bic>[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
@@ -25,8 +26,8 @@ VAT_ID = re.compile(
 )
 TAX_NUMBER_LABEL = re.compile(
     r"(?:steuer\s?-?\s?(?:nummer|nr\.?)|st\.?\s?-?\s?nr\.?|stnr\.?|tax\s?(?:id|number|no\.?)|"
-    r"num[ée]ro fiscal|n° fiscal|codice fiscale)\s*[:.]?\s*"
-    r"(?P<tax>\d[\d/ ]{5,16}\d|[A-Z][A-Z0-9_]{3,30})(?![\w/])", re.I)
+    r"num[ée]ro fiscal|n° fiscal|codice fiscale|(?:n°\s)?siret|\bein\b)\s*[:.]?\s*"
+    r"(?P<tax>\d[\d/ -]{5,16}\d|[A-Z][A-Z0-9_]{3,30})(?![\w/])", re.I)
 TAX_NUMBER = re.compile(r"(?<![\w/])(?P<tax>\d{2,3}/\d{3,4}/\d{4,5}(?:/\d)?)(?![\w/])")
 DEBTOR = re.compile(r"käufer|kunde|debtor|debitor|payer|zahlungspflichtig|lastschrift|mandat|"
                     r"\bihre?\b|\byour\b|\bvotre\b|prélèvement|abbuch", re.I)
@@ -49,7 +50,7 @@ def _roled(mentions: list[Candidate], lines: list[Line]) -> list[Mention]:
         text = f"{m.label or ''} {line.text[: m.span[0] - line.start]}"
         role = party_role(text)
         if role is None and YOUR.search(m.label or ""):
-            role = "buyer"
+            role = "recipient"  # the addressee: the buyer, except on an order
         m.role = role or section_role(lines, m.line, m.bbox[0])
     return list(mentions)
 
@@ -102,6 +103,10 @@ def vat_id_candidates(page_lines: list[Line], page_no: int) -> list[Mention]:
     for m in find_mentions(page_lines, page_no, VAT_ID, "vat_id", "fields.vat_id.candidates",
                            lambda m: _longest_valid(
                                m, "vat_id", lambda s: ids.vat_id_is_valid(s, checksum=False))):
+        line = page_lines[m.line]
+        iban = IBAN.match(line.text, m.span[0] - line.start)
+        if iban is not None and _longest_valid(iban, "iban", iban_shape_ok):
+            continue  # 'DE58 2336 4460 ...' starts like a VAT ID but is an IBAN
         m.confidence = 0.9 if ids.vat_id_is_valid(m.value) else 0.6
         found.append(m)
     return _roled(found, page_lines)
@@ -135,9 +140,18 @@ def _field(name: str, m: Mention, confidence: float, step_name: str) -> FieldVal
 
 
 def select_ids(ibans: list[Mention], bics: list[Mention], vats: list[Mention],
-               taxes: list[Mention]) -> dict[str, FieldValue]:
-    """Payee IBAN and BIC, seller and buyer VAT ID, seller tax number."""
+               taxes: list[Mention], title: str | None = None) -> dict[str, FieldValue]:
+    """Payee IBAN and BIC, seller and buyer VAT ID, seller tax number.
+
+    An identifier no label assigns belongs to the writer (letterhead, footer): the seller, or on
+    an order the buyer; one labelled 'your' belongs to the addressee.
+    """
     out: dict[str, FieldValue] = {}
+    issuer, recipient = ("buyer", "seller") if title in ISSUER_IS_BUYER else ("seller", "buyer")
+
+    def role(m: Mention) -> str | None:
+        return {None: issuer, "recipient": recipient}.get(m.role, m.role)
+
     payee = sorted((m for m in ibans if not DEBTOR.search(m.label or "")),
                    key=lambda m: -m.confidence)
     if payee:
@@ -148,16 +162,15 @@ def select_ids(ibans: list[Mention], bics: list[Mention], vats: list[Mention],
             out["bic"] = _field("bic", bic, 0.85, "fields.bank.select")
     elif bics and not ibans:
         out["bic"] = _field("bic", bics[0], 0.6, "fields.bank.select")
-    sellers = [m for m in vats if m.role in (None, "seller")]
-    if sellers:
-        best = max(sellers, key=lambda m: (m.role == "seller", m.confidence, -vats.index(m)))
-        out["seller_vat_id"] = _field("seller_vat_id", best, best.confidence,
-                                      "fields.tax_id.select")
-    buyers = [m for m in vats if m.role == "buyer"
-              and ("seller_vat_id" not in out or m.value != out["seller_vat_id"].value)]
-    if buyers:
-        out["buyer_vat_id"] = _field("buyer_vat_id", buyers[0], 0.8, "fields.tax_id.select")
-    tax = [m for m in taxes if m.role in (None, "seller") and not BUYER_PARTY.search(m.label or "")]
+    for name in ("seller", "buyer"):
+        own = [m for m in vats if role(m) == name
+               and all(m.value != f.value for f in out.values())]
+        if own:
+            best = max(own, key=lambda m: (m.role == name, m.confidence, -vats.index(m)))
+            out[f"{name}_vat_id"] = _field(f"{name}_vat_id", best,
+                                           best.confidence if name == issuer else 0.8,
+                                           "fields.tax_id.select")
+    tax = [m for m in taxes if role(m) == "seller" and not BUYER_PARTY.search(m.label or "")]
     if tax:
         best = max(tax, key=lambda m: (m.confidence, m.role == "seller", -taxes.index(m)))
         out["seller_tax_number"] = _field("seller_tax_number", best, best.confidence,
@@ -167,12 +180,14 @@ def select_ids(ibans: list[Mention], bics: list[Mention], vats: list[Mention],
 
 @step("fields.tax_id.select", scope="document",
       requires=["page.iban_mentions", "page.bic_mentions", "page.vat_id_mentions",
-                "page.tax_number_mentions"],
+                "page.tax_number_mentions", "doc.title_kind"],
       provides=["doc.field.tax_id"])
 def select_id_fields(page_iban_mentions: list[list[Mention]],
                      page_bic_mentions: list[list[Mention]],
                      page_vat_id_mentions: list[list[Mention]],
-                     page_tax_number_mentions: list[list[Mention]]) -> dict[str, FieldValue]:
+                     page_tax_number_mentions: list[list[Mention]],
+                     doc_title_kind: str | None) -> dict[str, FieldValue]:
     """Bank account and tax identifiers of the document from all pages' candidates."""
     return select_ids(flatten(page_iban_mentions), flatten(page_bic_mentions),
-                      flatten(page_vat_id_mentions), flatten(page_tax_number_mentions))
+                      flatten(page_vat_id_mentions), flatten(page_tax_number_mentions),
+                      doc_title_kind)

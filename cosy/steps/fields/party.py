@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from cosy.domain import BBox, FieldValue, Line, union_bbox
 from cosy.engine.step import step
 from cosy.steps.fields.common import Cell, cells, overlap
+from cosy.steps.fields.title import ISSUER_IS_BUYER, title_kind
 
 OTHER_PARTY = re.compile(
     r"abweichend|waren\s?empf|liefer(?:adresse|anschrift|ung an)|ship(?:ping)?\s?(?:to|from)|"
@@ -22,7 +23,7 @@ OTHER_PARTY = re.compile(
     r"empfänger der ware|consignee|remit to|bank", re.I)
 SELLER_PARTY = re.compile(
     r"verkäufer|lieferant\b|\bseller|supplier|vendor|vendeur|fournisseur|rechnungssteller|"
-    r"leistungserbringer|auftragnehmer|bill(?:ed)? from|émetteur", re.I)
+    r"leistungserbringer|auftragnehmer|bill(?:ed)? from|émetteur|contractor|prestataire", re.I)
 BUYER_PARTY = re.compile(
     r"(?<!ver)käufer|leistungsempfänger|rechnungsempfänger|rechnungsadresse|rechnungsanschrift|"
     r"\bkunde\b|auftraggeber|\bbuyer|\bcustomer\b|bill(?:ed)? to|invoice to|invoicee|sold to|"
@@ -30,18 +31,35 @@ BUYER_PARTY = re.compile(
 LEGAL_FORM = re.compile(
     r"\b(?:gmbh|ag|kg|ohg|gbr|e\.?\s?k|ug|se|mbh|a\.g|ltd|limited|llc|inc|corp(?:oration)?|plc|"
     r"llp|sarl|sas|sa|eurl|sasu|snc|bv|nv|spa|srl|s\.?l|oy|ab|as|aps)\b\.?", re.I)
+STOP_LINE = re.compile(
+    r"^(?:und|and|et|zwischen|between|entre|sowie)$|^[-(«\"]|nachfolgend|hereinafter|ci-après",
+    re.I)
+"""A line that ends an address block above it: a connective or a role phrase of a contract."""
+ROLE_BELOW = re.compile(r"nachfolgend|hereinafter|ci-après|im folgenden|below referred", re.I)
+"""A role phrase under an address ('- nachfolgend Auftragnehmer genannt -')."""
+INITIALS = re.compile(r"^[A-Z]{1,3}$")
+"""A logo's initials: no company name."""
 CONTACT = re.compile(r"^(?:z\.\s?hd|zu händen|attn|c/o|herrn?|frau|mr|mrs|ms|m\.|mme)\b", re.I)
+UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"
 POSTCODE_CITY = re.compile(
-    r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{5}|\d{4}|[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2})\s+"
+    r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{5}|\d{4}(?:\s?[A-Z]{2}(?=\s))?|" + UK_POSTCODE + r")\s+"
     r"(?P<city>[^\W\d][\w .'()/-]{1,40})$")
+"""The continental order: [country code] postcode city ('DE 80333 München', '1012 AB Amsterdam')."""
+CITY_POSTCODE = re.compile(
+    r"^(?P<city>[^\W\d][\w .'()/-]{1,40}?)(?:,\s(?P<state>[A-Z]{2}))?\s"
+    r"(?P<pc>\d{5}(?:-\d{4})?|" + UK_POSTCODE + r")$")
+"""The British and American order: city postcode ('Leeds LS1 4AP', 'Austin, TX 78701')."""
+POSTCODE_ONLY = re.compile(r"^(?P<pc>" + UK_POSTCODE + r")$")
+"""A British postcode on a line of its own, under the city."""
 NOT_A_CITY = re.compile(
     r"^(?:eur|usd|gbp|chf|stk|st|stück|uhr|kg|km|kwh|kw|mwh|std|stunden|liter|tage?|days?|x|pcs|piece|h)\b|"
-    r"stra(?:ß|ss)e|str\.|weg\b|allee|platz|gasse|street|road|avenue|\brue\b|chemin|camino|"
-    r"\bvia\b|boulevard|\blane\b|:", re.I)
+    r"stra(?:ß|ss)e\b|str\.|\bweg\b|\ballee\b|\bplatz\b|\bgasse\b|street|road|avenue|\brue\b|"
+    r"chemin|camino|\bvia\b|boulevard|\blane\b|:", re.I)
 STREET = re.compile(
     r"stra(?:ß|ss)e|str\.|weg\b|allee|platz|gasse|ring\b|damm|ufer|markt|street|road|avenue|"
     r"\brue\b|chemin|camino|\bvia\b|boulevard|\blane\b|\d", re.I)
 SEPARATORS = re.compile(r"\s+[·●•|–-]\s+|,\s+")
+BULLETS = re.compile(r"\s+[·●•|–-]\s+")
 COUNTRIES = {
     "deutschland": "DE", "germany": "DE", "allemagne": "DE", "österreich": "AT", "austria": "AT",
     "schweiz": "CH", "switzerland": "CH", "suisse": "CH", "france": "FR", "frankreich": "FR",
@@ -118,13 +136,38 @@ class PartyBlock:
                 "country": self.country}
 
 
-def _postcode_city(text: str) -> re.Match[str] | None:
-    m = POSTCODE_CITY.match(text.strip())
-    if m is None or NOT_A_CITY.search(m["city"]) or len(m["city"].split()) > 5:
+PostcodeCity = dict[str, str | None]
+
+
+def _postcode_city(text: str) -> PostcodeCity | None:
+    """Postcode, city and country code of a city line in either order, or None."""
+    text = text.strip()
+    m = POSTCODE_CITY.match(text)
+    if m is not None:
+        found: PostcodeCity = {"cc": m["cc"], "pc": m["pc"], "city": m["city"]}
+    else:
+        m = CITY_POSTCODE.match(text)
+        if m is None:
+            return None
+        us = m["state"] is not None or m["pc"][0].isdigit()
+        if us and m["state"] is None:
+            return None  # 'Lagerhalle 12345': a postcode after a city is written with a state
+        found = {"cc": "US" if us else "GB", "pc": m["pc"], "city": m["city"]}
+    city, pc = str(found["city"]), str(found["pc"])
+    if NOT_A_CITY.search(city) or len(city.split()) > 5:
         return None
-    if len(m["pc"]) == 4 and m["pc"].isdigit() and not m["cc"] and int(m["pc"]) < 1000:
+    if len(pc) == 4 and pc.isdigit() and not found["cc"] and int(pc) < 1000:
         return None
-    return m
+    return found
+
+
+def _split_parts(text: str) -> list[str]:
+    """An inline address split at its separators: bullets first, commas only when no bullet
+    part is a city line (a comma also sits inside 'Austin, TX 78701' and '4, rue Thierry')."""
+    parts = [p.strip() for p in BULLETS.split(text) if p.strip()]
+    if len(parts) < 2 or not any(_postcode_city(p) for p in parts[1:]):
+        parts = [p.strip() for p in SEPARATORS.split(text) if p.strip()]
+    return parts
 
 
 def _country(code: str | None, text: str | None = None) -> str | None:
@@ -141,17 +184,15 @@ def _country(code: str | None, text: str | None = None) -> str | None:
 
 def _inline_block(cell: Cell, page: int, size: tuple[float, float]) -> PartyBlock | None:
     """'Kraxi GmbH · Flugzeugallee 17 · 12345 Papierfeld · Deutschland' as one block."""
-    parts = [p.strip() for p in SEPARATORS.split(cell.text) if p.strip()]
-    for k, part in enumerate(parts):
-        m = _postcode_city(part)
-        if m is None or k == 0:
-            continue
+    parts = _split_parts(cell.text)
+    matches = [(k, m) for k, part in enumerate(parts) if k and (m := _postcode_city(part))]
+    for k, m in matches[-1:]:  # the city line comes last: '2224 Main Alley' is a street
         street = parts[k - 1] if STREET.search(parts[k - 1]) else None
         name_parts = parts[: k - 1] if street else parts[:k]
         country = _country(m["cc"], parts[k + 1] if k + 1 < len(parts) else None)
         name = name_parts[0] if name_parts else None
-        return PartyBlock(page, cell.bbox, m["pc"], m["city"].strip(), street, name, country,
-                          "sender" if name else None, cell.x0 / size[0], cell.top / size[1])
+        return PartyBlock(page, cell.bbox, str(m["pc"]), str(m["city"]).strip(), street, name,
+                          country, "sender", cell.x0 / size[0], cell.top / size[1])
     return None
 
 
@@ -182,7 +223,7 @@ def _is_field_line(text: str, label: Cell | None) -> bool:
     return bool(re.match(r"^[^:]{1,40}:\s*\S", text) or text.startswith(":"))
 
 
-def _block_at(lines: list[Line], i: int, cell: Cell, m: re.Match[str], page: int,
+def _block_at(lines: list[Line], i: int, cell: Cell, m: PostcodeCity, page: int,
               size: tuple[float, float]) -> PartyBlock:
     """Walk up from a postcode line through its column: street, name lines, then the heading."""
     height = max(cell.bottom - cell.top, 4.0)
@@ -209,6 +250,8 @@ def _block_at(lines: list[Line], i: int, cell: Cell, m: re.Match[str], page: int
             if found or best is not None:
                 break
             continue  # a line of another column between the block's lines
+        if STOP_LINE.match(best.text) or title_kind(best.text):
+            break  # 'und', '(hereinafter the "Client")', a title: the block ended above
         found = heading_role(best.text) if label is None else None
         if found is None and label is not None:
             found = heading_role(label.text)
@@ -218,7 +261,7 @@ def _block_at(lines: list[Line], i: int, cell: Cell, m: re.Match[str], page: int
             if found[1]:
                 items.append((found[1], None, best.top, ""))
             break
-        if _inline_block(best, page, size) and len(SEPARATORS.split(best.text)) >= 3:
+        if _inline_block(best, page, size) and len(_split_parts(best.text)) >= 3:
             break  # the sender line above an address window
         context = _cell_context(line, best)
         field = _is_field_line(context, label)
@@ -237,10 +280,22 @@ def _block_at(lines: list[Line], i: int, cell: Cell, m: re.Match[str], page: int
         below, _ = _best_cell(lines[i + 1], x0, x1)
         if below is not None:
             country = _country(m["cc"], below.text) or country
+    if hint is None:
+        hint = _role_below(lines, i, x0, x1)
     name, street = _name_and_street(items)
     top = min([cell.top] + [it[2] for it in items])
-    return PartyBlock(page, union_bbox([top_box, cell.bbox]), m["pc"], m["city"].strip(), street,
+    return PartyBlock(page, union_bbox([top_box, cell.bbox]), str(m["pc"]), str(m["city"]).strip(),
+                      street,
                       name, country, hint, x0 / size[0], top / size[1])
+
+
+def _role_below(lines: list[Line], i: int, x0: float, x1: float) -> str | None:
+    """The role a contract names under an address: '- nachfolgend Auftraggeber genannt -'."""
+    for j in range(i + 1, min(i + 3, len(lines))):
+        best, _ = _best_cell(lines[j], x0, x1)
+        if best is not None and ROLE_BELOW.search(best.text):
+            return party_role(best.text)
+    return None
 
 
 def _name_and_street(
@@ -260,7 +315,8 @@ def _name_and_street(
     if not plain:
         return None, None
     street = next((t for t in plain[:2] if re.search(r"\d", t) and STREET.search(t)), plain[0])
-    rest = [t for t in plain[plain.index(street) + 1:] if not CONTACT.match(t)]
+    rest = [t for t in plain[plain.index(street) + 1:]
+            if not CONTACT.match(t) and not INITIALS.match(t)]
     return (rest[-1] if rest else None), street
 
 
@@ -275,15 +331,46 @@ def party_candidates(page_lines: list[Line], page_no: int,
         for cell in cells(line):
             m = _postcode_city(cell.text)
             if m is not None:
-                out.append(_block_at(page_lines, i, cell, m, page_no, size))
+                if not _city_line_below(page_lines, i, cell):  # else: '4426 Lori Glens', a street
+                    out.append(_block_at(page_lines, i, cell, m, page_no, size))
                 continue
-            if len(cell.text) > 12 and re.search(r"\d{4}", cell.text):
+            if POSTCODE_ONLY.match(cell.text) and i > 0:
+                block = _split_city_block(page_lines, i, cell, page_no, size)
+                if block is not None:
+                    out.append(block)
+                continue
+            if len(cell.text) > 12 and re.search(r"\d", cell.text):
                 block = _inline_block(cell, page_no, size)
                 if block is not None:
                     if block.name is None:  # letterhead: the name is the line above
                         block.name = _name_above(page_lines, i, cell)
                     out.append(block)
     return out
+
+
+def _city_line_below(lines: list[Line], i: int, cell: Cell) -> bool:
+    """True when the next line of the same column is a city line: this one is the street."""
+    if i + 1 >= len(lines):
+        return False
+    below, _ = _best_cell(lines[i + 1], cell.x0, cell.x1)
+    return below is not None and abs(below.x0 - cell.x0) < 3 \
+        and below.top - cell.bottom < 1.5 * (cell.bottom - cell.top) \
+        and (_postcode_city(below.text) is not None or bool(POSTCODE_ONLY.match(below.text)))
+
+
+def _split_city_block(lines: list[Line], i: int, cell: Cell, page: int,
+                      size: tuple[float, float]) -> PartyBlock | None:
+    """A British address whose postcode stands under the city: anchor the block on the city."""
+    city, label = _best_cell(lines[i - 1], cell.x0, max(cell.x1, cell.x0 + 80))
+    if city is None or label is not None or re.search(r"\d|:", city.text) \
+            or min(abs(city.x0 - cell.x0), abs(city.x1 + city.x0 - cell.x1 - cell.x0) / 2) > 3 \
+            or len(city.text.split()) > 5 \
+            or cell.top - city.bottom > 1.5 * (cell.bottom - cell.top):
+        return None
+    block = _block_at(lines, i - 1, city, {"cc": "GB", "pc": cell.text, "city": city.text},
+                      page, size)
+    block.bbox = union_bbox([block.bbox, cell.bbox])
+    return block
 
 
 def _name_above(lines: list[Line], i: int, cell: Cell) -> str | None:
@@ -304,18 +391,32 @@ def _in_window(b: PartyBlock) -> bool:
     return b.page == 1 and b.x < 0.5 and 0.1 < b.y < 0.4
 
 
-def seller_score(b: PartyBlock) -> float | None:
-    if b.hint in ("buyer", "other"):
+def issuer_score(b: PartyBlock, own: str, other: str) -> float | None:
+    """How well a block fits the writer of the document (letterhead, sender line, footer)."""
+    if b.hint in (other, "other"):
         return None
-    score = {"seller": 10.0, "sender": 5.0}.get(b.hint or "", 1.0 if _in_window(b) else 4.0)
+    score = {own: 10.0, "sender": 5.0}.get(b.hint or "", 1.0 if _in_window(b) else 4.0)
     return score + _name_score(b)
 
 
-def buyer_score(b: PartyBlock) -> float | None:
-    if b.hint in ("seller", "other", "sender"):
+def recipient_score(b: PartyBlock, own: str, other: str) -> float | None:
+    """How well a block fits the addressee (the address window, or a heading naming the role)."""
+    if b.hint in (other, "other", "sender"):
         return None
-    score = 10.0 if b.hint == "buyer" else 6.0 if _in_window(b) else 3.0
+    score = 10.0 if b.hint == own else 6.0 if _in_window(b) else 3.0
     return score + (_name_score(b) if b.name else -3.0)
+
+
+def seller_score(b: PartyBlock, issuer_is_buyer: bool = False) -> float | None:
+    if issuer_is_buyer:
+        return recipient_score(b, "seller", "buyer")
+    return issuer_score(b, "seller", "buyer")
+
+
+def buyer_score(b: PartyBlock, issuer_is_buyer: bool = False) -> float | None:
+    if issuer_is_buyer:
+        return issuer_score(b, "buyer", "seller")
+    return recipient_score(b, "buyer", "seller")
 
 
 def _name_score(b: PartyBlock) -> float:
@@ -333,10 +434,16 @@ def _fields(role: str, b: PartyBlock, confidence: float) -> dict[str, FieldValue
     return out
 
 
-def select_parties(blocks: list[PartyBlock]) -> dict[str, FieldValue]:
-    """Seller and buyer: the best block for each role, never the same party twice."""
+def select_parties(blocks: list[PartyBlock], title: str | None = None) -> dict[str, FieldValue]:
+    """Seller and buyer: the best block for each role, never the same party twice.
+
+    Headings (Verkäufer, Bill to) name roles outright; without one, position does: the writer's
+    letterhead is the seller's, except on an order, which the buyer writes.
+    """
     out: dict[str, FieldValue] = {}
-    sellers = [(s, -k, b) for k, b in enumerate(blocks) if (s := seller_score(b)) is not None]
+    swap = title in ISSUER_IS_BUYER
+    sellers = [(s, -k, b) for k, b in enumerate(blocks)
+               if (s := seller_score(b, swap)) is not None]
     seller = max(sellers, key=lambda t: t[:2])[2] if sellers else None
     if seller is not None:
         if seller.name is None:  # the same postcode elsewhere (letterhead, footer) may be named
@@ -345,17 +452,23 @@ def select_parties(blocks: list[PartyBlock]) -> dict[str, FieldValue]:
             if named:
                 seller.name = named[0].name
         out.update(_fields("seller", seller, 0.9 if seller.hint == "seller" else 0.6))
-    buyers = [(s, -k, b) for k, b in enumerate(blocks) if (s := buyer_score(b)) is not None
+    buyers = [(s, -k, b) for k, b in enumerate(blocks) if (s := buyer_score(b, swap)) is not None
               and (seller is None or (b is not seller and (b.postal_code, b.name)
                    != (seller.postal_code, seller.name)))]
     if buyers:
         buyer = max(buyers, key=lambda t: t[:2])[2]
+        if buyer.name is None:
+            named = [b for b in blocks if b.name and b.postal_code == buyer.postal_code
+                     and b.hint not in ("seller", "other")]
+            if named:
+                buyer.name = named[0].name
         out.update(_fields("buyer", buyer, 0.9 if buyer.hint == "buyer" else 0.6))
     return out
 
 
-@step("fields.party.select", scope="document", requires=["page.party_blocks"],
-      provides=["doc.field.party"])
-def select_party_fields(page_party_blocks: list[list[PartyBlock]]) -> dict[str, FieldValue]:
+@step("fields.party.select", scope="document",
+      requires=["page.party_blocks", "doc.title_kind"], provides=["doc.field.party"])
+def select_party_fields(page_party_blocks: list[list[PartyBlock]],
+                        doc_title_kind: str | None) -> dict[str, FieldValue]:
     """Seller and buyer name and address from all pages' address blocks."""
-    return select_parties([b for page in page_party_blocks for b in page])
+    return select_parties([b for page in page_party_blocks for b in page], doc_title_kind)

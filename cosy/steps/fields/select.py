@@ -6,22 +6,72 @@ only joins them, so a family can be replaced (a trained role model) without touc
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 from cosy.domain import FieldValue
 from cosy.engine.step import step
+from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
+from cosy.steps.lineitems import items_total
 
 
 @step("fields.merge", scope="document",
       requires=["doc.field.date", "doc.field.amount", "doc.field.doc_number",
-                "doc.field.tax_id", "doc.field.currency", "doc.field.party"],
+                "doc.field.tax_id", "doc.field.currency", "doc.field.party", "doc.line_items",
+                "doc.xml"],
       provides=["doc.fields"])
 def merge_fields(doc_field_date: dict[str, FieldValue], doc_field_amount: dict[str, FieldValue],
                  doc_field_doc_number: dict[str, FieldValue],
                  doc_field_tax_id: dict[str, FieldValue],
                  doc_field_currency: dict[str, FieldValue],
-                 doc_field_party: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """All selected fields; a field no family found is absent, never guessed."""
+                 doc_field_party: dict[str, FieldValue],
+                 doc_line_items: list[dict[str, Any]],
+                 doc_xml: dict[str, Any] | None) -> dict[str, FieldValue]:
+    """All selected fields; a field no family found is absent, never guessed.
+
+    Line totals that add up to the net total confirm the totals (DESIGN §4 consistency): two
+    independent readings of the page agree, which no label can promise.
+    """
     fields: dict[str, FieldValue] = {}
     for part in (doc_field_doc_number, doc_field_date, doc_field_currency, doc_field_amount,
                  doc_field_party, doc_field_tax_id):
         fields.update(part)
+    if doc_xml is not None:
+        merge_xml(fields, doc_xml.get("fields", {}))
+    confirm_totals(fields, doc_line_items)
     return fields
+
+
+MERGED_FROM_XML = (
+    "invoice_number", "order_number", "issue_date", "due_date", "delivery_date", "currency",
+    "total_net", "total_tax", "total_gross", "seller_name", "seller_address", "seller_vat_id",
+    "seller_tax_number", "buyer_name", "buyer_address", "buyer_vat_id", "iban", "bic",
+    "payment_terms",
+)
+
+
+def merge_xml(fields: dict[str, FieldValue], xml: dict[str, Any]) -> None:
+    """Join the attachment's fields into the page's: an agreeing page value stays (it has a box)
+    and gains the XML's confidence; a missing or disagreeing one is the XML's (source "xml")."""
+    from cosy.evaluation import values_match
+
+    for name in MERGED_FROM_XML:
+        if name not in xml:
+            continue
+        page = fields.get(name)
+        if page is not None and values_match(name, xml[name], page.value):
+            page.confidence = max(page.confidence, XML_CONFIDENCE)
+        else:
+            fields[name] = xml_field(name, xml[name])
+
+
+def confirm_totals(fields: dict[str, FieldValue], items: list[dict[str, Any]]) -> bool:
+    """Raise the totals' confidence when the line totals sum to the net total; True if they do."""
+    net, total = fields.get("total_net"), items_total(items)
+    if net is None or total is None or abs(Decimal(str(net.value)) - total) > Decimal("0.01"):
+        return False
+    for name in ("total_net", "total_tax", "total_gross"):
+        if name in fields:
+            fields[name].confidence = max(fields[name].confidence, 0.99 if name == "total_net"
+                                          else min(0.99, fields[name].confidence + 0.1))
+    return True

@@ -1,0 +1,112 @@
+"""OCR: words for pages without a usable text layer (scans), so later steps work the same.
+
+A page whose text layer holds fewer than :data:`MIN_TEXT_CHARS` characters is rendered with
+pypdfium2 and read by RapidOCR (PP-OCR detection and recognition ONNX models from the
+``rapidocr`` wheel, pinned in the model registry). Each recognised text line becomes
+:class:`~cosy.domain.Word` s with boxes in PDF points (from the recogniser's character
+positions, or the line box split by character share), so layout and field steps need no OCR
+special case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pypdfium2 as pdfium
+
+from cosy.domain import Word
+from cosy.engine.step import StepContext, StepError, step
+
+OCR_MODELS = ("ocr_det@PP-OCRv6_small", "ocr_rec@PP-OCRv6_small")  # registry refs, pinned
+MIN_TEXT_CHARS = 20  # fewer characters in the text layer: treat the page as a scan
+OCR_DPI = 200
+SIZE_OF_HEIGHT = 0.8  # font size relative to the height of a detected text box (box padding)
+
+
+def needs_ocr(raw_words: list[Word]) -> bool:
+    """True when the text layer is (almost) empty: an image-only page."""
+    return sum(len(w.text.strip()) for w in raw_words) < MIN_TEXT_CHARS
+
+
+def render_page(pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI) -> np.ndarray:
+    """The page as a grayscale image at ``dpi`` (scans are read in gray; colour adds nothing)."""
+    doc = pdfium.PdfDocument(pdf_bytes)
+    try:
+        page = doc[page_no - 1]
+        try:
+            return page.render(scale=dpi / 72, grayscale=True).to_numpy()
+        finally:
+            page.close()
+    finally:
+        doc.close()
+
+
+def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
+    """Split one recognised line into words, giving each a share of the box by its characters."""
+    parts = text.split()
+    if not parts:
+        return []
+    x0, top, x1, bottom = box
+    per_char = (x1 - x0) / max(len(" ".join(parts)), 1)
+    size = round((bottom - top) * SIZE_OF_HEIGHT, 2)
+    out, pos = [], 0
+    for part in parts:
+        start = x0 + pos * per_char
+        out.append(Word(part, round(start, 2), round(top, 2),
+                        round(start + len(part) * per_char, 2), round(bottom, 2), size, False))
+        pos += len(part) + 1
+    return out
+
+
+def ocr_words(engine: Any, image: np.ndarray, dpi: int = OCR_DPI) -> list[Word]:
+    """Run OCR on a page image; words with boxes converted from pixels to PDF points.
+
+    Word boxes come from the recogniser's character positions (RapidOCR's ``word_results``),
+    sharing their line's top and bottom so that layout groups them as one line; where a line
+    has none, the line box is split by character share (:func:`line_words`).
+    """
+    result = engine(image, return_word_box=True)
+    if result.boxes is None or not result.txts:
+        return []
+    scale = 72.0 / dpi
+    per_line = result.word_results or ()
+    if len(per_line) != len(result.txts):
+        per_line = [()] * len(result.txts)
+    words: list[Word] = []
+    for poly, text, found in zip(result.boxes, result.txts, per_line, strict=True):
+        x0, top, x1, bottom = _points(poly, scale)
+        if not found:
+            words.extend(line_words(text, (x0, top, x1, bottom)))
+            continue
+        size = round((bottom - top) * SIZE_OF_HEIGHT, 2)
+        for word_text, _score, word_poly in found:
+            wx0, _, wx1, _ = _points(word_poly, scale)
+            if word_text.strip():
+                words.append(Word(word_text.strip(), wx0, top, wx1, bottom, size, False))
+    return words
+
+
+def _points(poly: Any, scale: float) -> tuple[float, float, float, float]:
+    """A pixel polygon's bounding box in PDF points, rounded like pdfplumber's boxes."""
+    arr = np.asarray(poly, dtype=np.float64)
+    return (round(float(arr[:, 0].min()) * scale, 2), round(float(arr[:, 1].min()) * scale, 2),
+            round(float(arr[:, 0].max()) * scale, 2), round(float(arr[:, 1].max()) * scale, 2))
+
+
+def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI) -> list[Word]:
+    """OCR one page of a PDF (render, recognise, convert)."""
+    return ocr_words(engine, render_page(pdf_bytes, page_no, dpi), dpi)
+
+
+@step("ocr.words", scope="page", requires=["page.raw_words", "pdf_bytes", "page_no"],
+      provides=["page.source_words"], model="+".join(OCR_MODELS))
+def words(page_raw_words: list[Word], pdf_bytes: bytes, page_no: int,
+          ctx: StepContext) -> list[Word]:
+    """The page's words: the text layer's, or OCR's where the page is a scan."""
+    if not needs_ocr(page_raw_words):
+        return page_raw_words
+    try:
+        return read_page(ctx.resources.ocr(*OCR_MODELS), pdf_bytes, page_no)
+    except pdfium.PdfiumError as err:
+        raise StepError(f"cannot render page {page_no} for OCR: {err}") from err

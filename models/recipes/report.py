@@ -1,0 +1,61 @@
+"""Metrics, latency and model cards shared by the recipes."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str],
+                           labels: Sequence[str]) -> dict[str, Any]:
+    """Accuracy, macro-F1 and per-class precision/recall/F1/support (sklearn's definitions)."""
+    from sklearn.metrics import accuracy_score, f1_score, precision_recall_fscore_support
+
+    p, r, f, s = precision_recall_fscore_support(y_true, y_pred, labels=list(labels),
+                                                 zero_division=0)
+    return {
+        "n": len(y_true),
+        "accuracy": float(accuracy_score(y_true, y_pred)),
+        "macro_f1": float(f1_score(y_true, y_pred, labels=list(labels), average="macro",
+                                   zero_division=0)),
+        "per_class": {lab: {"precision": float(p[i]), "recall": float(r[i]), "f1": float(f[i]),
+                            "support": int(s[i])} for i, lab in enumerate(labels)},
+    }
+
+
+def percentiles_ms(fn: Callable[[], Any], runs: int, warmup: int = 5) -> tuple[float, float]:
+    """p50 and p99 of ``fn``'s wall time in milliseconds."""
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return float(np.percentile(times, 50)), float(np.percentile(times, 99))
+
+
+def machine() -> str:
+    import os
+
+    return f"{platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
+           f"{platform.python_implementation()} {platform.python_version()}"
+
+
+def metrics_table(m: dict[str, Any]) -> str:
+    """A per-class markdown table of a :func:`classification_metrics` result."""
+    rows = ["| class | precision | recall | F1 | support |", "|---|---:|---:|---:|---:|"]
+    for lab, v in m["per_class"].items():
+        rows.append(f"| {lab} | {v['precision']:.4f} | {v['recall']:.4f} | {v['f1']:.4f} "
+                    f"| {v['support']} |")
+    return "\n".join(rows)
+
+
+def write_card(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text.strip() + "\n", encoding="utf-8")

@@ -1,0 +1,106 @@
+"""Line items: header columns from header words, rows cut along them, pages joined."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from cosy.domain import FieldValue, Line, Word
+from cosy.evaluation import score_line_items
+from cosy.steps import lineitems
+from cosy.steps.fields.select import confirm_totals
+from cosy.steps.layout import lines as layout_lines
+
+GEOMETRY = {"width": 595.0, "height": 842.0}
+
+
+def table(rows: list[list[tuple[str, float]]], top: float = 300.0) -> list[Line]:
+    """Lines from rows of (text, x) cells, 14 pt apart: an unruled table as it is printed."""
+    words = []
+    for k, cells in enumerate(rows):
+        y = top + 14.0 * k
+        for text, x in cells:
+            for token in text.split():
+                words.append(Word(token, x, y, x + 5.0 * len(token), y + 9.0, 9.0))
+                x += 5.0 * len(token) + 2.5
+    return layout_lines(words)
+
+
+HEADER = [("Pos.", 60), ("Beschreibung", 90), ("Menge", 330), ("Einheit", 370),
+          ("Einzelpreis", 430), ("Gesamt", 505)]
+
+
+def test_header_words_make_columns() -> None:
+    head = lineitems.find_header(table([HEADER]))
+    assert head is not None
+    assert [c.kind for c in head.columns] == [
+        "pos", "description", "quantity", "unit", "unit_price", "total"]
+    assert lineitems.find_header(table([[("Beschreibung der Arbeiten", 60)]])) is None
+
+
+def test_rows_wrapped_description_and_carry_over_skipped() -> None:
+    rows = [HEADER,
+            [("1", 60), ("Kupferrohr 15 mm", 90), ("12,5", 335), ("m", 370), ("4,20", 445),
+             ("52,50", 510)],
+            [("2", 60), ("Installation vor Ort,", 90), ("3", 345), ("Std.", 370),
+             ("1.082,91", 425), ("3.248,73", 500)],
+            [("Techniker mit Fahrzeug", 90)],
+            [("Übertrag", 60), ("3.301,23", 500)],
+            [("Nettobetrag", 300), ("3.301,23", 500)]]
+    lines = table(rows)
+    head = lineitems.find_header(lines)
+    assert head is not None
+    items = lineitems.rows(lines, head, 1, GEOMETRY)
+    assert [(i["description"], i["quantity"], i["unit"], i["unit_price"], i["total"])
+            for i in items] == [
+        ("Kupferrohr 15 mm", "12.5", "m", "4.20", "52.50"),
+        ("Installation vor Ort, Techniker mit Fahrzeug", "3", "Std.", "1082.91", "3248.73")]
+
+
+def test_english_table_with_unit_in_quantity_cell() -> None:
+    rows = [[("#", 60), ("Description", 80), ("Qty", 350), ("Unit", 390), ("Price", 440),
+             ("Amount", 500)],
+            [("1", 60), ("Software development", 80), ("24 h", 345), ("87.67", 445),
+             ("2,104.08", 500)]]
+    lines = table(rows)
+    head = lineitems.find_header(lines)
+    assert head is not None
+    (item,) = lineitems.rows(lines, head, 1, GEOMETRY)
+    assert (item["quantity"], item["unit_price"], item["total"]) == ("24", "87.67", "2104.08")
+
+
+def test_quantity_notation() -> None:
+    assert lineitems.parse_quantity("1.234,5", None) == Decimal("1234.5")
+    assert lineitems.parse_quantity("3 262", ",") == Decimal("3262")
+    assert lineitems.parse_quantity("1,00", ",") == Decimal("1.00")
+    assert lineitems.parse_quantity("8.50 days", ".") == Decimal("8.50")
+
+
+def test_pages_merge_and_xml_items_win_when_page_has_none() -> None:
+    page1 = [{"description": "a", "quantity": "1", "unit": None, "unit_price": "2.00",
+              "total": "2.00"}]
+    page2 = [{"description": "b", "quantity": "2", "unit": None, "unit_price": "1.50",
+              "total": "3.00"}]
+    merged = lineitems.merge([page1, page2], None)
+    assert [i["description"] for i in merged] == ["a", "b"]
+    assert lineitems.items_total(merged) == Decimal("5.00")
+    xml = {"line_items": [{"description": "x", "quantity": "1", "total": "9.00",
+                           "source": "xml"}]}
+    assert lineitems.merge([[], []], xml)[0]["source"] == "xml"
+
+
+def test_line_totals_confirm_net_total() -> None:
+    fields = {"total_net": FieldValue("total_net", "5.00", 0.7),
+              "total_gross": FieldValue("total_gross", "5.95", 0.7)}
+    items = [{"total": "2.00"}, {"total": "3.00"}]
+    assert confirm_totals(fields, items)
+    assert fields["total_net"].confidence == 0.99 and fields["total_gross"].confidence > 0.7
+    assert not confirm_totals(fields, [{"total": "1.00"}])
+
+
+def test_line_item_scoring_matches_rows_by_total_and_quantity() -> None:
+    truth = [{"quantity": 2.0, "line_total_net": 20.0, "description": "A"},
+             {"quantity": 1.0, "line_total_net": 5.0, "description": "B"},
+             {"quantity": 3.0, "line_total_net": None, "description": "C"}]
+    predicted = [{"quantity": "2", "total": "20.00"}, {"quantity": "1", "total": "5.01"},
+                 {"quantity": "3", "total": None, "description": "c"}]
+    assert score_line_items(truth, predicted) == {"tp": 2, "fp": 1, "fn": 1}

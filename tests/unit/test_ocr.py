@@ -1,0 +1,101 @@
+"""OCR: only scans are read, words get PDF-point boxes, a scanned invoice reads correctly."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from cosy.config import Settings
+from cosy.corpus import generate_document
+from cosy.domain import Word
+from cosy.engine.step import StepContext
+from cosy.inference.resources import Resources
+from cosy.steps import layout, ocr, parse, text
+
+SCANNED_INVOICE_SEED = 11  # a one-page German invoice
+
+
+def _ctx(resources: object) -> StepContext:
+    return StepContext("doc", "t", 1, Settings(), resources)
+
+
+def test_only_pages_without_a_text_layer_need_ocr() -> None:
+    assert ocr.needs_ocr([])
+    assert ocr.needs_ocr([Word("Seite", 0, 0, 10, 10), Word("1", 12, 0, 14, 10)])
+    assert not ocr.needs_ocr([Word("Rechnungsnummer: RE-2024-001", 0, 0, 100, 10)])
+
+
+def test_a_text_page_keeps_its_raw_words_and_never_loads_ocr() -> None:
+    pdf, _ = generate_document(3, doc_type="invoice", language="de")
+    raw = parse.words(parse.open_page(pdf, 1))
+    assert ocr.words(page_raw_words=raw, pdf_bytes=pdf, page_no=1, ctx=_ctx(None)) is raw
+
+
+def test_a_line_is_split_into_words_by_character_share() -> None:
+    words = ocr.line_words("Summe  19,00 EUR", (100.0, 50.0, 260.0, 60.0))
+    assert [w.text for w in words] == ["Summe", "19,00", "EUR"]
+    per_char = 160.0 / len("Summe 19,00 EUR")
+    assert words[0].bbox == (100.0, 50.0, round(100 + 5 * per_char, 2), 60.0)
+    assert words[-1].x1 == pytest.approx(260.0, abs=0.01)
+    assert all(w.top == 50.0 and w.bottom == 60.0 and w.size == 8.0 for w in words)
+    assert ocr.line_words("   ", (0, 0, 1, 1)) == []
+
+
+class _FakeResult:
+    def __init__(self, word_results: tuple) -> None:
+        self.boxes = [[[200, 100], [600, 100], [600, 150], [200, 150]]]
+        self.txts = ("Summe 19,00",)
+        self.word_results = word_results
+
+
+class _FakeEngine:
+    """Stands in for RapidOCR: one line at 200 dpi pixels, with or without word boxes."""
+
+    def __init__(self, word_results: tuple) -> None:
+        self.word_results = word_results
+
+    def __call__(self, image: object, return_word_box: bool = False) -> _FakeResult:
+        assert return_word_box
+        return _FakeResult(self.word_results)
+
+
+def test_ocr_boxes_are_converted_from_pixels_to_points() -> None:
+    words_with_boxes = ((("Summe", 0.99, [[200, 102], [380, 102], [380, 148], [200, 148]]),
+                         ("19,00", 0.99, [[480, 101], [600, 101], [600, 149], [480, 149]])),)
+    words = ocr.ocr_words(_FakeEngine(words_with_boxes), image=None, dpi=200)
+    assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in words] == [
+        ("Summe", 72.0, 36.0, 136.8, 54.0), ("19,00", 172.8, 36.0, 216.0, 54.0)]
+    fallback = ocr.ocr_words(_FakeEngine(((),)), image=None, dpi=200)
+    assert [w.text for w in fallback] == ["Summe", "19,00"]
+    assert fallback[0].x0 == 72.0 and fallback[-1].x1 == 216.0
+
+
+def _flat(s: str) -> str:
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@pytest.mark.slow
+def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Number and total of a scanned invoice come out right, and nothing is downloaded."""
+    from rapidocr.utils import download_file
+
+    def no_download(*args: object, **kwargs: object) -> None:
+        raise AssertionError("RapidOCR tried to download a file")
+
+    monkeypatch.setattr(download_file.DownloadFile, "run", classmethod(no_download))
+    pdf, truth = generate_document(SCANNED_INVOICE_SEED, doc_type="invoice", language="de",
+                                   scanned=True)
+    assert truth["pages"] == 1
+    raw = parse.words(parse.open_page(pdf, 1))
+    assert raw == []  # image-only
+    resources = Resources(Settings(onnx_threads=1))
+    words = ocr.words(page_raw_words=raw, pdf_bytes=pdf, page_no=1, ctx=_ctx(resources))
+    page_text = _flat(layout.text(layout.lines(text.normalize_words(words))))
+    for field in ("invoice_number", "total_gross"):
+        assert _flat(truth["boxes"][field]["text"]) in page_text, field
+    # Boxes are in PDF points: the invoice number's word lies inside its truth box.
+    x0, top, x1, bottom = truth["boxes"]["invoice_number"]["bbox"]
+    number = next(w for w in words if w.text == truth["fields"]["invoice_number"])
+    assert x0 - 3 <= (number.x0 + number.x1) / 2 <= x1 + 3
+    assert top - 3 <= (number.top + number.bottom) / 2 <= bottom + 3

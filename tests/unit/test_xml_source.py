@@ -1,0 +1,148 @@
+"""ZUGFeRD / Factur-X: an embedded CII XML is a second source; the page stays the first."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+import pytest
+
+from cosy.config import Settings
+from cosy.engine.executor import SyncExecutor
+from cosy.engine.profiles import load_pipeline
+from cosy.evaluation import strip_attachments
+from cosy.ingest import inspect_document
+from cosy.steps import einvoice
+from tests.conftest import make_pdf
+
+RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+UDT = "urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100"
+
+CII = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="{RSM}" xmlns:ram="{RAM}" xmlns:udt="{UDT}">
+ <rsm:ExchangedDocument><ram:ID>RE-2024-0042</ram:ID><ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime><udt:DateTimeString format="102">20240301</udt:DateTimeString>
+  </ram:IssueDateTime></rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+  <ram:IncludedSupplyChainTradeLineItem>
+   <ram:SpecifiedTradeProduct><ram:Name>Trennblätter A4</ram:Name></ram:SpecifiedTradeProduct>
+   <ram:SpecifiedLineTradeAgreement><ram:NetPriceProductTradePrice>
+    <ram:ChargeAmount>9.9000</ram:ChargeAmount></ram:NetPriceProductTradePrice>
+   </ram:SpecifiedLineTradeAgreement>
+   <ram:SpecifiedLineTradeDelivery>
+    <ram:BilledQuantity unitCode="H87">20.0000</ram:BilledQuantity>
+   </ram:SpecifiedLineTradeDelivery>
+   <ram:SpecifiedLineTradeSettlement><ram:SpecifiedTradeSettlementLineMonetarySummation>
+    <ram:LineTotalAmount>198.00</ram:LineTotalAmount>
+   </ram:SpecifiedTradeSettlementLineMonetarySummation></ram:SpecifiedLineTradeSettlement>
+  </ram:IncludedSupplyChainTradeLineItem>
+  <ram:ApplicableHeaderTradeAgreement>
+   <ram:SellerTradeParty><ram:Name>Lieferant GmbH</ram:Name>
+    <ram:PostalTradeAddress><ram:PostcodeCode>80333</ram:PostcodeCode>
+     <ram:LineOne>Lieferantenstraße 20</ram:LineOne><ram:CityName>München</ram:CityName>
+     <ram:CountryID>DE</ram:CountryID></ram:PostalTradeAddress>
+    <ram:SpecifiedTaxRegistration><ram:ID schemeID="VA">DE123456789</ram:ID>
+    </ram:SpecifiedTaxRegistration></ram:SellerTradeParty>
+   <ram:BuyerTradeParty><ram:Name>Kunden AG Mitte</ram:Name></ram:BuyerTradeParty>
+  </ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeDelivery/>
+  <ram:ApplicableHeaderTradeSettlement>
+   <ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradeSettlementPaymentMeans><ram:PayeePartyCreditorFinancialAccount>
+    <ram:IBANID>DE02120300000000202051</ram:IBANID></ram:PayeePartyCreditorFinancialAccount>
+   </ram:SpecifiedTradeSettlementPaymentMeans>
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:LineTotalAmount>198.00</ram:LineTotalAmount>
+    <ram:TaxBasisTotalAmount>198.00</ram:TaxBasisTotalAmount>
+    <ram:TaxTotalAmount currencyID="EUR">37.62</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>235.62</ram:GrandTotalAmount>
+   </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>""".encode()
+
+PAGE = [  # the printed invoice: same number and totals, no IBAN, a misprinted issue date
+    "Lieferant GmbH - Lieferantenstrasse 20 - 80333 Muenchen",
+    "Rechnung Nr. RE-2024-0042",
+    "Rechnungsdatum: 02.03.2024",
+    "Nettobetrag: 198,00 EUR",
+    "USt. 19 %: 37,62 EUR",
+    "Gesamtbetrag: 235,62 EUR",
+]
+
+
+def with_attachment(pdf: bytes, name: str, data: bytes) -> bytes:
+    """The PDF with one embedded file, as ZUGFeRD writers attach their XML."""
+    doc = pdfium.PdfDocument(pdf)
+    try:
+        doc.new_attachment(name).set_data(data)
+        buf = io.BytesIO()
+        doc.save(buf)
+        return buf.getvalue()
+    finally:
+        doc.close()
+
+
+@pytest.fixture(scope="module")
+def hybrid() -> bytes:
+    return with_attachment(make_pdf([PAGE]), "factur-x.xml", CII)
+
+
+def test_attachment_is_found_and_parsed(hybrid: bytes) -> None:
+    assert [name for name, _ in einvoice.embedded_files(hybrid)] == ["factur-x.xml"]
+    parsed = einvoice.attachment(hybrid)
+    assert parsed is not None and parsed["file"] == "factur-x.xml"
+    f = parsed["fields"]
+    assert (f["invoice_number"], f["issue_date"], f["total_gross"], f["seller_vat_id"]) == (
+        "RE-2024-0042", "2024-03-01", "235.62", "DE123456789")
+    assert f["seller_address"]["postal_code"] == "80333"
+    assert parsed["line_items"][0] == {"description": "Trennblätter A4", "quantity": "20",
+                                       "unit": "H87", "unit_price": "9.90", "total": "198.00",
+                                       "source": "xml"}
+
+
+def test_no_attachment_or_not_an_invoice() -> None:
+    plain = make_pdf([PAGE])
+    assert einvoice.attachment(plain) is None
+    other = with_attachment(plain, "notes.xml", b"<notes><n>hi</n></notes>")
+    assert einvoice.attachment(other) is None
+    assert einvoice.parse_cii(b"<not xml") is None
+
+
+def test_strip_attachments_removes_the_xml(hybrid: bytes) -> None:
+    stripped = strip_attachments(hybrid)
+    assert einvoice.embedded_files(stripped) == []
+    plain = make_pdf([PAGE])
+    assert strip_attachments(plain) is plain
+
+
+def _extract(data: bytes) -> dict:
+    settings = Settings(dask_scheduler="sync")
+    info = inspect_document(data, "hybrid.pdf", "default", max_bytes=settings.max_bytes,
+                            max_pages=10)
+    return SyncExecutor(settings).run(load_pipeline.__wrapped__("default"), data,
+                                      info).outputs["doc.result"]
+
+
+def test_page_values_kept_when_they_agree_xml_fills_and_corrects(hybrid: bytes) -> None:
+    result = _extract(hybrid)
+    fields = result["fields"]
+    assert fields["invoice_number"]["value"] == "RE-2024-0042"
+    assert fields["invoice_number"]["source"] == "page" and "bbox" in fields["invoice_number"]
+    assert fields["invoice_number"]["confidence"] >= 0.99  # confirmed by the XML
+    assert fields["total_gross"]["source"] == "page"
+    assert fields["iban"] == {"value": "DE02120300000000202051", "confidence": 0.99,
+                              "source": "xml"}  # not printed: only the XML has it
+    assert fields["issue_date"]["value"] == "2024-03-01"  # the page disagrees: XML wins
+    assert fields["issue_date"]["source"] == "xml"
+    assert result["line_items"][0]["source"] == "xml"
+    sources = {t["source"] for t in result["triples"] if t["p"].endswith("dateIssued")}
+    assert sources == {"xml"}
+
+
+def test_page_alone_without_the_attachment(hybrid: bytes) -> None:
+    fields = _extract(strip_attachments(hybrid))["fields"]
+    assert fields["issue_date"] == {**fields["issue_date"], "value": "2024-03-02",
+                                    "source": "page"}
+    assert "iban" not in fields
