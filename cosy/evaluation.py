@@ -194,7 +194,8 @@ def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]
     per_field = {name: {**c, "support": c["tp"] + c["fn"], **_prf(c["tp"], c["fp"], c["fn"])}
                  for name, c in totals.items()}
     tp, fp, fn = (sum(c[k] for c in totals.values()) for k in ("tp", "fp", "fn"))
-    correct = sum(1 for expected, got in doc_types if expected == got)
+    correct = sum(1 for expected, got in doc_types
+                  if canonical_doc_type(expected) == canonical_doc_type(got))
     return {
         "documents": len(per_doc),
         "fields": per_field,
@@ -207,6 +208,14 @@ def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]
 def _field_values(result: dict[str, Any]) -> dict[str, Any]:
     return {name: f.get("value") if isinstance(f, dict) else f
             for name, f in result.get("fields", {}).items()}
+
+
+def canonical_doc_type(name: str | None) -> str | None:
+    """One label set for truth, generator and model: the real set's names (``quotation``);
+    older truth files' names (``quote``) are mapped onto them."""
+    from cosy.corpus.data import DOC_TYPE_ALIASES
+
+    return DOC_TYPE_ALIASES.get(name, name) if name else name
 
 
 def _doc_type(result: dict[str, Any]) -> str | None:

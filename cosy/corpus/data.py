@@ -22,20 +22,34 @@ from cosy.identifiers import make_iban, make_vat_id
 
 DOC_TYPES: tuple[str, ...] = (
     "invoice",
+    "corrected_invoice",
+    "self_billed_invoice",
+    "invoice_information",
     "credit_note",
     "order",
     "order_confirmation",
     "delivery_note",
-    "quote",
+    "quotation",
     "payment_reminder",
     "contract",
     "letter",
 )
+"""Document types; the names of the real development set's truth where both have the type
+(``quotation``, not ``quote``). ``corrected_invoice`` (UNTDID 1001 code 384),
+``self_billed_invoice`` (389: issued by the buyer, "Gutschrift" in the sense of § 14 Abs. 2 UStG)
+and ``invoice_information`` (751: a booking aid, no payment request) are invoices of a kind."""
+DOC_TYPE_ALIASES: dict[str, str] = {"quote": "quotation"}
+"""Older names of a type (truth files written before the label set was unified)."""
 DOC_TYPE_WEIGHTS: dict[str, int] = {
-    "invoice": 40, "credit_note": 8, "order": 8, "order_confirmation": 7, "delivery_note": 8,
-    "quote": 8, "payment_reminder": 8, "contract": 6, "letter": 7,
+    "invoice": 40, "corrected_invoice": 4, "self_billed_invoice": 4, "invoice_information": 3,
+    "credit_note": 8, "order": 8, "order_confirmation": 7, "delivery_note": 8,
+    "quotation": 8, "payment_reminder": 8, "contract": 6, "letter": 7,
 }  # fmt: skip
-WITH_PRICES = {"invoice", "credit_note", "order", "order_confirmation", "quote"}
+INVOICE_LIKE = {"invoice", "corrected_invoice", "self_billed_invoice", "invoice_information"}
+"""Types with the content of an invoice (items, totals, delivery date)."""
+ISSUED_BY_BUYER = {"order", "self_billed_invoice"}
+"""Types whose letterhead is the buyer's: the seller is the addressee."""
+WITH_PRICES = INVOICE_LIKE | {"credit_note", "order", "order_confirmation", "quotation"}
 WITH_ITEMS = WITH_PRICES | {"delivery_note"}
 LANGUAGES: tuple[str, ...] = ("de", "en", "fr")
 
@@ -163,6 +177,8 @@ class Doc:
     buyer_reference: str | None = None
     invoice_reference: str | None = None
     invoice_reference_date: dt.date | None = None
+    orders: list[str] = field(default_factory=list)  # a collective invoice: several orders ...
+    delivery_notes: list[str] = field(default_factory=list)  # ... and their delivery notes
     payment_days: int = 14
     items: list[Item] = field(default_factory=list)
     tax_groups: list[tuple[Decimal, Decimal, Decimal]] = field(default_factory=list)
@@ -180,11 +196,11 @@ class Doc:
 
     @property
     def seller(self) -> Party:
-        return self.recipient if self.doc_type == "order" else self.issuer
+        return self.recipient if self.doc_type in ISSUED_BY_BUYER else self.issuer
 
     @property
     def buyer(self) -> Party:
-        return self.issuer if self.doc_type == "order" else self.recipient
+        return self.issuer if self.doc_type in ISSUED_BY_BUYER else self.recipient
 
 
 # --- locales -------------------------------------------------------------------------------------
@@ -512,10 +528,13 @@ def doc_number(doc_type: str, lang: str, year: int, rng: random.Random) -> str:
     prefix = {
         "invoice": {"de": ["RE", "R", "RG"], "en": ["INV", "IN"], "fr": ["FA", "F"]},
         "credit_note": {"de": ["GS", "G"], "en": ["CN", "CR"], "fr": ["AV"]},
+        "corrected_invoice": {"de": ["RK", "KR"], "en": ["CI", "INV"], "fr": ["FR", "FA"]},
+        "self_billed_invoice": {"de": ["GS", "SB"], "en": ["SB", "SBI"], "fr": ["AF"]},
+        "invoice_information": {"de": ["RE", "BH"], "en": ["INV", "II"], "fr": ["FA", "IF"]},
         "order": {"de": ["BE", "B"], "en": ["PO"], "fr": ["BC", "CMD"]},
         "order_confirmation": {"de": ["AB"], "en": ["SO", "OC"], "fr": ["CC"]},
         "delivery_note": {"de": ["LS", "L"], "en": ["DN", "DEL"], "fr": ["BL"]},
-        "quote": {"de": ["AN", "ANG"], "en": ["Q", "QU", "EST"], "fr": ["DV", "D"]},
+        "quotation": {"de": ["AN", "ANG"], "en": ["Q", "QU", "EST"], "fr": ["DV", "D"]},
         "payment_reminder": {"de": ["MA", "M"], "en": ["REM"], "fr": ["REL"]},
         "contract": {"de": ["V", "VT"], "en": ["AGR", "C"], "fr": ["CT"]},
     }[doc_type][lang]

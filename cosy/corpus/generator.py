@@ -25,6 +25,8 @@ from cosy.corpus.data import (
     CURRENCY_OF_COUNTRY,
     DOC_TYPE_WEIGHTS,
     DOC_TYPES,
+    INVOICE_LIKE,
+    ISSUED_BY_BUYER,
     LANGUAGES,
     WITH_ITEMS,
     WITH_PRICES,
@@ -105,7 +107,7 @@ def build_doc(rng: random.Random, doc_type: str, language: str, w: Words) -> Doc
         rec_locale = issuer_locale
     else:
         rec_locale = rng.choice([x for x in FOREIGN_LOCALES if x != issuer_locale])
-    b2c = doc_type in ("invoice", "quote", "payment_reminder", "letter", "delivery_note") and (
+    b2c = doc_type in ("invoice", "quotation", "payment_reminder", "letter", "delivery_note") and (
         rng.random() < 0.15
     )
     recipient: Party = (
@@ -137,25 +139,35 @@ def build_doc(rng: random.Random, doc_type: str, language: str, w: Words) -> Doc
              f"{rng.randint(100, 999)}-{rng.randint(1000, 9999)}"]
         )  # fmt: skip
     if doc_type in ("order_confirmation", "delivery_note") or (
-        doc_type in ("invoice", "credit_note") and rng.random() < 0.4
+        doc_type in INVOICE_LIKE | {"credit_note"} and rng.random() < 0.4
     ):
         doc.order_reference = doc_number("order", language, year, rng)
-    if doc_type in ("invoice", "order", "credit_note") and rng.random() < 0.25:
+    if doc_type in ("invoice", "corrected_invoice") and rng.random() < 0.15:
+        # a collective invoice: several orders and delivery notes, no single order reference
+        doc.order_reference = None
+        doc.orders = [doc_number("order", language, year, rng) for _ in range(rng.randint(2, 4))]
+        doc.delivery_notes = [doc_number("delivery_note", language, year, rng)
+                              for _ in range(rng.randint(len(doc.orders), len(doc.orders) + 2))]
+    if doc_type in INVOICE_LIKE | {"order", "credit_note"} and rng.random() < 0.25:
         doc.buyer_reference = rng.choice(
             [f"{rng.randint(1, 16):02d}{rng.randint(100, 999)}000-{rng.randint(10000, 99999)}"
              f"-{rng.randint(10, 99)}", f"{rng.choice('ABCDEFGHKMNPRSTW')}{rng.randint(100, 9999)}",
              "/".join(x[:2].upper() for x in recipient.name.split()[:2])]
         )  # fmt: skip
-    if doc_type == "invoice":
+    if doc_type in INVOICE_LIKE:
         doc.delivery_date = issue - dt.timedelta(days=rng.randint(0, 14))
-        doc.due_date = issue + dt.timedelta(days=doc.payment_days)
+        if doc_type != "invoice_information":  # a booking aid requests no payment
+            doc.due_date = issue + dt.timedelta(days=doc.payment_days)
+        if doc_type == "corrected_invoice":
+            doc.invoice_reference = doc_number("invoice", language, year, rng)
+            doc.invoice_reference_date = issue - dt.timedelta(days=rng.randint(3, 60))
     elif doc_type == "order":
         doc.delivery_date = issue + dt.timedelta(days=rng.randint(5, 30))
     elif doc_type == "order_confirmation":
         doc.delivery_date = issue + dt.timedelta(days=rng.randint(2, 21))
     elif doc_type == "delivery_note":
         doc.delivery_date = issue
-    elif doc_type == "quote":
+    elif doc_type == "quotation":
         doc.valid_until = issue + dt.timedelta(days=rng.choice([14, 30, 30, 60]))
     elif doc_type == "credit_note":
         doc.invoice_reference = doc_number("invoice", language, year, rng)
@@ -165,7 +177,7 @@ def build_doc(rng: random.Random, doc_type: str, language: str, w: Words) -> Doc
         doc.reverse_charge = (
             cross_eu and recipient.is_company and doc_type in WITH_PRICES and rng.random() < 0.7
         )
-        seller_cc = issuer_cc if doc_type != "order" else rec_cc
+        seller_cc = issuer_cc if doc_type not in ISSUED_BY_BUYER else rec_cc
         count = _item_count(rng, doc_type)
         doc.items = make_items(language, seller_cc, count, rng, doc_type in WITH_PRICES, {})
         if doc_type in WITH_PRICES:
@@ -208,7 +220,7 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
     """The truth record: field values as the document states them, where they are printed."""
     seller, buyer = doc.seller, doc.buyer
     marks = pen.primary
-    issuer_role = "buyer" if doc.doc_type == "order" else "seller"
+    issuer_role = "buyer" if doc.doc_type in ISSUED_BY_BUYER else "seller"
     bank = doc.issuer.bank
     values: dict[str, Any] = {
         "seller_name": seller.name,
@@ -233,8 +245,8 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         "debtor_iban": None,
         "buyer_reference": doc.buyer_reference,
         "order_reference": doc.order_reference,
-        "customer_number": doc.customer_number if doc.doc_type != "order" else None,
-        "supplier_number": doc.customer_number if doc.doc_type == "order" else None,
+        "customer_number": doc.customer_number if issuer_role == "seller" else None,
+        "supplier_number": doc.customer_number if issuer_role == "buyer" else None,
         "invoice_reference": doc.invoice_reference,
         "valid_until": _date(doc.valid_until),
         "start_date": _date(doc.start_date),

@@ -14,7 +14,7 @@ import random
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from cosy.corpus.data import WITH_PRICES, Address, Doc, Party
+from cosy.corpus.data import INVOICE_LIKE, ISSUED_BY_BUYER, WITH_PRICES, Address, Doc, Party
 from cosy.corpus.fmt import NumberStyle, format_date
 from cosy.corpus.pen import BLACK, BOLD, ITALIC, REGULAR, RGB, Pen, width
 from cosy.corpus.texts import Words
@@ -155,8 +155,8 @@ class Renderer:
         self.lead = style.size * 1.3
         self.left = style.margin_left
         self.right = self.pen.page_width - style.margin_right
-        self.issuer_role = "buyer" if doc.doc_type == "order" else "seller"
-        self.recipient_role = "seller" if doc.doc_type == "order" else "buyer"
+        self.issuer_role = "buyer" if doc.doc_type in ISSUED_BY_BUYER else "seller"
+        self.recipient_role = "seller" if doc.doc_type in ISSUED_BY_BUYER else "buyer"
         self.footer_top = 0.0
         self.limit = 0.0
         self.sidebar_x = self.right - 130
@@ -410,15 +410,20 @@ class Renderer:
         out: list[tuple[str, str, str | None]] = []
         if doc.number:
             out.append((w(f"no.{t}"), doc.number, "invoice_number"))
-        date_key = "date.invoice" if t == "invoice" else "date"
-        out.append((w(date_key), self.d(doc.issue_date), "issue_date"))
+        out.append((w.pick(f"date.{t}", "date"), self.d(doc.issue_date), "issue_date"))
         if doc.customer_number:
-            key = "supplier_number" if t == "order" else "customer_number"
+            key = "supplier_number" if t in ISSUED_BY_BUYER else "customer_number"
             out.append((w(key), doc.customer_number, key))
         if doc.order_reference:
             out.append((w("order_reference"), doc.order_reference, "order_reference"))
+        if doc.orders and self.rng.random() < 0.5:  # the first of several; all in a sentence
+            out.append((w("orders"), f"{doc.orders[0]} ...", None))
         if doc.invoice_reference and t in ("credit_note", "payment_reminder"):
             out.append((w("invoice_reference"), doc.invoice_reference, "invoice_reference"))
+        if doc.invoice_reference and t == "corrected_invoice":
+            out.append((w("corrects"), doc.invoice_reference, "invoice_reference"))
+        if t == "self_billed_invoice" and doc.recipient.vat_id and not doc.reverse_charge:
+            out.append((w("supplier_vat"), doc.recipient.vat_id, "seller_vat_id"))
         if doc.delivery_date and t != "contract":
             key = "requested_delivery" if t == "order" else "delivery_date"
             out.append((w(key), self.d(doc.delivery_date), "delivery_date"))
@@ -428,7 +433,7 @@ class Renderer:
             out.append((w("buyer_reference"), doc.buyer_reference, "buyer_reference"))
         if doc.reverse_charge and doc.recipient.vat_id:
             out.append((w("buyer_vat"), doc.recipient.vat_id, f"{self.recipient_role}_vat_id"))
-        if doc.due_date and t == "invoice" and self.rng.random() < 0.35:
+        if doc.due_date and t in INVOICE_LIKE and self.rng.random() < 0.35:
             out.append((w("due_date"), self.d(doc.due_date), "due_date"))
         if t in WITH_PRICES and self.rng.random() < 0.2:
             out.append((w("currency"), doc.currency, "currency"))
@@ -808,7 +813,7 @@ class Renderer:
     def footer_columns(self) -> list[list[tuple[str, str | None]]]:
         p, w, role = self.doc.issuer, self.w, self.issuer_role
         a = p.address
-        pays = self.doc.doc_type not in ("order", "credit_note")
+        pays = self.doc.doc_type not in ("order", "credit_note", "self_billed_invoice")
         c1: list[tuple[str, str | None]] = [(p.name, f"{role}_name"), (a.street, f"{role}_address")]
         c1 += [(a.city_line(), f"{role}_address")]
         c2: list[tuple[str, str | None]] = []
@@ -979,6 +984,10 @@ class Renderer:
             else:
                 y = self.title(y)
                 y = self.intro(y)
+                if doc.orders:
+                    y = self.paragraph(y, _fill(self.w("multi_orders"), {
+                        "orders": (", ".join(doc.orders), None),
+                        "notes": (", ".join(doc.delivery_notes), None)}))  # fmt: skip
                 if doc.doc_type == "payment_reminder":
                     y = self.reminder_table(y)
                 else:
@@ -1127,7 +1136,8 @@ class Renderer:
             pen.text(x, y + self.size * 1.3, label, self.font, self.size - 1)
 
 
-_INTRO = {"invoice", "credit_note", "order", "order_confirmation", "delivery_note", "quote",
+_INTRO = {"invoice", "corrected_invoice", "self_billed_invoice", "invoice_information",
+          "credit_note", "order", "order_confirmation", "delivery_note", "quotation",
           "payment_reminder"}  # fmt: skip
 
 

@@ -22,15 +22,70 @@ DE: dict[str, V] = {
     "title.order": ["Bestellung", "BESTELLUNG", "Auftrag"],
     "title.order_confirmation": ["Auftragsbestätigung", "Bestellbestätigung"],
     "title.delivery_note": ["Lieferschein", "LIEFERSCHEIN"],
-    "title.quote": ["Angebot", "ANGEBOT", "Kostenvoranschlag"],
+    "title.quotation": ["Angebot", "ANGEBOT", "Kostenvoranschlag"],
     "title.payment_reminder": ["Zahlungserinnerung", "1. Mahnung", "Mahnung"],
     "title.contract": ["Dienstleistungsvertrag", "Wartungsvertrag", "Rahmenvertrag"],
+    "title.corrected_invoice": ["Rechnungskorrektur", "Korrekturrechnung",
+                                "Rechnung (Korrektur)", "RECHNUNGSKORREKTUR"],
+    "title.self_billed_invoice": ["Gutschrift nach § 14 Abs. 2 UStG",
+                                  "Gutschrift (Selbst ausgestellte Rechnung)",
+                                  "Abrechnungsgutschrift", "Gutschrift im Gutschriftsverfahren"],
+    "title.invoice_information": ["Buchungshilfe", "Buchungshilfe - keine Rechnung",
+                                  "Rechnungsinformation", "BUCHUNGSHILFE"],
+    "no.corrected_invoice": ["Korrekturrechnung Nr.", "Rechnungskorrektur-Nr.", "Rechnungsnummer"],
+    "no.self_billed_invoice": ["Gutschriftsnummer", "Gutschrift-Nr.", "Abrechnungsnummer"],
+    "no.invoice_information": ["Belegnummer", "Rechnungsnummer", "Beleg-Nr."],
+    "date.corrected_invoice": ["Rechnungsdatum", "Datum der Korrektur", "Datum"],
+    "date.self_billed_invoice": ["Gutschriftsdatum", "Abrechnungsdatum", "Datum"],
+    "corrects": ["Korrektur zu Rechnung", "Ursprüngliche Rechnung", "Ersetzt Rechnung"],
+    "supplier_vat": ["USt-IdNr. Lieferant", "Ihre USt-IdNr."],
+    "delivery_notes": ["Lieferscheine", "Ihre Lieferscheine", "Lieferschein-Nrn."],
+    "orders": ["Ihre Bestellungen", "Bestellungen", "Bestell-Nrn."],
+    "multi_orders": [
+        "Wir berechnen die Lieferungen zu Ihren Bestellungen {orders} "
+        "(Lieferscheine {notes}).",
+        "Diese Rechnung umfasst die Lieferscheine {notes} zu den Bestellungen {orders}.",
+        "Sammelrechnung über die Bestellungen {orders}; Lieferscheine {notes}.",
+    ],
+    "intro.corrected_invoice": [
+        "diese Rechnungskorrektur ersetzt unsere Rechnung {ref}. Korrigiert berechnen wir:",
+        "wir korrigieren unsere Rechnung {ref} wie folgt:",
+        "zu unserer Rechnung {ref} erhalten Sie folgende Korrekturrechnung:",
+    ],
+    "intro.self_billed_invoice": [
+        "wie vereinbart rechnen wir Ihre Lieferungen und Leistungen im Gutschriftsverfahren ab:",
+        "für Ihre Lieferungen im Abrechnungszeitraum erteilen wir Ihnen folgende Gutschrift:",
+    ],
+    "intro.invoice_information": [
+        "zu Ihrer Information übersenden wir Ihnen die folgenden Rechnungsdaten:",
+        "die folgende Aufstellung dient als Buchungshilfe:",
+    ],
+    "terms.corrected_invoice": [
+        "Die ursprüngliche Rechnung ist damit gegenstandslos. Zahlbar bis zum {due} ohne Abzug.",
+        "Bitte buchen Sie diese Korrektur anstelle der ursprünglichen Rechnung. "
+        "Fällig am {due}.",
+    ],
+    "terms.self_billed_invoice": [
+        "Gutschrift im Sinne des § 14 Abs. 2 Satz 2 UStG. Den Betrag überweisen wir bis zum "
+        "{due} auf Ihr Konto.",
+        "Abrechnung im Gutschriftsverfahren (§ 14 Abs. 2 UStG), vom Leistungsempfänger "
+        "ausgestellt. Zahlbar durch uns bis zum {due}.",
+        "Selbst ausgestellte Rechnung des Leistungsempfängers (Gutschrift gem. § 14 Abs. 2 UStG). "
+        "Bitte prüfen Sie die Angaben; der Betrag wird bis spätestens {due} überwiesen.",
+    ],
+    "terms.invoice_information": [
+        "Dies ist keine Rechnung. Das Dokument dient nur als Buchungshilfe; es ist keine "
+        "Zahlung zu leisten.",
+        "KEINE RECHNUNG - Buchungshilfe ohne Zahlungsaufforderung. Die Rechnung erhalten Sie "
+        "gesondert.",
+    ],
+    "gross.self_billed_invoice": ["Gutschriftsbetrag", "Auszahlungsbetrag", "Gesamtbetrag"],
     "no.invoice": ["Rechnungsnummer", "Rechnungs-Nr.", "Rechnung Nr."],
     "no.credit_note": ["Gutschriftsnummer", "Gutschrift-Nr."],
     "no.order": ["Bestellnummer", "Bestell-Nr."],
     "no.order_confirmation": ["Auftragsnummer", "Auftrags-Nr."],
     "no.delivery_note": ["Lieferschein-Nr.", "Lieferscheinnummer"],
-    "no.quote": ["Angebotsnummer", "Angebots-Nr."],
+    "no.quotation": ["Angebotsnummer", "Angebots-Nr."],
     "no.payment_reminder": ["Mahnungsnummer", "Mahnung Nr."],
     "no.contract": ["Vertragsnummer", "Vertrags-Nr."],
     "date": ["Datum", "Belegdatum"],
@@ -60,7 +115,7 @@ DE: dict[str, V] = {
     "gross": ["Gesamtbetrag", "Rechnungsbetrag", "Summe brutto", "Endbetrag", "Gesamt brutto"],
     "gross.credit_note": ["Gutschriftsbetrag", "Gesamtbetrag"],
     "gross.order": ["Bestellwert", "Gesamtbetrag"],
-    "gross.quote": ["Angebotssumme", "Gesamtbetrag"],
+    "gross.quotation": ["Angebotssumme", "Gesamtbetrag"],
     "amount_due": ["Zahlbetrag", "Zu zahlender Betrag", "Offener Betrag"],
     "carry": ["Übertrag", "Zwischensumme Übertrag"],
     "fee": ["Mahngebühr", "Mahnkosten"],
@@ -89,7 +144,7 @@ DE: dict[str, V] = {
         "wir liefern Ihnen zu Ihrer Bestellung {ref}:",
         "anbei erhalten Sie folgende Ware:",
     ],
-    "intro.quote": [
+    "intro.quotation": [
         "vielen Dank für Ihre Anfrage. Gerne bieten wir Ihnen an:",
         "wie besprochen unterbreiten wir Ihnen folgendes Angebot:",
     ],
@@ -109,7 +164,7 @@ DE: dict[str, V] = {
         "Wir bitten um Ausgleich bis zum {due}. Sollten Sie inzwischen gezahlt haben, betrachten "
         "Sie dieses Schreiben bitte als gegenstandslos.",
     ],
-    "terms.quote": [
+    "terms.quotation": [
         "Zahlungsbedingungen: {days} Tage netto. Lieferzeit nach Vereinbarung.",
         "Es gelten unsere Allgemeinen Geschäftsbedingungen. Zahlung {days} Tage netto.",
     ],
@@ -220,15 +275,64 @@ EN: dict[str, V] = {
     "title.order": ["Purchase Order", "PURCHASE ORDER", "Order"],
     "title.order_confirmation": ["Order Confirmation", "Sales Order Confirmation"],
     "title.delivery_note": ["Delivery Note", "DELIVERY NOTE", "Packing Slip"],
-    "title.quote": ["Quotation", "QUOTE", "Estimate"],
+    "title.quotation": ["Quotation", "QUOTE", "Estimate"],
     "title.payment_reminder": ["Payment Reminder", "Reminder", "Overdue Notice"],
     "title.contract": ["Service Agreement", "Maintenance Agreement", "Framework Agreement"],
+    "title.corrected_invoice": ["Corrected Invoice", "CORRECTED INVOICE",
+                                "Invoice Correction", "Corrective Invoice"],
+    "title.self_billed_invoice": ["Self-Billing Invoice", "SELF-BILLED INVOICE",
+                                  "Self-Billed Invoice", "Self-Billing Statement"],
+    "title.invoice_information": ["Invoice Information", "INVOICE INFORMATION",
+                                  "Booking Aid - Not an Invoice", "Invoice Information Sheet"],
+    "no.corrected_invoice": ["Invoice No.", "Corrected Invoice No.", "Invoice Number"],
+    "no.self_billed_invoice": ["Self-Billing Invoice No.", "Invoice No.", "Document No."],
+    "no.invoice_information": ["Invoice No.", "Document No.", "Invoice Number"],
+    "date.corrected_invoice": ["Invoice Date", "Date of Correction", "Date"],
+    "date.self_billed_invoice": ["Invoice Date", "Statement Date", "Date"],
+    "corrects": ["Corrects Invoice", "Original Invoice", "Replaces Invoice"],
+    "supplier_vat": ["Supplier VAT No.", "Your VAT No."],
+    "delivery_notes": ["Delivery Notes", "Your Delivery Notes", "Delivery Note Nos."],
+    "orders": ["Your Orders", "Purchase Orders", "PO Nos."],
+    "multi_orders": [
+        "This invoice covers your purchase orders {orders} (delivery notes {notes}).",
+        "Goods delivered against orders {orders}, delivery notes {notes}.",
+        "Consolidated invoice for orders {orders}; delivery notes {notes}.",
+    ],
+    "intro.corrected_invoice": [
+        "This corrected invoice replaces our invoice {ref}. The corrected charges are:",
+        "Please find below the correction of our invoice {ref}:",
+    ],
+    "intro.self_billed_invoice": [
+        "As agreed, we account for your supplies under our self-billing arrangement:",
+        "Under the self-billing agreement between us, we have raised this invoice on your "
+        "behalf:",
+    ],
+    "intro.invoice_information": [
+        "For your information, please find the invoice data below:",
+        "The following statement is provided as a booking aid only:",
+    ],
+    "terms.corrected_invoice": [
+        "The original invoice is cancelled and replaced by this one. Payment due by {due}.",
+        "Please book this corrected invoice instead of the original. Due date: {due}.",
+    ],
+    "terms.self_billed_invoice": [
+        "Self-billing: this invoice was issued by the customer on behalf of the supplier. "
+        "We will pay the amount to your account; payment due by {due}.",
+        "Self-billed invoice under the self-billing agreement; the VAT shown is your output "
+        "tax. Payable by us by {due}.",
+    ],
+    "terms.invoice_information": [
+        "This is not an invoice. It is provided as a booking aid only; no payment is due.",
+        "NOT AN INVOICE - for information only, no payment request. The invoice follows "
+        "separately.",
+    ],
+    "gross.self_billed_invoice": ["Amount Payable to Supplier", "Total", "Invoice Total"],
     "no.invoice": ["Invoice No.", "Invoice Number", "Invoice #"],
     "no.credit_note": ["Credit Note No.", "Credit Note Number"],
     "no.order": ["PO Number", "Order No.", "Purchase Order No."],
     "no.order_confirmation": ["Confirmation No.", "Sales Order No."],
     "no.delivery_note": ["Delivery Note No.", "Shipment No."],
-    "no.quote": ["Quote No.", "Quotation Number", "Estimate #"],
+    "no.quotation": ["Quote No.", "Quotation Number", "Estimate #"],
     "no.payment_reminder": ["Reminder No.", "Reference"],
     "no.contract": ["Agreement No.", "Contract Number"],
     "date": ["Date", "Issue Date"],
@@ -259,7 +363,7 @@ EN: dict[str, V] = {
     "gross": ["Total", "Total Due", "Invoice Total", "Grand Total", "TOTAL"],
     "gross.credit_note": ["Total Credit", "Credit Total"],
     "gross.order": ["Order Total", "Total"],
-    "gross.quote": ["Quote Total", "Total"],
+    "gross.quotation": ["Quote Total", "Total"],
     "amount_due": ["Amount Due", "Balance Due", "Total Payable"],
     "carry": ["Carried forward", "Subtotal carried forward"],
     "fee": ["Late fee", "Reminder fee"],
@@ -287,7 +391,7 @@ EN: dict[str, V] = {
         "We are delivering the following goods for your order {ref}:",
         "Please find enclosed the following items:",
     ],
-    "intro.quote": [
+    "intro.quotation": [
         "Thank you for your enquiry. We are pleased to quote as follows:",
         "As discussed, please find our quotation below:",
     ],
@@ -305,7 +409,7 @@ EN: dict[str, V] = {
         "Please settle the outstanding balance by {due}.",
         "Please arrange payment by {due}. If you have already paid, please disregard this notice.",
     ],
-    "terms.quote": [
+    "terms.quotation": [
         "Payment terms: net {days} days. Delivery time on request.",
         "Our standard terms and conditions apply. Payment within {days} days.",
     ],
@@ -414,15 +518,64 @@ FR: dict[str, V] = {
     "title.order": ["Bon de commande", "Commande"],
     "title.order_confirmation": ["Confirmation de commande", "Accusé de réception de commande"],
     "title.delivery_note": ["Bon de livraison", "BON DE LIVRAISON"],
-    "title.quote": ["Devis", "DEVIS"],
+    "title.quotation": ["Devis", "DEVIS"],
     "title.payment_reminder": ["Relance", "Rappel de paiement"],
     "title.contract": ["Contrat de prestation de services", "Contrat de maintenance"],
+    "title.corrected_invoice": ["Facture rectificative", "FACTURE RECTIFICATIVE",
+                                "Facture corrigée", "Facture rectificative"],
+    "title.self_billed_invoice": ["Autofacturation", "AUTOFACTURATION",
+                                  "Facture d'autofacturation", "Facture autofacturée"],
+    "title.invoice_information": ["Information de facturation", "Aide à la comptabilisation",
+                                  "Relevé d'information - pas une facture",
+                                  "INFORMATION DE FACTURATION"],
+    "no.corrected_invoice": ["Facture n°", "N° de facture rectificative", "Numéro de facture"],
+    "no.self_billed_invoice": ["Facture n°", "N° de facture", "N° de document"],
+    "no.invoice_information": ["N° de document", "Facture n°", "N° de facture"],
+    "date.corrected_invoice": ["Date de facture", "Date de rectification", "Date"],
+    "date.self_billed_invoice": ["Date de facture", "Date d'émission", "Date"],
+    "date.credit_note": ["Date de l'avoir", "Date", "Date de facture", "Date d'émission"],
+    "corrects": ["Facture rectifiée", "Facture d'origine", "Facture initiale"],
+    "supplier_vat": ["N° TVA fournisseur", "Votre n° de TVA"],
+    "delivery_notes": ["Bons de livraison", "Vos bons de livraison", "BL n°"],
+    "orders": ["Vos commandes", "Bons de commande", "Commandes n°"],
+    "multi_orders": [
+        "Cette facture regroupe vos commandes {orders} (bons de livraison {notes}).",
+        "Livraisons selon vos bons de commande {orders}, bons de livraison {notes}.",
+    ],
+    "intro.corrected_invoice": [
+        "La présente facture rectificative annule et remplace notre facture {ref} :",
+        "Veuillez trouver ci-dessous la rectification de notre facture {ref} :",
+    ],
+    "intro.self_billed_invoice": [
+        "Conformément au mandat d'autofacturation, nous émettons la facture suivante en votre "
+        "nom et pour votre compte :",
+        "Dans le cadre de l'autofacturation convenue, voici le décompte de vos livraisons :",
+    ],
+    "intro.invoice_information": [
+        "Pour information, veuillez trouver ci-dessous les données de facturation :",
+        "Le relevé suivant est fourni à titre d'aide à la comptabilisation :",
+    ],
+    "terms.corrected_invoice": [
+        "Cette facture annule et remplace la facture d'origine. Échéance : {due}.",
+        "Facture rectificative : merci de régler le montant corrigé avant le {due}.",
+    ],
+    "terms.self_billed_invoice": [
+        "Autofacturation : facture émise par le client au nom et pour le compte du fournisseur. "
+        "Le montant sera viré sur votre compte, échéance le {due}.",
+        "Facture établie par le client (autofacturation, art. 289 I-2 du CGI). Échéance : {due}.",
+    ],
+    "terms.invoice_information": [
+        "Ce document n'est pas une facture. Il est fourni à titre d'information ; aucun "
+        "paiement n'est demandé.",
+        "PAS UNE FACTURE - aide à la comptabilisation, sans demande de paiement.",
+    ],
+    "gross.self_billed_invoice": ["Montant à verser TTC", "Total TTC"],
     "no.invoice": ["Facture n°", "N° de facture", "Numéro de facture"],
     "no.credit_note": ["Avoir n°", "N° d'avoir"],
     "no.order": ["Commande n°", "N° de commande"],
     "no.order_confirmation": ["Confirmation n°", "N° de confirmation"],
     "no.delivery_note": ["BL n°", "N° de bon de livraison"],
-    "no.quote": ["Devis n°", "N° de devis"],
+    "no.quotation": ["Devis n°", "N° de devis"],
     "no.payment_reminder": ["Relance n°"],
     "no.contract": ["Contrat n°"],
     "date": ["Date", "Date d'émission"],
@@ -436,7 +589,7 @@ FR: dict[str, V] = {
     "contact": ["Contact", "Interlocuteur"],
     "due_date": ["Date d'échéance", "Échéance"],
     "valid_until": ["Valable jusqu'au", "Date de validité"],
-    "invoice_reference": ["Facture d'origine", "Réf. facture"],
+    "invoice_reference": ["Facture d'origine", "Réf. facture", "Facture liée"],
     "page": ["Page {p} sur {n}", "Page {p}/{n}"],
     "col.pos": ["N°", "Pos."],
     "col.item_id": ["Réf.", "Référence"],
@@ -450,9 +603,9 @@ FR: dict[str, V] = {
     "tax": ["TVA {rate} %", "TVA ({rate} %)"],
     "tax_on": ["TVA {rate} % sur {base}"],
     "gross": ["Total TTC", "Montant TTC"],
-    "gross.credit_note": ["Total avoir TTC"],
+    "gross.credit_note": ["Total avoir TTC", "Total TTC", "Montant de l'avoir TTC"],
     "gross.order": ["Total commande TTC", "Total TTC"],
-    "gross.quote": ["Total TTC"],
+    "gross.quotation": ["Total TTC"],
     "amount_due": ["Net à payer", "Reste à payer"],
     "carry": ["Report", "À reporter"],
     "fee": ["Frais de relance", "Indemnité forfaitaire"],
@@ -467,7 +620,7 @@ FR: dict[str, V] = {
     "intro.order_confirmation": ["Nous vous remercions de votre commande {ref} et la "
                                  "confirmons comme suit :"],
     "intro.delivery_note": ["Nous vous livrons, suite à votre commande {ref} :"],
-    "intro.quote": ["Suite à votre demande, nous avons le plaisir de vous proposer :"],
+    "intro.quotation": ["Suite à votre demande, nous avons le plaisir de vous proposer :"],
     "intro.payment_reminder": ["Sauf erreur de notre part, la facture suivante reste impayée :"],
     "terms.invoice": [
         "Paiement à réception, au plus tard le {due}.",
@@ -475,7 +628,7 @@ FR: dict[str, V] = {
         "Règlement à {days} jours, soit le {due}.",
     ],
     "terms.payment_reminder": ["Merci de régler le solde avant le {due}."],
-    "terms.quote": ["Conditions de paiement : {days} jours net."],
+    "terms.quotation": ["Conditions de paiement : {days} jours net."],
     "terms.credit_note": ["Le montant sera déduit de votre prochaine facture."],
     "terms.order": ["Livraison souhaitée le {delivery}. Merci de rappeler notre numéro de "
                     "commande."],

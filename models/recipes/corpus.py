@@ -30,6 +30,7 @@ class Sample:
     language: str
     pages: tuple[str, ...]
     truth: dict[str, Any]
+    title: str | None = None  # the title kind page 1 names (``fields.title``), None without one
 
     @property
     def text(self) -> str:
@@ -84,6 +85,14 @@ def words_text(words: list[Word]) -> str:
     return layout.page_text(layout.lines(words))
 
 
+def page_title(pdf: bytes, words: list[Word]) -> str | None:
+    """The kind of document page 1's title names, as ``fields.title.*`` read it."""
+    from cosy.steps.fields.title import select_title, title_candidates
+
+    geometry = parse.geometry(parse.open_page(pdf, 1))
+    return select_title([title_candidates(layout.lines(words), 1, geometry)])
+
+
 def make_sample(spec: tuple[int, str, str, bool]) -> Sample:
     """Generate one document and read its pages; OCR seconds per page land in ``truth``."""
     seed, doc_type, language, scanned = spec
@@ -97,7 +106,7 @@ def make_sample(spec: tuple[int, str, str, bool]) -> Sample:
         pages.append(words_text(page))
     if scanned:
         truth = {**truth, "_read_seconds": seconds, "_words": words}
-    return Sample(seed, doc_type, language, tuple(pages), truth)
+    return Sample(seed, doc_type, language, tuple(pages), truth, page_title(pdf, words[0]))
 
 
 def samples(split: Split, workers: int | None = None) -> list[Sample]:

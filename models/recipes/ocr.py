@@ -134,7 +134,7 @@ def build_card(out_dir: Path, docs: list[Sample], split: Any) -> dict[str, Any]:
   The recognition charset includes ä ö ü ß € (the 1.x `rapidocr-onnxruntime` charset does not).
 - **Data**: scanned German documents of the generator (image-only PDFs: rendered at 200 dpi,
   up to ±1° skew, blur, noise, JPEG q70), seeds {split.start}–{split.start + split.count - 1},
-  all nine document types twice: {m['docs']} documents, {m['pages']} pages,
+  document types cycled: {m['docs']} documents, {m['pages']} pages,
   {m['values']} printed field values, {m['chars']} characters.
 
 ## Accuracy

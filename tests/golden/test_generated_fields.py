@@ -25,9 +25,9 @@ CASES = [  # seed, doc_type, layout, language
     (202, "order", "center_zebra", "en"),  # the letterhead is the buyer's
     (301, "invoice", "grid_times", "de"),  # two pages, carried-forward rows, repeated header
     (404, "credit_note", "modern_band", "en"),  # values under a row of column headers
-    (505, "quote", "sidebar_times", "fr"),
+    (505, "quotation", "sidebar_times", "fr"),
     (706, "invoice", "us_style", "en"),  # 'Austin, TX 78701' city lines
-    (801, "quote", "sidebar_times", "en"),  # British postcode on its own line
+    (801, "quotation", "sidebar_times", "en"),  # British postcode on its own line
     (606, "delivery_note", "typewriter", "en"),  # no prices: items matched by quantity
 ]
 

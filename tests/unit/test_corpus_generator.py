@@ -63,8 +63,58 @@ def test_corpus_is_deterministic(tmp_path: Path) -> None:
 
 
 def test_corpus_respects_doc_types(tmp_path: Path) -> None:
-    recs = generate_corpus(tmp_path, n=3, seed=1, doc_types=["quote"])
-    assert {r["doc_type"] for r in recs} == {"quote"}
+    recs = generate_corpus(tmp_path, n=3, seed=1, doc_types=["quotation"])
+    assert {r["doc_type"] for r in recs} == {"quotation"}
+
+
+def test_label_set_is_the_real_sets() -> None:
+    # the truth names of ../shared/corpus/real: every one is a generator type
+    real = {"invoice", "corrected_invoice", "self_billed_invoice", "credit_note",
+            "invoice_information", "order", "quotation"}
+    assert real <= set(DOC_TYPES) and "quote" not in DOC_TYPES
+
+
+def _page1(pdf: bytes) -> str:
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return doc.pages[0].extract_text() or ""
+
+
+@pytest.mark.parametrize("language", ["de", "en", "fr"])
+def test_self_billed_invoice_is_issued_by_the_buyer(language: str) -> None:
+    pdf, truth = generate_document(21, doc_type="self_billed_invoice", language=language)
+    # the buyer's letterhead above the supplier (seller) in the address window
+    assert truth["boxes"]["buyer_name"]["bbox"][1] < truth["boxes"]["seller_name"]["bbox"][1]
+    assert truth["fields"]["iban"] is None and truth["fields"]["due_date"]
+    text = _page1(pdf).lower()
+    assert any(w in text for w in ("§ 14", "gutschriftsverfahren", "selbst ausgestellte",
+                                   "self-billing", "self-billed", "autofactur"))
+
+
+@pytest.mark.parametrize("language", ["de", "en", "fr"])
+def test_corrected_invoice_references_the_original(language: str) -> None:
+    pdf, truth = generate_document(22, doc_type="corrected_invoice", language=language)
+    ref = truth["fields"]["invoice_reference"]
+    assert ref and ref != truth["fields"]["invoice_number"]
+    assert ref in _page1(pdf)
+    assert truth["fields"]["due_date"] and truth["fields"]["total_gross"]
+
+
+@pytest.mark.parametrize("language", ["de", "en", "fr"])
+def test_invoice_information_requests_no_payment(language: str) -> None:
+    pdf, truth = generate_document(23, doc_type="invoice_information", language=language)
+    assert truth["fields"]["due_date"] is None and truth["fields"]["total_gross"]
+    text = _page1(pdf).lower()
+    assert any(w in text for w in ("keine rechnung", "not an invoice", "pas une facture",
+                                   "buchungshilfe", "booking aid", "comptabilisation"))
+
+
+def test_collective_invoices_name_several_orders() -> None:
+    found = 0
+    for seed in range(200):
+        pdf, truth = generate_document(seed, doc_type="invoice", language="de")
+        if truth["fields"]["order_reference"] is None and "Bestellungen" in _page1(pdf):
+            found += 1
+    assert found >= 10
 
 
 @pytest.mark.parametrize("language", ["de", "en"])

@@ -22,7 +22,7 @@ from cosy.steps import classify, layout, parse, text
 
 MODELS_DIR = Settings().models_dir
 # Seeds from the held-out ranges of the recipes (models/recipes/text_models.py): never trained on.
-DOC_TYPE_SEEDS = range(9_000_000, 9_000_009)
+DOC_TYPE_SEEDS = range(9_000_000, 9_000_012)
 LANGUAGE_SEEDS = range(9_100_000, 9_100_003)
 
 
@@ -67,7 +67,8 @@ def test_doc_type_on_held_out_documents(resources: Resources, seed: int) -> None
     i = seed - DOC_TYPE_SEEDS.start
     expected = DOC_TYPES[i]
     pdf, truth = generate_document(seed, doc_type=expected, language=LANGUAGES[i % 3])
-    pred = classify.doc_type(page_text=_page_texts(pdf, truth["pages"]), ctx=_ctx(resources))
+    pred = classify.doc_type(page_text=_page_texts(pdf, truth["pages"]), doc_title_kind=None,
+                             ctx=_ctx(resources))
     assert pred.label == expected
     assert pred.model == classify.DOC_TYPE_MODEL and 0.5 < pred.confidence <= 1.0
 
@@ -86,14 +87,25 @@ def test_no_text_gives_no_label(resources: Resources) -> None:
 
 
 def test_pipeline_result_carries_type_and_language() -> None:
-    pdf, _ = generate_document(9_000_005, doc_type="quote", language="en")
+    pdf, _ = generate_document(9_000_005, doc_type="quotation", language="en")
     info = inspect_document(pdf, "q.pdf", "t", max_bytes=10**7, max_pages=50)
     pipeline = load_pipeline()
     assert {"classify.doc_type", "classify.language", "ocr.words", "layout.text"} <= \
         {s.name for s in pipeline.steps}
     assert {classify.DOC_TYPE_MODEL, classify.LANGUAGE_MODEL} <= set(pipeline.models)
     doc = SyncExecutor(Settings()).run(pipeline, pdf, info).outputs["doc.result"]["document"]
-    assert (doc["doc_type"], doc["language"]) == ("quote", "en")
+    assert (doc["doc_type"], doc["language"]) == ("quotation", "en")
+
+
+def test_title_evidence_combines_with_the_model() -> None:
+    labels = ("invoice", "credit_note", "quotation")
+    probs = np.array([0.7, 0.25, 0.05])
+    assert classify.with_title(probs, labels, "credit_note").argmax() == 1  # title decides
+    assert classify.with_title(probs, labels, None) is probs
+    assert classify.with_title(probs, labels, "contract") is probs  # not a label: no evidence
+    sure = np.array([0.97, 0.02, 0.01])
+    assert classify.with_title(sure, labels, "credit_note").argmax() == 0  # a sure model wins
+    assert abs(float(classify.with_title(probs, labels, "quote").sum()) - 1.0) < 1e-9
 
 
 def _copy_models(tmp_path: Path) -> Path:

@@ -20,6 +20,7 @@ from cosy.steps.fields.common import (
     left_label,
     span_bbox,
 )
+from cosy.steps.fields.title import RULE_KIND
 
 NUMBER_VALUE = (r"(?P<number>(?:(?-i:[A-Z]{1,4})\s(?=[A-Z0-9/-]*\d{3}))?"
                 r"[A-Z0-9][A-Z0-9/_.-]*\d[A-Z0-9/_.-]*)")
@@ -59,7 +60,8 @@ DOC_KINDS = (
     ("supplier", re.compile(r"lieferant|supplier|vendor|fournisseur", re.I)),
 )
 THEIR_REFERENCE = re.compile(r"\b(?:ihre?|your|votre|vos|unsere?|our|notre)\b|liée|related|"
-                             r"bezug|ursprüngl|original|preceding|vorherig|correct|\bref\b|réf|"
+                             r"bezug|ursprüngl|original|preceding|vorherig|"
+                             r"correct(?!ed\sinvoice|ive\sinvoice)|\bref\b|réf|"
                              r"\bzu\b|d'origine", re.I)
 
 
@@ -169,6 +171,7 @@ def select_numbers(mentions: list[Mention], title: str | None = None) -> dict[st
     """
     out: dict[str, FieldValue] = {}
     own: list[Mention] = []
+    title = RULE_KIND.get(title, title) if title is not None else None
     if title is not None:
         kinds = OWN_KIND.get(title, (title,))
         own = [m for m in mentions if getattr(m, "doc_kind", None) in kinds

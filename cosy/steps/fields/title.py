@@ -19,6 +19,20 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("order_confirmation", r"auftragsbest[äa]tigung|bestellbest[äa]tigung|"
                            r"(?:sales\s)?order\sconfirmation|confirmation\sde\scommande|"
                            r"accus[ée]\sde\sr[ée]ception(?:\sde\scommande)?"),
+    # invoices of a kind (UNTDID 1001: 389 self-billed, 384 corrected, 751 invoice information)
+    ("self_billed_invoice", r"gutschrift\snach\s§\s?14(?:\sabs\.?\s?2)?(?:\sustg)?|"
+                            r"gutschrift\s\(selbst\sausgestellte\srechnung\)|"
+                            r"abrechnungsgutschrift|gutschrift\sim\sgutschriftsverfahren|"
+                            r"self[\s-]bill(?:ing|ed)\s(?:invoice|statement)|"
+                            r"(?:facture\s(?:d'|en\s))?autofacturation|facture\sautofactur[ée]e"),
+    ("corrected_invoice", r"rechnungskorrektur|korrekturrechnung|rechnung\s\(korrektur\)|"
+                          r"corrected\sinvoice|invoice\scorrection|corrective\sinvoice|"
+                          r"facture\s(?:rectificative|corrig[ée]e)"),
+    ("invoice_information", r"buchungshilfe(?:\s[-–]\skeine\srechnung)?|"
+                            r"rechnungsinformation(?:en)?|invoice\sinformation(?:\ssheet)?|"
+                            r"booking\said(?:\s[-–]\snot\san\sinvoice)?|"
+                            r"information\sde\sfacturation|aide\s[àa]\sla\scomptabilisation|"
+                            r"relev[ée]\sd'information(?:\s[-–]\spas\sune\sfacture)?"),
     ("credit_note", r"gutschrift|credit\snote|avoir|note\sde\scr[ée]dit"),
     ("payment_reminder", r"(?:\d\.\s?)?mahnung|zahlungserinnerung|payment\sreminder|reminder|"
                          r"overdue\snotice|relance|rappel\sde\spaiement"),
@@ -34,8 +48,12 @@ TITLE = re.compile(
     r"(?:\s*(?:nr|no|n°|nº|#|number|nummer|num[ée]ro)(?!\w).*|\s+[A-Z0-9][\w/.-]*\d.*)?$",
     re.IGNORECASE,
 )
-ISSUER_IS_BUYER = frozenset({"order"})
-"""Document kinds written by the buyer: their letterhead, sender line and footer are the buyer's."""
+ISSUER_IS_BUYER = frozenset({"order", "self_billed_invoice"})
+"""Document kinds written by the buyer: their letterhead, sender line and footer are the buyer's
+(a self-billed invoice is issued by the buyer on the seller's behalf)."""
+RULE_KIND = {"self_billed_invoice": "credit_note", "corrected_invoice": "invoice",
+             "invoice_information": "invoice"}
+"""Kinds whose number labels read like another's ('Gutschrift-Nr.' on a self-billed invoice)."""
 
 
 def title_kind(text: str) -> str | None:
