@@ -22,13 +22,13 @@ from cosy.config import Settings
 from cosy.engine.dag import Pipeline
 
 REPORT = Report()
-RAW: dict[str, list[list[DocRun]]] = {}  # in-process pipeline rounds by set, for the ratio/profile
+RAW: dict[str, list[list[DocRun]]] = {}  # in-process rounds by set, for the ratio and profiles
 ROUNDS = env_int("BENCH_ROUNDS", 3)
 WORKERS = 2
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Run in file order: pipeline, service, throughput (the long batch last)."""
+    """Run in file order: pipeline, scanned, service, throughput (the long batch last)."""
     items.sort(key=lambda it: str(it.path))
 
 
@@ -97,6 +97,34 @@ def generated() -> list[Doc]:
 
 
 @pytest.fixture(scope="session")
+def scanned() -> list[Doc]:
+    """Generated image-only documents (``BENCH_SCANNED_DOCS``, default 12, seed 13)."""
+    try:
+        return harness.scanned_docs(env_int("BENCH_SCANNED_DOCS", 12), seed=13)
+    except Unavailable as err:
+        _skip(f"scanned documents: {err}")
+        raise
+
+
+@pytest.fixture(scope="session")
+def real_scanned() -> list[Doc]:
+    """The real set's image-only copies, capped at ``BENCH_REAL_SCANNED_PAGES`` (default 16)."""
+    cap = env_int("BENCH_REAL_SCANNED_PAGES", 16)
+    if cap <= 0:
+        _skip("real scanned documents: skipped (BENCH_REAL_SCANNED_PAGES=0)")
+    try:
+        docs = harness.real_docs(scanned=True)
+    except Unavailable as err:
+        _skip(f"real scanned documents: {err}")
+        raise
+    chosen = harness.spread_by_pages(docs, cap)
+    REPORT.note(f"real scanned set capped at {cap} pages (OCR costs seconds per page): "
+                f"{len(chosen)} of {len(docs)} documents, {sum(d.pages for d in chosen)} of "
+                f"{sum(d.pages for d in docs)} pages, spread evenly over the set")
+    return chosen
+
+
+@pytest.fixture(scope="session")
 def batch_docs() -> list[Doc]:
     """The batch for throughput (``BENCH_BATCH``, default 500 generated documents)."""
     try:
@@ -110,9 +138,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Add the profile, write the report, and fail the run if a budget is missed."""
     if not REPORT.sections:
         return
-    runs = [r for rounds in RAW.values() for rs in rounds for r in rs]
+    runs = [r for k, rounds in RAW.items() if not k.startswith("scanned")
+            for rs in rounds for r in rs]
     if runs:
         REPORT.add("profile", harness.profile(runs))
+    scans = [r for k, rounds in RAW.items() if k.startswith("scanned") for rs in rounds for r in rs]
+    if scans:
+        REPORT.add("profile_scanned", harness.profile(scans))
     out = Path(os.environ.get("BENCH_OUT", RESULTS))
     paths = write(REPORT, out)
     session.config.stash[_PATHS] = paths

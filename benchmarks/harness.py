@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,6 +98,38 @@ def generated_docs(n: int, seed: int, cache: Path = CACHE) -> list[Doc]:
     return load_pdfs(docs, "generated", limit=n)
 
 
+def scanned_docs(n: int, seed: int, cache: Path = CACHE) -> list[Doc]:
+    """``n`` generated image-only documents (``scanned_ratio=1.0``): the OCR path."""
+    try:
+        from cosy.corpus import generate_corpus
+    except ImportError as err:
+        raise Unavailable(f"the document generator is not available yet ({err})") from err
+    out = cache / f"corpus-n{n}-s{seed}-scanned"
+    docs = out / "docs"
+    if len(list(docs.glob("*.pdf"))) < n:
+        generate_corpus(out, n=n, seed=seed, scanned_ratio=1.0, progress=False)
+    return load_pdfs(docs, "generated-scanned", limit=n)
+
+
+def spread_by_pages(docs: Sequence[Doc], max_pages: int) -> list[Doc]:
+    """Documents spread evenly over ``docs`` whose pages add up to at most ``max_pages``.
+
+    Takes every k-th document first (k from the total page count), then fills up in order, so a
+    capped sample still has 1- to n-page documents; the result keeps the input order.
+    """
+    total = sum(d.pages for d in docs)
+    if total <= max_pages:
+        return list(docs)
+    stride = max(-(-total // max(max_pages, 1)), 1)
+    order = list(range(0, len(docs), stride)) + [i for i in range(len(docs)) if i % stride]
+    chosen, pages = set(), 0
+    for i in order:
+        if pages + docs[i].pages <= max_pages:
+            chosen.add(i)
+            pages += docs[i].pages
+    return [d for i, d in enumerate(docs) if i in chosen]
+
+
 def tiny_docs(n: int, max_pages: int = 3) -> list[Doc]:
     """``n`` small invoice-like PDFs made with reportlab (1..max_pages pages), for smoke runs."""
     from reportlab.pdfgen import canvas
@@ -155,6 +187,7 @@ class DocRun:
     page_s: list[float]  # page-step seconds of each page + its share of the document steps
     steps: dict[str, float] = field(default_factory=dict)
     families: dict[str, float] = field(default_factory=dict)
+    worker_cpu_s: float | None = None  # CPU seconds all workers spent during the run, if sampled
 
 
 def to_doc_run(name: str, pages: int, timings: dict[str, Any], wall_s: float) -> DocRun:
@@ -166,14 +199,51 @@ def to_doc_run(name: str, pages: int, timings: dict[str, Any], wall_s: float) ->
                   dict(timings.get("steps", {})), dict(timings.get("families", {})))
 
 
-def run_pipeline(executor: Executor, pipeline: Pipeline, docs: Iterable[Doc]) -> list[DocRun]:
-    """Run each document alone (no other document in flight): the per-page latency view."""
+def run_pipeline(executor: Executor, pipeline: Pipeline, docs: Iterable[Doc],
+                 client: Any | None = None) -> list[DocRun]:
+    """Run each document alone (no other document in flight): the per-page latency view.
+
+    With a Dask ``client``, the workers' CPU seconds are read before and after each document
+    (``worker_cpu_s``): with one document in flight they are that document's, whatever else
+    the machine runs, so wall ÷ CPU tells waiting for a core from work.
+    """
     runs = []
     for d in docs:
+        cpu0 = worker_cpu(client) if client is not None else None
         t0 = time.perf_counter()
         result = executor.run(pipeline, d.data, d.info)
-        runs.append(to_doc_run(d.name, d.pages, result.timings, time.perf_counter() - t0))
+        run = to_doc_run(d.name, d.pages, result.timings, time.perf_counter() - t0)
+        if cpu0 is not None:
+            run.worker_cpu_s = worker_cpu(client) - cpu0
+        runs.append(run)
     return runs
+
+
+def worker_cpu(client: Any) -> float:
+    """User + system CPU seconds of all Dask worker processes so far."""
+
+    def probe() -> float:
+        t = os.times()
+        return t.user + t.system
+
+    return float(sum(client.run(probe).values()))
+
+
+def cpu_summary(rounds: list[list[DocRun]]) -> dict[str, Any]:
+    """Worker CPU seconds per page (document CPU ÷ pages): p50/p95/max per round, as spreads;
+    and wall ÷ CPU over all sampled documents (1 or less: no waiting for a core)."""
+    p50, p95, top, ratio = [], [], [], []
+    for runs in rounds:
+        sampled = [r for r in runs if r.worker_cpu_s]
+        vals = [r.worker_cpu_s / max(r.pages, 1) for r in sampled for _ in range(r.pages)]
+        if not vals:
+            continue
+        p50.append(percentile(vals, 50))
+        p95.append(percentile(vals, 95))
+        top.append(max(vals))
+        ratio.append(sum(r.wall_s for r in sampled) / sum(r.worker_cpu_s or 0.0 for r in sampled))
+    return {"p50": spread(p50), "p95": spread(p95), "max": spread(top),
+            "wall_over_cpu": spread(ratio)}
 
 
 def floor_page_seconds(data: bytes) -> list[float]:
@@ -278,6 +348,50 @@ def profile(runs: Iterable[DocRun], top: int = 20) -> dict[str, Any]:
                                  if one_page_overheads else float("nan")),
         "overhead_1page_docs": len(one_page_overheads),
     }
+
+
+# --- OCR ---------------------------------------------------------------------------------------
+
+
+OCR_PARTS = ("render_s", "det_s", "rec_s", "other_s")
+
+
+def ocr_breakdown(docs: Sequence[Doc], max_pages: int = 3) -> dict[str, Any]:
+    """Where one page's OCR time goes: render, detection, recognition, the rest of the engine.
+
+    Runs the OCR step's own functions in this process (one ONNX thread, as a worker) on the
+    first ``max_pages`` pages of ``docs``, after one untimed page; detection and recognition
+    seconds are RapidOCR's ``elapse_list`` (the step's timings have only ``ocr.words``).
+    ``cpu_s`` is this process's CPU time for the page: wall ÷ CPU above 1 means the page
+    waited for a core (other processes on the machine).
+    """
+    from cosy.inference.resources import Resources
+    from cosy.steps import ocr
+
+    engine = Resources(Settings()).ocr(*ocr.OCR_MODELS)
+    pages = [(d, p) for d in docs for p in range(1, d.pages + 1)][:max_pages]
+    if not pages:
+        return {"pages": 0}
+    engine(ocr.render_page(pages[0][0].data, pages[0][1]), return_word_box=True)  # warm
+    rows = []
+    for d, p in pages:
+        c0, t0 = time.process_time(), time.perf_counter()
+        image = ocr.render_page(d.data, p)
+        t1 = time.perf_counter()
+        result = engine(image, return_word_box=True)
+        t2, c2 = time.perf_counter(), time.process_time()
+        det, _cls, rec = (list(result.elapse_list or []) + [None] * 3)[:3]
+        det, rec = float(det or 0.0), float(rec or 0.0)
+        rows.append({"page": f"{d.name}#{p}", "render_s": t1 - t0, "det_s": det, "rec_s": rec,
+                     "other_s": max(t2 - t1 - det - rec, 0.0), "total_s": t2 - t0,
+                     "cpu_s": c2 - c0,
+                     "pixels": int(image.shape[0] * image.shape[1]),
+                     "lines": len(result.txts or ())})
+    total = sum(r["total_s"] for r in rows) or 1.0
+    return {"pages": len(rows), "dpi": ocr.OCR_DPI, "rows": rows,
+            "median_s": {k: statistics.median(r[k] for r in rows) for k in (*OCR_PARTS,
+                                                                             "total_s", "cpu_s")},
+            "share": {k: sum(r[k] for r in rows) / total for k in OCR_PARTS}}
 
 
 # --- workers -------------------------------------------------------------------------------------
@@ -388,82 +502,189 @@ def leak_summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
 # --- the service ---------------------------------------------------------------------------------
 
 
-def run_service(executor: Executor, pipeline: Pipeline, docs: Sequence[Doc], store_dir: Path,
-                tenant: str, poll_s: float = 0.01, timeout_s: float = 120.0) -> list[DocRun]:
-    """Submit → job succeeded → triples stored, one document at a time, on an embedded store.
-
-    The dispatcher runs in background threads as in ``cosy serve`` (its claim loop polls every
-    ``poll_s``), on the given executor. ``wall_s`` of each DocRun is that end-to-end latency.
-    """
-    from cosy.engine.dispatcher import Dispatcher
-    from cosy.jobs import submit_document
-    from cosy.store import open_store
-
-    settings = Settings(store=str(store_dir), dispatcher_poll_s=poll_s, tenant=tenant)
-    store = open_store(str(store_dir))
-    dispatcher = Dispatcher(store, executor, pipeline, settings)
-    dispatcher.start()
-    runs = []
-    try:
-        for d in docs:
-            t0 = time.perf_counter()
-            sub = submit_document(store, d.data, d.name, tenant, settings)
-            deadline = time.monotonic() + timeout_s
-            while True:
-                job = store.get_job(sub.job.id)
-                if job is not None and job.status.final:
-                    break
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"{d.name}: job not final after {timeout_s} s")
-                time.sleep(0.002)
-            triples = store.count_triples(tenant, doc=d.info.id)
-            wall = time.perf_counter() - t0
-            if str(job.status) != "succeeded":
-                raise RuntimeError(f"{d.name}: job {job.status}: {job.error}")
-            if triples <= 0:
-                raise RuntimeError(f"{d.name}: job succeeded but no triples were stored")
-            run = to_doc_run(d.name, d.pages, job.timings, wall)
-            run.page_s = [wall / max(d.pages, 1)] * d.pages
-            runs.append(run)
-    finally:
-        dispatcher.stop()
-        store.close()
-    return runs
-
-
 def free_port() -> int:
+    """A free TCP port on the loopback interface."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def cold_start(timeout_s: float = 180.0, workers: int = 2) -> float:
-    """Seconds from launching ``cosy serve`` until ``/readyz`` answers 200 (then stops it)."""
-    port = free_port()
-    with tempfile.TemporaryDirectory(prefix="cosy-bench-") as tmp:
-        env = {**os.environ, "COSY_STORE": str(Path(tmp) / "store"),
-               "COSY_DASK_WORKERS": str(workers), "COSY_DASK_SCHEDULER": "local"}
-        t0 = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-m", "cosy.cli", "serve", "--port", str(port)],
-                                env=env, cwd=tmp, stdout=subprocess.DEVNULL,
-                                stderr=subprocess.PIPE, start_new_session=True)
+@dataclass
+class Server:
+    """A running ``cosy serve`` subprocess: its URL, environment, store folder and log."""
+
+    url: str
+    env: dict[str, str]
+    proc: subprocess.Popen[bytes]
+    log: Path
+    ready_s: float = float("nan")
+
+    def log_tail(self, chars: int = 800) -> str:
+        """The end of the server's stderr (JSON log lines), for error messages."""
         try:
-            url = f"http://127.0.0.1:{port}/readyz"
-            while True:
-                if proc.poll() is not None:
-                    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
-                    raise RuntimeError(f"cosy serve exited with {proc.returncode}: {err[-800:]}")
-                try:
-                    with urllib.request.urlopen(url, timeout=1) as resp:
-                        if resp.status == 200:
-                            return time.perf_counter() - t0
-                except (urllib.error.URLError, ConnectionError, TimeoutError):
-                    pass
-                if time.perf_counter() - t0 > timeout_s:
-                    raise TimeoutError(f"/readyz did not answer 200 within {timeout_s} s")
-                time.sleep(0.05)
+            return self.log.read_text(errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+
+def serve_env(folder: Path, workers: int = 2, scheduler: str = "local",
+              extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a benchmark server: fresh embedded store in ``folder``, N workers."""
+    return {**os.environ, "COSY_STORE": str(folder / "store"), "COSY_DASK_WORKERS": str(workers),
+            "COSY_DASK_SCHEDULER": scheduler, **(extra or {})}
+
+
+@contextlib.contextmanager
+def serve(workers: int = 2, scheduler: str = "local", timeout_s: float = 180.0,
+          extra_env: dict[str, str] | None = None) -> Iterator[Server]:
+    """Start ``cosy serve`` on a free loopback port with a fresh store; yield it once ``/readyz``
+    answers 200 (``ready_s`` = seconds from launch); stop it (and its workers) on exit."""
+    with tempfile.TemporaryDirectory(prefix="cosy-bench-") as tmp:
+        folder = Path(tmp)
+        port = free_port()
+        env = serve_env(folder, workers, scheduler, extra_env)
+        log = folder / "serve.log"
+        with log.open("wb") as err:  # a file, not a pipe: the server logs every request
+            t0 = time.perf_counter()
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "cosy.cli", "serve", "--host", "127.0.0.1",
+                 "--port", str(port)],
+                env=env, cwd=tmp, stdout=subprocess.DEVNULL, stderr=err, start_new_session=True)
+        server = Server(f"http://127.0.0.1:{port}", env, proc, log)
+        try:
+            server.ready_s = wait_ready(server, t0, timeout_s)
+            yield server
         finally:
             stop_process_group(proc)
+
+
+def wait_ready(server: Server, t0: float, timeout_s: float) -> float:
+    """Poll ``/readyz`` every 50 ms until it answers 200; seconds since ``t0``."""
+    url = f"{server.url}/readyz"
+    while True:
+        if server.proc.poll() is not None:
+            raise RuntimeError(f"cosy serve exited with {server.proc.returncode}: "
+                               f"{server.log_tail()}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return time.perf_counter() - t0
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        if time.perf_counter() - t0 > timeout_s:
+            raise TimeoutError(f"/readyz did not answer 200 within {timeout_s} s: "
+                               f"{server.log_tail()}")
+        time.sleep(0.05)
+
+
+def cold_start(timeout_s: float = 180.0, workers: int = 2) -> float:
+    """Seconds from launching ``cosy serve`` until ``/readyz`` answers 200 (then stops it)."""
+    with serve(workers=workers, timeout_s=timeout_s) as server:
+        return server.ready_s
+
+
+def create_key(server: Server, tenant: str, role: str = "writer") -> str:
+    """A new API key for ``tenant``, made with the CLI on the server's store (printed once)."""
+    out = subprocess.run(
+        [sys.executable, "-m", "cosy.cli", "keys", "create", "--tenant", tenant, "--role", role,
+         "--name", "bench"],
+        env=server.env, capture_output=True, text=True, timeout=120, check=False)
+    if out.returncode != 0 or not out.stdout.strip():
+        raise RuntimeError(f"cosy keys create failed ({out.returncode}): {out.stderr[-800:]}")
+    return out.stdout.strip().splitlines()[-1]
+
+
+PHASES = ("upload_s", "queued_s", "pipeline_s", "persist_s", "notice_s", "triples_s")
+
+
+def run_http(server: Server, key: str, docs: Sequence[Doc], poll_s: float = 0.02,
+             timeout_s: float = 120.0) -> tuple[list[DocRun], list[dict[str, float]]]:
+    """Upload → job succeeded → triples fetched, over HTTP, one document at a time.
+
+    ``wall_s`` of each DocRun is that end-to-end latency (per page: divided by the pages). The
+    phases split it: ``upload_s`` (POST until the 202), ``queued_s`` (job created until the
+    dispatcher claimed it: mostly its queue poll), ``pipeline_s``
+    (the job's ``total_s``: the executor run), ``persist_s`` (the rest of the job's life:
+    storing result, entities, triples, finishing the job), ``notice_s`` (job finished until
+    this client's poll saw it) and ``triples_s`` (GET the triples, up to 1000).
+    """
+    import httpx
+
+    runs: list[DocRun] = []
+    phases: list[dict[str, float]] = []
+    headers = {"Authorization": f"Bearer {key}"}
+    with httpx.Client(base_url=server.url, headers=headers, timeout=30.0,
+                      trust_env=False) as client:  # loopback only, never a proxy
+        for d in docs:
+            t0 = time.perf_counter()
+            resp = client.post("/v1/documents", files={"files": (d.name, d.data,
+                                                                 "application/pdf")})
+            t_up = time.perf_counter()
+            if resp.status_code != 202:
+                raise RuntimeError(f"{d.name}: upload answered {resp.status_code}: "
+                                   f"{resp.text[:300]}")
+            item = resp.json()["items"][0]
+            job, claimed_at = _wait_job(client, item["job_id"], d.name, poll_s, timeout_s,
+                                        server)
+            seen_wall, t_seen = time.time(), time.perf_counter()
+            if job["status"] != "succeeded":
+                raise RuntimeError(f"{d.name}: job {job['status']}: {job.get('error')}")
+            tr = client.get(f"/v1/documents/{item['document_id']}/triples",
+                            params={"limit": 1000})
+            wall = time.perf_counter() - t0
+            if tr.status_code != 200:
+                raise RuntimeError(f"{d.name}: triples answered {tr.status_code}")
+            if not tr.json()["items"]:
+                raise RuntimeError(f"{d.name}: job succeeded but no triples were stored")
+            timings = job.get("timings") or {}
+            pipeline_s = float(timings.get("total_s", 0.0))
+            created, finished = float(job["created_at"]), float(job["updated_at"])
+            life = max(finished - created, 0.0)
+            queued = (min(max(claimed_at - created, 0.0), life) if claimed_at is not None
+                      else max(life - pipeline_s, 0.0))  # never seen running: all was wait
+            runs.append(DocRun(d.name, d.pages, wall, float(timings.get("compute_s", pipeline_s)),
+                               [wall / max(d.pages, 1)] * d.pages, {},
+                               {k: float(v) for k, v in (timings.get("families") or {}).items()}))
+            phases.append({"upload_s": t_up - t0, "queued_s": queued, "pipeline_s": pipeline_s,
+                           "persist_s": max(life - queued - pipeline_s, 0.0),
+                           "notice_s": max(seen_wall - finished, 0.0),
+                           "triples_s": time.perf_counter() - t_seen, "wall_s": wall,
+                           "pages": float(d.pages)})
+    return runs, phases
+
+
+def _wait_job(client: Any, job_id: str, name: str, poll_s: float, timeout_s: float,
+              server: Server) -> tuple[dict[str, Any], float | None]:
+    """GET /v1/jobs/{id} every ``poll_s`` until the job is final (bounded by ``timeout_s``).
+
+    Returns the final job and, from the first poll that saw it running, the job's
+    ``updated_at`` (server clock): the time of the claim, unless a progress write came first
+    (None if no poll saw it running: the run fell between two polls).
+    """
+    deadline = time.monotonic() + timeout_s
+    claimed_at: float | None = None
+    while True:
+        resp = client.get(f"/v1/jobs/{job_id}")
+        if resp.status_code != 200:
+            raise RuntimeError(f"{name}: GET job answered {resp.status_code}: {resp.text[:300]}")
+        job: dict[str, Any] = resp.json()
+        if job["status"] in ("succeeded", "failed"):
+            return job, claimed_at
+        if job["status"] == "running" and claimed_at is None:
+            claimed_at = float(job["updated_at"])  # the claim's time, unless progress came first
+        if time.monotonic() > deadline or server.proc.poll() is not None:
+            raise TimeoutError(f"{name}: job {job_id} not final after {timeout_s} s "
+                               f"(server {server.proc.poll()}): {server.log_tail()}")
+        time.sleep(poll_s)
+
+
+def phase_summary(phases: Sequence[dict[str, float]]) -> dict[str, Any]:
+    """Median seconds per document of each end-to-end phase, and its share of the wall time."""
+    if not phases:
+        return {}
+    wall = sum(p["wall_s"] for p in phases) or 1.0
+    return {k: {"median": statistics.median(p[k] for p in phases),
+                "share": sum(p[k] for p in phases) / wall} for k in (*PHASES, "wall_s")}
 
 
 def stop_process_group(proc: subprocess.Popen[bytes]) -> None:

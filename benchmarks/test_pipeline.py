@@ -1,4 +1,4 @@
-"""(1) seconds per page in-process on warm Dask workers, (3) scanned, (5) the parsing floor.
+"""(1) born-digital seconds per page in-process on warm Dask workers, (5) the parsing floor.
 
 Each set runs ``BENCH_ROUNDS`` times (default 3); figures are the median over rounds [min, max].
 The floor runs on the same pages right after the pipeline; the ratio is taken page by page.
@@ -7,8 +7,6 @@ The floor runs on the same pages right after the pipeline; the ratio is taken pa
 from __future__ import annotations
 
 from typing import Any
-
-import pytest
 
 from benchmarks import harness
 from benchmarks.harness import Doc, DocRun
@@ -64,11 +62,3 @@ def test_floor_generated(benchmark: Any, generated: list[Doc], report: Report,
                          raw: dict[str, Any], rounds: int) -> None:
     """The parsing floor on the generated pages."""
     _floor(benchmark, generated, "generated", report, raw, rounds)
-
-
-def test_scanned(benchmark: Any, report: Report) -> None:
-    """Scanned pages need the OCR path, which does not exist yet: reported, skipped."""
-    reason = "scanned pages: not yet measurable (the OCR path does not exist yet)"
-    report.add("scanned", {"status": "not yet measurable (no OCR path)"})
-    report.note(reason)
-    pytest.skip(reason)
