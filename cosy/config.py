@@ -23,6 +23,9 @@ class Settings(BaseSettings):
     dask_workers: int = Field(2, ge=1, description="worker processes of the LocalCluster")
     dask_threads_per_worker: int = Field(1, ge=1)
     onnx_threads: int = Field(1, ge=1, description="intra-op threads per ONNX session")
+    ocr_det_max_side: int = Field(
+        2000, ge=320, description="pixels: the OCR text detector's view of a page; smaller is "
+        "faster and less accurate (README, Configuration)")
     tenant: str = Field("default", description="tenant of CLI submissions")
     pipeline: str = Field("default", description="a profile name in pipeline/ or a TOML path")
     max_file_mb: float = Field(50.0, gt=0)

@@ -171,12 +171,16 @@ def run_classifier(spec: ModelSpec, session: Any, features: Any) -> Any:
 OCR_MAX_SIDE = 2000  # pixels: the detector sees the page at most this large (a 200 dpi A4 fits)
 
 
-def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int) -> Any:
+def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
+                      det_max_side: int = OCR_MAX_SIDE) -> Any:
     """A RapidOCR engine on the registered (verified) detection and recognition models.
 
     Model paths are given explicitly so that RapidOCR never reaches for its download URLs; the
     recognition model carries its character set, so no dictionary is fetched either. The text
     line orientation classifier is off: scans are upright, and it would cost a third model.
+    The detector sees the page at most ``det_max_side`` pixels large while recognition reads
+    crops of the page: detection is over half of OCR's time. Measured on 12 scanned generated
+    documents: 2000 px 7.3 s/page, micro-F1 0.900; 1600 px 5.4 s, 0.874; 1024 px 3.8 s, 0.855.
     """
     from rapidocr import RapidOCR
 
@@ -186,6 +190,8 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int) -> Any:
         "Global.use_cls": False,
         "Global.log_level": "warning",
         "Global.max_side_len": OCR_MAX_SIDE,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": det_max_side,
         "Det.model_path": str(det.path),
         "Rec.model_path": str(rec.path),
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
