@@ -31,6 +31,7 @@ def serve(settings: Settings, host: str, port: int) -> None:
     metrics = app.state.metrics
     metrics.step_models = {s.name: s.model for s in pipeline.steps if s.model}
     dispatcher = Dispatcher(store, executor, pipeline, settings, on_finished=metrics.observe_job)
+    app.state.on_submitted = dispatcher.wake
     dispatcher.start()
     print(f"cosy: serving on http://{host}:{port} (store {settings.store}, "
           f"dispatcher {dispatcher.owner}); Ctrl-C stops", flush=True)

@@ -42,6 +42,7 @@ def create_app(settings: Settings, store: Store, executor: Executor | None = Non
     app.state.settings = settings
     app.state.store = store
     app.state.executor = executor
+    app.state.on_submitted = None  # set by `cosy serve` to wake its dispatcher on new jobs
     app.state.metrics = Metrics()
     app.state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)
     errors.install(app)

@@ -51,6 +51,7 @@ class Dispatcher:
         self._inflight: dict[str, dict[str, Any]] = {}  # job id -> latest progress
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
 
     # --- one job ---------------------------------------------------------------------------------
@@ -189,8 +190,13 @@ class Dispatcher:
         for t in self._threads:
             t.start()
 
+    def wake(self) -> None:
+        """A job was just queued: claim now instead of at the next poll (same process only)."""
+        self._wake.set()
+
     def stop(self, wait: bool = True) -> None:
         self._stop.set()
+        self._wake.set()
         for t in self._threads:
             t.join()
         self._pool.shutdown(wait=wait, cancel_futures=True)
@@ -208,7 +214,8 @@ class Dispatcher:
             if job is not None:
                 running.append(self._pool.submit(self.process, job))
             else:
-                self._stop.wait(self.settings.dispatcher_poll_s)
+                self._wake.wait(self.settings.dispatcher_poll_s)
+                self._wake.clear()
 
     def _heartbeat_loop(self) -> None:
         interval = max(self.settings.job_lease_s / 3, 0.05)

@@ -207,3 +207,20 @@ def test_progress_reaches_the_store_while_the_job_runs(store, settings, monkeypa
     assert len(steps) == load_pipeline().task_count(3)  # one write per finished task
     assert steps == sorted(steps)
     assert seen[-1]["steps_done"] == seen[-1]["steps_total"]
+
+
+def test_wake_claims_a_new_job_without_waiting_for_the_poll(store, settings):
+    """`cosy serve` wakes its dispatcher on upload: latency must not include the poll interval."""
+    slow_poll = settings.model_copy(update={"dispatcher_poll_s": 30.0})
+    d = Dispatcher(store, SyncExecutor(slow_poll), load_pipeline(), slow_poll)
+    d.start()
+    try:
+        time.sleep(0.2)  # the claim loop found nothing and sleeps for up to 30 s
+        sub = submit_document(store, make_pdf(INVOICE), "a.pdf", "acme", settings)
+        d.wake()
+        deadline = time.monotonic() + 10
+        while not store.get_job(sub.job.id).status.final and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert store.get_job(sub.job.id).status == JobStatus.SUCCEEDED
+    finally:
+        d.stop()

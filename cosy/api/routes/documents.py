@@ -87,6 +87,8 @@ async def upload(
                 return _replay(replay, fingerprint)
         status, body = await run_in_threadpool(_submit_all, store, settings, principal.tenant,
                                                files)
+        if status == 202 and request.app.state.on_submitted is not None:
+            request.app.state.on_submitted()  # a dispatcher in this process starts at once
     finally:
         for f in files:
             f.file.close()
