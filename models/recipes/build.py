@@ -17,7 +17,7 @@ import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from models.recipes import ocr, text_models  # noqa: E402
+from models.recipes import ocr, role_models, text_models  # noqa: E402
 from models.recipes.corpus import samples  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
@@ -26,10 +26,14 @@ MODELS_DIR = Path(__file__).resolve().parents[1]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="models directory")
+    parser.add_argument("--only", nargs="+", metavar="NAME", choices=ROLE_NAMES,
+                        help="rebuild only these role models; the other registry entries stay")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
+    if args.only:
+        return only_roles(out, args.only, t0)
     entries = ocr.ocr_entries()
     print("reading the scanned evaluation set (OCR) ...", flush=True)
     scanned = samples(text_models.SCANNED)
@@ -44,6 +48,31 @@ def main(argv: list[str] | None = None) -> None:
               f"{entry['heldout']['macro_f1']}, {entry['size_bytes']} bytes "
               f"({time.perf_counter() - t0:.0f} s)", flush=True)
         entries.append(entry)
+    print("building the role models (date_role, amount_role) ...", flush=True)
+    entries += report_roles(role_models.build_all(out), t0)
+    write_registry(out, entries, t0)
+
+
+ROLE_NAMES = tuple(r.name for r in role_models.RECIPES)
+
+
+def report_roles(entries: list[dict], t0: float) -> list[dict]:
+    for e in entries:
+        print(f"  {e['name']}: held-out accuracy {e['heldout']['accuracy']}, macro-F1 "
+              f"{e['heldout']['macro_f1']}, {e['size_bytes']} bytes "
+              f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    return entries
+
+
+def only_roles(out: Path, names: list[str], t0: float) -> None:
+    """Rebuild the named role models and replace their entries in the existing registry."""
+    current = json.loads((out / "registry.json").read_text(encoding="utf-8"))["models"]
+    built = report_roles(role_models.build_all(out, names), t0)
+    keep = [e for e in current if e["name"] not in {b["name"] for b in built}]
+    write_registry(out, keep + built, t0)
+
+
+def write_registry(out: Path, entries: list[dict], t0: float) -> None:
     registry = {"about": "COSY's models, pinned by sha256; rebuilt by `python -m "
                          "models.recipes.build`. A file that does not match refuses to start.",
                 "models": sorted(entries, key=lambda e: e["name"])}

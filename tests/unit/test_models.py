@@ -162,3 +162,125 @@ def test_features_keep_umlauts_and_are_stable() -> None:
     assert np.array_equal(featurize(["Rechnung Nr. 1\nGesamtbetrag"], spec)[0], vec)
     with pytest.raises(ValueError, match="unsupported feature spec"):
         featurize(["x"], {"kind": "tfidf", "dim": 8, "version": "1"})
+
+
+# --- role models (date_role, amount_role) --------------------------------------------------------
+
+# Seeds from the role recipes' held-out range (models/recipes/role_models.py): never trained on.
+ROLE_SEEDS = range(9_200_000, 9_200_006)
+
+
+def _role_page(pdf: bytes, page_no: int) -> tuple[list, dict[str, float]]:
+    lines = layout.lines(text.normalize_words(parse.words(parse.open_page(pdf, page_no))))
+    return lines, parse.geometry(parse.open_page(pdf, page_no))
+
+
+def test_role_models_load_with_declared_inputs_and_outputs(resources: Resources) -> None:
+    from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_spec
+
+    for name, labels, kind in (("date_role", DATE_ROLES, "date"),
+                               ("amount_role", AMOUNT_ROLES, "amount")):
+        spec = resources.model(f"{name}@1.0")
+        assert spec.labels == labels and spec.features == role_spec(kind)
+        assert [t.name for t in spec.inputs] == ["features"]
+        assert spec.inputs[0].shape == (None, spec.features["dim"])
+        assert [t.name for t in spec.outputs] == ["label", "probabilities"]
+        assert spec.outputs[1].shape == (None, len(labels))
+        session = resources.session(name)
+        x = np.zeros((3, spec.features["dim"]), dtype=np.float32)
+        probs = session.run(["probabilities"], {"features": x})[0]
+        assert probs.shape == (3, len(labels)) and np.allclose(probs.sum(axis=1), 1.0, atol=1e-4)
+
+
+@pytest.mark.parametrize("seed", ROLE_SEEDS)
+def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> None:
+    """Every date and amount printed in a truth box of its role is predicted that role."""
+    from cosy.ingest import DocumentInfo
+    from cosy.steps.fields import amounts, dates, roles
+    from models.recipes.role_models import label_of
+
+    pdf, truth = generate_document(seed, doc_type="invoice", language=LANGUAGES[seed % 3])
+    info = DocumentInfo("d", "t", "d.pdf", len(pdf), truth["pages"])
+    checked = 0
+    for page_no in range(1, truth["pages"] + 1):
+        lines, geometry = _role_page(pdf, page_no)
+        ctx = StepContext("d", "t", page_no, resources.settings, resources)
+        for kind, cands, role_step, labels in (
+                ("date", dates.date_candidates, roles.date_role, roles_labels("date")),
+                ("amount", amounts.amount_candidates, roles.amount_role, roles_labels("amount"))):
+            mentions = cands(lines, page_no, geometry)
+            probs = role_step(mentions, lines, geometry, page_no, info, ctx)
+            assert len(probs) == len(mentions)
+            for m, p in zip(mentions, probs, strict=True):
+                assert abs(sum(p.values()) - 1.0) < 1e-3
+                want = label_of(m, truth["boxes"], labels)
+                if want != "other":
+                    assert max(p, key=p.get) == want, (kind, m.raw, m.label, p)
+                    checked += 1
+    assert checked >= 4  # issue date and the three totals at least
+
+
+def roles_labels(kind: str) -> tuple[str, ...]:
+    from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES
+
+    return DATE_ROLES if kind == "date" else AMOUNT_ROLES
+
+
+def test_date_selection_takes_the_role_models_confidence() -> None:
+    from cosy.steps.fields import dates
+    from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+
+    rows = [["Rechnungsdatum:", "05.03.2018"], ["Ort", "01.03.2018"], ["Hinweis", "30.03.2018"]]
+    found = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    probs = [{"issue_date": 0.93, "due_date": 0.02, "delivery_date": 0.03, "other": 0.02},
+             {"issue_date": 0.05, "due_date": 0.05, "delivery_date": 0.81, "other": 0.09},
+             {"issue_date": 0.02, "due_date": 0.40, "delivery_date": 0.08, "other": 0.50}]
+    out = dates.select_dates(found, probs, "date_role@1.0")
+    assert (out["issue_date"].value, out["issue_date"].confidence) == ("2018-03-05", 0.93)
+    assert out["issue_date"].model == "date_role@1.0"
+    # no label names a delivery date: the model's pick, with its probability
+    assert (out["delivery_date"].value, out["delivery_date"].confidence) == ("2018-03-01", 0.81)
+    assert "due_date" not in out  # 0.40 is below the fallback threshold
+    rules_only = dates.select_dates(found)
+    assert rules_only["issue_date"].confidence == 0.85 and "delivery_date" not in rules_only
+
+
+def test_amount_selection_takes_the_role_models_confidence() -> None:
+    from cosy.steps.fields import amounts
+    from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+
+    rows = [["Nettobetrag:", "496,00"], ["USt. Gesamt:", "75,04"], ["Gesamtbetrag:", "571,04"]]
+    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    probs = [{"total_net": 0.8, "total_tax": 0.1, "total_gross": 0.05, "other": 0.05},
+             {"total_net": 0.0, "total_tax": 0.6, "total_gross": 0.0, "other": 0.4},
+             {"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.5, "other": 0.5}]
+    out = amounts.select_totals(found, probs=probs, model="amount_role@1.0")
+    # the triple adds up: the sum check removes 90 % of the model's remaining doubt
+    assert out["total_net"].confidence == pytest.approx(0.98)
+    assert out["total_tax"].confidence == pytest.approx(0.96)
+    assert out["total_gross"].confidence == pytest.approx(0.95)
+    assert out["total_gross"].model == "amount_role@1.0"
+    # an unlabelled amount the model calls the gross total fills the missing field
+    rows = [["Nettobetrag:", "100,00"], ["Betrag", "250,00"]]
+    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    probs = [{"total_net": 0.9, "total_tax": 0.0, "total_gross": 0.05, "other": 0.05},
+             {"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.7, "other": 0.3}]
+    out = amounts.select_totals(found, probs=probs, model="amount_role@1.0")
+    assert (out["total_gross"].value, out["total_gross"].confidence) == ("250.00", 0.7)
+    assert out["total_net"].confidence == 0.9
+    # a reminder: the model all but rules out the label's reading and is sure of another amount
+    rows = [["offen", "480,00"], ["Zahlbetrag", "485,00"]]
+    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    probs = [{"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.99, "other": 0.01},
+             {"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.005, "other": 0.995}]
+    assert amounts.select_totals(found)["total_gross"].value == "485.00"  # rules alone
+    out = amounts.select_totals(found, probs=probs, model="amount_role@1.0")
+    assert (out["total_gross"].value, out["total_gross"].confidence) == ("480.00", 0.99)
+
+
+def test_pipeline_runs_the_role_steps() -> None:
+    from cosy.steps.fields.roles import AMOUNT_ROLE_MODEL, DATE_ROLE_MODEL
+
+    pipeline = load_pipeline()
+    assert {"fields.date.role", "fields.amount.role"} <= {s.name for s in pipeline.steps}
+    assert {DATE_ROLE_MODEL, AMOUNT_ROLE_MODEL} <= set(pipeline.models)

@@ -7,6 +7,7 @@ from cosy.steps.fields import (  # noqa: F401
     identifiers,
     numbers,
     party,
+    roles,
     select,
     title,
 )

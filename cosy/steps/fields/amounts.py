@@ -140,23 +140,52 @@ def amount_role(m: Mention) -> tuple[str, float] | None:
 ROLES = ("total_net", "total_tax", "total_gross")
 
 
-def _field(name: str, m: Mention, confidence: float, value: str | None = None) -> FieldValue:
-    return FieldValue(name, m.value if value is None else value, confidence, m.page, m.bbox,
-                      m.span, "fields.amount.select", m.model)
+FALLBACK_MIN = 0.5
+"""The role model's probability an amount needs to stand for a total that no label names."""
+VETO_MAX = 0.02
+"""Below this probability of the role its wording names, an amount's label counts a quarter:
+'Zahlbetrag' of a reminder is the claim with the fee, the model knows the invoice total."""
+SUM_CHECK = 0.9
+"""Share of the remaining doubt a triple that adds up (net + tax = gross) removes."""
 
 
-def select_totals(mentions: list[Mention], top_k: int = 8) -> dict[str, FieldValue]:
+def _field(name: str, m: Mention, confidence: float, value: str | None = None,
+           model: str | None = None) -> FieldValue:
+    return FieldValue(name, m.value if value is None else value, round(confidence, 4), m.page,
+                      m.bbox, m.span, "fields.amount.select", model or m.model)
+
+
+def select_totals(mentions: list[Mention], top_k: int = 8,
+                  probs: list[dict[str, float]] | None = None,
+                  model: str | None = None) -> dict[str, FieldValue]:
     """Net, tax and gross total: the best-labelled triple, preferring one that adds up.
 
     Totals stand at the end of a document, so a later candidate of equal wording wins; a triple
     with net + tax == gross outranks any wording. A field without a candidate stays absent.
+
+    With the role model's probabilities (``probs``, one dict per mention, ``fields.amount.role``)
+    a total's confidence is the model's probability of its role (raised by :data:`SUM_CHECK` of
+    the remaining doubt when the triple adds up), and a total no label names is looked for
+    among the amounts the model gives that role with at least :data:`FALLBACK_MIN` (scored
+    below a clear label, 2 x the probability), and a label the model all but rules out
+    (:data:`VETO_MAX`) loses most of its weight.
     """
     n = len(mentions)
+    scores = probs if probs is not None and len(probs) == n else None
+    ref = model if scores is not None else None
+    index = {id(m): i for i, m in enumerate(mentions)}
     scored: dict[str, list[tuple[float, Mention]]] = {r: [] for r in ROLES}
     for i, m in enumerate(mentions):
         role = amount_role(m)
         if role:
-            scored[role[0]].append((role[1] + i / max(n, 1), m))
+            strength = role[1]
+            if scores is not None and scores[i].get(role[0], 1.0) < VETO_MAX:
+                strength *= 0.25  # the model is sure the wording misleads here
+            scored[role[0]].append((strength + i / max(n, 1), m))
+        if scores is not None:
+            for r in ROLES:
+                if (not role or role[0] != r) and scores[i].get(r, 0.0) >= FALLBACK_MIN:
+                    scored[r].append((2.0 * scores[i][r] + i / max(n, 1), m))
     best: dict[str, list[tuple[float, Mention | None]]] = {
         r: [*sorted(scored[r], key=lambda s: -s[0])[:top_k], (0.0, None)] for r in ROLES}
     top: tuple[float, tuple[Mention | None, ...], bool] = (-1.0, (None, None, None), False)
@@ -173,8 +202,15 @@ def select_totals(mentions: list[Mention], top_k: int = 8) -> dict[str, FieldVal
             top = (score, (mn, mt, mg), consistent)
     out: dict[str, FieldValue] = {}
     for role, m in zip(ROLES, top[1], strict=True):
-        if m is not None:
-            out[role] = _field(role, m, 0.97 if top[2] else 0.7)
+        if m is None:
+            continue
+        if scores is None:
+            confidence = 0.97 if top[2] else 0.7
+        else:
+            confidence = scores[index[id(m)]].get(role, 0.0)
+            if top[2]:
+                confidence += (1.0 - confidence) * SUM_CHECK
+        out[role] = _field(role, m, confidence, model=ref)
     return out
 
 
@@ -196,11 +232,17 @@ def unsign_credit_note(totals: dict[str, FieldValue]) -> None:
 
 
 @step("fields.amount.select", scope="document",
-      requires=["page.amount_mentions", "page.number_mentions"], provides=["doc.field.amount"])
+      requires=["page.amount_mentions", "page.amount_roles", "page.number_mentions"],
+      provides=["doc.field.amount"])
 def select_amount_fields(page_amount_mentions: list[list[Mention]],
+                         page_amount_roles: list[list[dict[str, float]]],
                          page_number_mentions: list[list[Mention]]) -> dict[str, FieldValue]:
-    """Net, tax and gross totals of the document from all pages' amount candidates."""
-    totals = select_totals(flatten(page_amount_mentions))
+    """Net, tax and gross totals of the document from all pages' amount candidates and the role
+    model's probabilities (``fields.amount.role``)."""
+    from cosy.steps.fields.roles import AMOUNT_ROLE_MODEL
+
+    probs = [p for page in page_amount_roles for p in page]
+    totals = select_totals(flatten(page_amount_mentions), probs=probs, model=AMOUNT_ROLE_MODEL)
     if is_credit_note(flatten(page_number_mentions)):
         unsign_credit_note(totals)
     return totals

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from functools import partial
+from typing import Any
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
@@ -143,41 +144,82 @@ def _roles_of(text: str) -> set[str]:
     return roles
 
 
-def _field(name: str, m: Mention, confidence: float) -> FieldValue:
-    return FieldValue(name, m.value, confidence, m.page, m.bbox, m.span, "fields.date.select",
-                      m.model)
+FALLBACK_MIN = 0.5
+"""The role model's probability a date needs to fill a role that no label names."""
 
 
-def select_dates(mentions: list[Mention]) -> dict[str, FieldValue]:
+def _field(name: str, m: Mention, confidence: float, model: str | None = None) -> FieldValue:
+    return FieldValue(name, m.value, round(confidence, 4), m.page, m.bbox, m.span,
+                      "fields.date.select", model or m.model)
+
+
+def select_dates(mentions: list[Mention], probs: list[dict[str, float]] | None = None,
+                 model: str | None = None) -> dict[str, FieldValue]:
     """Issue, due and delivery date: the first date whose context names the role.
 
     Without a labelled issue date, the first date near the top of the first page is the
     document's date (letters carry their date without a label). A due date before the issue date
     is dropped: the consistency check of DESIGN §4.
+
+    With the role model's probabilities (``probs``, one dict per mention, ``fields.date.role``)
+    a selected date's confidence is the model's probability of its role, and a role no label
+    names goes to the date the model gives it with at least :data:`FALLBACK_MIN`.
     """
+    scores = probs if probs is not None and len(probs) == len(mentions) else None
+    ref = model if scores is not None else None
+
+    def conf(role: str, i: int, default: float) -> float:
+        return scores[i].get(role, default) if scores is not None else default
+
     out: dict[str, FieldValue] = {}
+    used: set[int] = set()
     roles = [(m, date_roles(m)) for m in mentions]
-    for m, found in roles:
+    for i, (m, found) in enumerate(roles):
         for role in sorted(found - {"due_date"}):
             if role not in out:
-                out[role] = _field(role, m, 0.85)
+                out[role] = _field(role, m, conf(role, i, 0.85), ref)
+                used.add(i)
+
+    def by_model(role: str, ok: Any = None) -> int | None:
+        if scores is None:
+            return None
+        best = max((i for i, (m, _) in enumerate(roles)
+                    if i not in used and (ok is None or ok(m))),
+                   key=lambda i: scores[i].get(role, 0.0), default=None)
+        return best if best is not None and scores[best].get(role, 0.0) >= FALLBACK_MIN else None
+
+    for role in ("issue_date", "delivery_date"):
+        if role not in out and (i := by_model(role)) is not None:
+            out[role] = _field(role, roles[i][0], conf(role, i, 0.5), ref)
+            used.add(i)
     if "issue_date" not in out:
-        top = [m for m, found in roles if m.page == 1 and getattr(m, "y", 0.0) < 0.4
-               and not NOT_A_ROLE.search(_tail(m.label)) and not found]
-        signed = [m for m, found in roles if not found and PLACE_DATE.match(_tail(m.label))]
+        top = [i for i, (m, found) in enumerate(roles) if m.page == 1
+               and getattr(m, "y", 0.0) < 0.4 and not NOT_A_ROLE.search(_tail(m.label))
+               and not found]
+        signed = [i for i, (m, found) in enumerate(roles)
+                  if not found and PLACE_DATE.match(_tail(m.label))]
         if top or signed:
-            out["issue_date"] = _field("issue_date", (top or signed)[0], 0.5)
+            i = (top or signed)[0]
+            out["issue_date"] = _field("issue_date", roles[i][0], conf("issue_date", i, 0.5), ref)
+            used.add(i)
     issue = out.get("issue_date")
-    dues = [m for m, found in roles if "due_date" in found]
+    dues = [i for i, (m, found) in enumerate(roles) if "due_date" in found]
     # a due date before the issue date is another document's (an overdue invoice in a reminder)
-    due = next((m for m in dues if issue is None or m.value >= issue.value), None)
+    due = next((i for i in dues if issue is None or roles[i][0].value >= issue.value), None)
+    if due is None:
+        due = by_model("due_date", lambda m: issue is None or m.value >= issue.value)
     if due is not None:
-        out["due_date"] = _field("due_date", due, 0.85)
+        out["due_date"] = _field("due_date", roles[due][0], conf("due_date", due, 0.85), ref)
     return out
 
 
-@step("fields.date.select", scope="document", requires=["page.date_mentions"],
+@step("fields.date.select", scope="document", requires=["page.date_mentions", "page.date_roles"],
       provides=["doc.field.date"])
-def select_date_fields(page_date_mentions: list[list[Mention]]) -> dict[str, FieldValue]:
-    """Issue, due and delivery dates of the document from all pages' date candidates."""
-    return select_dates(flatten(page_date_mentions))
+def select_date_fields(page_date_mentions: list[list[Mention]],
+                       page_date_roles: list[list[dict[str, float]]]) -> dict[str, FieldValue]:
+    """Issue, due and delivery dates of the document from all pages' date candidates and the
+    role model's probabilities (``fields.date.role``)."""
+    from cosy.steps.fields.roles import DATE_ROLE_MODEL
+
+    probs = [p for page in page_date_roles for p in page]
+    return select_dates(flatten(page_date_mentions), probs, DATE_ROLE_MODEL)

@@ -1,0 +1,383 @@
+"""Recipes for the date-role and amount-role classifiers (``fields.date.role``/``amount.role``).
+
+Samples are the pipeline's own candidates: each generated document is read as the pipeline reads
+it (text layer → ``text.normalize`` → ``layout.lines``), ``fields.date.candidates`` and
+``fields.amount.candidates`` run on every page, and each mention is labelled by the truth box its
+centre falls into (``truth.boxes[field]``, ± 2 pt), else ``other``. Features:
+:func:`cosy.inference.features.role_features` (the code the steps run). Model: gradient-boosted
+trees (scikit-learn ``HistGradientBoostingClassifier``, fixed seed, no early stopping) exported
+with skl2onnx as a float-vector graph, ``zipmap`` off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
+from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
+from cosy.inference.registry import run_classifier, signature, spec_from_entry
+from models.recipes.corpus import Split, _single_thread, check_disjoint
+from models.recipes.report import (
+    classification_metrics,
+    machine,
+    metrics_table,
+    percentiles_ms,
+    write_card,
+)
+
+ONNX_OPSET = {"": 15, "ai.onnx.ml": 3}
+REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
+BOX_MARGIN = 2.0
+TRAIN = Split(3_000_000, 3000)
+HELDOUT = Split(9_200_000, 1000)
+
+
+@dataclass(frozen=True)
+class RoleRecipe:
+    ref: str
+    kind: str  # "date" | "amount"
+    task: str
+    labels: tuple[str, ...]
+    train: Split = TRAIN
+    heldout: Split = HELDOUT
+    max_iter: int = 200
+
+    @property
+    def name(self) -> str:
+        return self.ref.split("@")[0]
+
+    @property
+    def version(self) -> str:
+        return self.ref.split("@")[1]
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return role_spec(self.kind)
+
+
+DATE = RoleRecipe("date_role@1.0", "date", "role of a date mention on a page: issue, due, "
+                  "delivery date or other", DATE_ROLES)
+AMOUNT = RoleRecipe("amount_role@1.0", "amount", "role of an amount mention on a page: net, tax, "
+                    "gross total or other", AMOUNT_ROLES)
+RECIPES = (DATE, AMOUNT)
+
+
+def _in_box(bbox: tuple[float, float, float, float], box: list[float]) -> bool:
+    cx, cy = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    return (box[0] - BOX_MARGIN <= cx <= box[2] + BOX_MARGIN
+            and box[1] - BOX_MARGIN <= cy <= box[3] + BOX_MARGIN)
+
+
+def read_pages(pdf: bytes, pages: int) -> list[dict[str, Any]]:
+    """Per page: lines, geometry and the date and amount candidates, as the pipeline makes them."""
+    from cosy.steps import layout, parse
+    from cosy.steps.fields.amounts import amount_candidates
+    from cosy.steps.fields.dates import date_candidates
+    from models.recipes.corpus import page_words
+
+    out = []
+    for n in range(1, pages + 1):
+        lines = layout.lines(page_words(pdf, n))
+        geometry = parse.geometry(parse.open_page(pdf, n))
+        out.append({"page": n, "lines": lines, "geometry": geometry,
+                    "date": date_candidates(lines, n, geometry),
+                    "amount": amount_candidates(lines, n, geometry)})
+    return out
+
+
+def label_of(m: Any, boxes: dict[str, Any], labels: tuple[str, ...]) -> str:
+    for role in labels[:-1]:
+        box = boxes.get(role)
+        if box and box["page"] == m.page and _in_box(m.bbox, box["bbox"]):
+            return role
+    return "other"
+
+
+def doc_rows(spec_: tuple[int, str, str]) -> dict[str, Any]:
+    """One generated document's feature rows and labels for both recipes."""
+    seed, doc_type, language = spec_
+    pdf, truth = generate_document(seed, doc_type=doc_type, language=language)
+    out: dict[str, Any] = {}
+    pages = read_pages(pdf, truth["pages"])
+    for r in RECIPES:
+        xs, ys = [], []
+        for p in pages:
+            ms = p[r.kind]
+            if not ms:
+                continue
+            xs.append(role_features(ms, p["lines"], p["geometry"], p["page"], len(pages),
+                                    r.spec))
+            ys += [label_of(m, truth["boxes"], r.labels) for m in ms]
+        out[r.kind] = (np.concatenate(xs) if xs else np.zeros((0, r.spec["dim"]), np.float32),
+                       ys)
+    return out
+
+
+def collect(split: Split, workers: int | None = None) -> dict[str, tuple[np.ndarray, list[str]]]:
+    specs = [(seed, DOC_TYPES[i % len(DOC_TYPES)],
+              LANGUAGES[(i // len(DOC_TYPES)) % len(LANGUAGES)])
+             for i, (seed, *_rest) in enumerate(split.specs())]
+    workers = workers or min(2, os.cpu_count() or 1)
+    if workers <= 1:
+        docs = [doc_rows(s) for s in specs]
+    else:
+        with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
+            docs = list(pool.imap(doc_rows, specs, chunksize=8))
+    out = {}
+    for r in RECIPES:
+        out[r.kind] = (np.concatenate([d[r.kind][0] for d in docs]),
+                       [y for d in docs for y in d[r.kind][1]])
+    return out
+
+
+def real_rows(recipe: RoleRecipe) -> tuple[np.ndarray, list[str], int, list[Any]] | None:
+    """Mentions of the real development set labelled by value where the truth allows: a mention
+    whose value equals exactly one of the truth's role fields gets that role, one equal to none
+    is ``other``, one equal to several (delivery = issue date, net = gross) is skipped.
+    Also per document: its mentions' features and values and the truth's role values."""
+    truth_file = REAL_CORPUS / "truth.jsonl"
+    if not truth_file.is_file():
+        return None
+    import pdfplumber
+
+    xs, ys, skipped, docs = [], [], 0, []
+    for line in truth_file.read_text(encoding="utf-8").splitlines():
+        truth = json.loads(line)
+        pdf = (REAL_CORPUS / truth["file"]).read_bytes()
+        with pdfplumber.open(io.BytesIO(pdf)) as doc:
+            n_pages = len(doc.pages)
+        fields = truth["fields"]
+        want: dict[str, str] = {}
+        for role in recipe.labels[:-1]:
+            v = fields.get(role)
+            if v is None:
+                continue
+            want[role] = str(v) if recipe.kind == "date" else f"{float(v):.2f}"
+        doc_x, doc_values = [], []
+        for p in read_pages(pdf, n_pages):
+            ms = p[recipe.kind]
+            if not ms:
+                continue
+            x = role_features(ms, p["lines"], p["geometry"], p["page"], n_pages, recipe.spec)
+            doc_x.append(x)
+            for row, m in zip(x, ms, strict=True):
+                value = m.value if recipe.kind == "date" else f"{abs(float(m.value)):.2f}"
+                doc_values.append(value)
+                hits = [r for r, v in want.items() if v == value]
+                if len(hits) > 1:
+                    skipped += 1
+                    continue
+                xs.append(row)
+                ys.append(hits[0] if hits else "other")
+        if doc_x:
+            docs.append((np.concatenate(doc_x), doc_values, want))
+    return np.stack(xs), ys, skipped, docs
+
+
+def top1_real(recipe: RoleRecipe, session: Any, docs: list[Any]) -> dict[str, tuple[int, int]]:
+    """Per role: (documents whose truth has it, documents whose most probable mention for the
+    role carries the truth's value): what a selection by the model alone would get right."""
+    spec = spec_from_entry(entry_stub(recipe, session), Path("."))
+    out = {r: [0, 0] for r in recipe.labels[:-1]}
+    for x, values, want in docs:
+        probs = run_classifier(spec, session, x.astype(np.float32))
+        for k, role in enumerate(recipe.labels[:-1]):
+            if role in want:
+                out[role][0] += 1
+                out[role][1] += values[int(np.argmax(probs[:, k]))] == want[role]
+    return {r: (n, ok) for r, (n, ok) in out.items()}
+
+
+def train(recipe: RoleRecipe, x: np.ndarray, y: list[str]) -> Any:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    yi = np.array([recipe.labels.index(v) for v in y])
+    return HistGradientBoostingClassifier(
+        max_iter=recipe.max_iter, learning_rate=0.1, max_leaf_nodes=31, early_stopping=False,
+        l2_regularization=1.0, random_state=0).fit(x, yi)
+
+
+@contextmanager
+def _int_flags() -> Iterator[None]:
+    """skl2onnx hands the trees' missing-value flags to onnx as numpy booleans, which onnx
+    refuses for an ``ints`` attribute (scikit-learn 1.9); turn them into ints on the way."""
+    import onnx.helper
+
+    original = onnx.helper.make_attribute
+
+    def make_attribute(key: str, value: Any, *args: Any, **kwargs: Any) -> Any:
+        if isinstance(value, list | tuple) and any(isinstance(v, bool | np.bool_) for v in value):
+            value = [int(v) if isinstance(v, bool | np.bool_) else v for v in value]
+        return original(key, value, *args, **kwargs)
+
+    onnx.helper.make_attribute = make_attribute
+    try:
+        yield
+    finally:
+        onnx.helper.make_attribute = original
+
+
+def to_onnx(recipe: RoleRecipe, clf: Any) -> bytes:
+    from skl2onnx import convert_sklearn
+    from skl2onnx.common.data_types import FloatTensorType
+
+    dim = recipe.spec["dim"]
+    with _int_flags():
+        onx = convert_sklearn(clf, name=recipe.name,
+                              initial_types=[("features", FloatTensorType([None, dim]))],
+                              options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
+    onx.doc_string = f"COSY {recipe.ref}: {recipe.task}"
+    return onx.SerializeToString()
+
+
+def entry_stub(recipe: RoleRecipe, session: Any) -> dict[str, Any]:
+    inputs, outputs = signature(session)
+    return {"name": recipe.name, "version": recipe.version, "task": recipe.task,
+            "file": f"{recipe.name}.onnx", "sha256": "", "inputs": inputs, "outputs": outputs,
+            "labels": list(recipe.labels), "features": recipe.spec}
+
+
+def predict(recipe: RoleRecipe, session: Any, x: np.ndarray) -> list[str]:
+    spec = spec_from_entry(entry_stub(recipe, session), Path("."))
+    probs = run_classifier(spec, session, x.astype(np.float32))
+    return [recipe.labels[i] for i in probs.argmax(axis=1)]
+
+
+def build(recipe: RoleRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """Train, export, evaluate and describe one role model; return its registry entry."""
+    import onnxruntime as ort
+
+    from models.recipes.text_models import RECIPES as TEXT_RECIPES
+    from models.recipes.text_models import SCANNED
+
+    # the role training range must not touch any held-out range of the other models either
+    check_disjoint([("train", recipe.train), ("heldout", recipe.heldout), ("scanned", SCANNED),
+                    *((f"{t.name} heldout", t.heldout) for t in TEXT_RECIPES)])
+    x, y = data["train"][recipe.kind]
+    hx, hy = data["heldout"][recipe.kind]
+    clf = train(recipe, x, y)
+    blob = to_onnx(recipe, clf)
+    (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
+    session = ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+    held = classification_metrics(hy, predict(recipe, session, hx), recipe.labels)
+    real = None
+    rr = real_rows(recipe)
+    if rr is not None:
+        rx, ry, skipped, docs = rr
+        present = tuple(lab for lab in recipe.labels if lab in ry)
+        real = classification_metrics(ry, predict(recipe, session, rx), present)
+        real["skipped"] = skipped
+        real["top1"] = top1_real(recipe, session, docs)
+    name = session.get_inputs()[0].name
+    one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))
+    lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
+           "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
+    entry = entry_stub(recipe, session) | {
+        "sha256": hashlib.sha256(blob).hexdigest(), "size_bytes": len(blob),
+        "card": f"cards/{recipe.name}.md",
+        "data": {"train_seeds": [recipe.train.start, recipe.train.start + recipe.train.count],
+                 "heldout_seeds": [recipe.heldout.start,
+                                   recipe.heldout.start + recipe.heldout.count]},
+        "heldout": {"accuracy": round(held["accuracy"], 4),
+                    "macro_f1": round(held["macro_f1"], 4)},
+    }
+    write_card(out_dir / "cards" / f"{recipe.name}.md",
+               card(recipe, entry, len(y), held, real, lat))
+    return entry
+
+
+def card(recipe: RoleRecipe, entry: dict[str, Any], n_train: int, held: dict[str, Any],
+         real: dict[str, Any] | None, lat: dict[str, Any]) -> str:
+    tr, ho, spec = recipe.train, recipe.heldout, recipe.spec
+    real_text = "The real development set was not present at build time."
+    if real is not None:
+        top1 = ", ".join(f"{r} {ok}/{n}" for r, (n, ok) in real["top1"].items())
+        real_text = f"""{real['n']} mentions of the 35 e-invoice samples (`../shared/corpus/real`,
+never trained or tuned on), labelled by value: a mention whose value equals exactly one of the
+truth's {", ".join(recipe.labels[:-1])} is that role, one equal to none is `other`, one equal
+to several (delivery date = issue date, net = gross) is left out ({real['skipped']} mentions).
+Value labels are approximate (a total repeated in a line-item row counts as the total).
+Accuracy {real['accuracy']:.4f}, macro-F1 over the classes present **{real['macro_f1']:.4f}**.
+
+{metrics_table(real)}
+
+Per document, the mention the model rates most probable for a role carries the truth's value
+(what selection by the model alone would get; the pipeline keeps label rules first and the
+e-invoice XML on top):
+{top1}. The mention-level figures undercount: a total or date printed
+twice (totals block and payment line, a tax row per rate) is one labelled role and one
+`other` by value, while the model rightly calls both the role."""
+    return f"""
+# Model card: {recipe.ref}
+
+- **Task**: {recipe.task}. Labels: {", ".join(recipe.labels)}. Run by the page step
+  `fields.{recipe.kind}.role` on all of a page's mentions in one batch;
+  `fields.{recipe.kind}.select` takes the selected field's confidence from it and falls back to
+  it where no label names a role.
+- **File**: `models/{entry['file']}`, {entry['size_bytes'] / 1024:.0f} KiB,
+  sha256 `{entry['sha256']}` (pinned in `models/registry.json`).
+- **Model**: gradient-boosted trees (scikit-learn `HistGradientBoostingClassifier`,
+  {recipe.max_iter} iterations, 31 leaves, learning rate 0.1, l2 1.0, no early stopping,
+  random_state 0) exported with skl2onnx (opset {ONNX_OPSET['']}, ai.onnx.ml
+  {ONNX_OPSET['ai.onnx.ml']}), no ZipMap. Input `features` float32 [N, {spec['dim']}]; outputs
+  `label` int64 [N] and `probabilities` float32 [N, {len(recipe.labels)}] in label order.
+- **Features** (`role_features` in `cosy/inference/features.py`, shared by recipe and step):
+  words (lower-cased, digits folded) of the mention's label, its last label word, its column
+  header, its line and the line above, each namespace hashed (crc32) into {spec['hash_dim']}
+  binary buckets; relative x/y on the page, height and font size relative to the page's median,
+  bold, in a table row, first/last page and page index, position among the page's mentions;
+  what the rule-based role readers (`date_roles` / `amount_role`, `classify_total`) make of the
+  label and header; per kind, a date's chronological rank on the page, or an amount's rank by
+  value, largest on the page, sum of two other amounts, part of a sum, repeated, magnitude.
+- **Data**: documents from `cosy.corpus.generate_document` (text layer, document type and
+  language cycled), read as the pipeline reads them; every candidate of
+  `fields.{recipe.kind}.candidates` is one sample, labelled by the truth box its centre falls in
+  (± {BOX_MARGIN:g} pt), else `other`. Training: seeds {tr.start}–{tr.start + tr.count - 1}
+  ({tr.count} documents, {n_train} mentions). Held out, never trained on:
+  seeds {ho.start}–{ho.start + ho.count - 1} ({ho.count} documents, {held['n']} mentions).
+- **Recipe**: `python -m models.recipes.build` (`models/recipes/role_models.py`; only the role
+  models: `--only date_role amount_role`); deterministic (fixed seeds, single-threaded).
+
+## Held-out metrics ({held['n']} mentions)
+
+Accuracy **{held['accuracy']:.4f}**, macro-F1 **{held['macro_f1']:.4f}**.
+
+{metrics_table(held)}
+
+## Real development set
+
+{real_text}
+
+## Latency ({machine()}, 1 intra-op thread)
+
+| | p50 ms | p99 ms |
+|---|---:|---:|
+| ONNX model, batch 1 | {lat['batch1'][0]:.3f} | {lat['batch1'][1]:.3f} |
+| ONNX model, batch 64 | {lat['batch64'][0]:.3f} | {lat['batch64'][1]:.3f} |
+
+Measured while other work shared the machine's cores; p99 includes that noise.
+
+## Limits
+
+Trained only on generated documents (born-digital pages); labels come from the generator's
+boxes, so a role the generator never prints (e.g. a delivery date in a footer) is unseen.
+"""
+
+
+def build_all(out_dir: Path, names: list[str] | None = None) -> list[dict[str, Any]]:
+    """Build the role models (or those named); both share one pass over the documents."""
+    data = {"train": collect(TRAIN), "heldout": collect(HELDOUT)}
+    return [build(r, out_dir, data) for r in RECIPES if names is None or r.name in names]
