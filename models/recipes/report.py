@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import platform
 import time
 from collections.abc import Callable, Sequence
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from cosy.inference.registry import signature
 
 
 def classification_metrics(y_true: Sequence[str], y_pred: Sequence[str],
@@ -59,3 +62,25 @@ def metrics_table(m: dict[str, Any]) -> str:
 def write_card(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text.strip() + "\n", encoding="utf-8")
+
+
+def entry_stub(recipe: Any, session: Any, features: Any) -> dict[str, Any]:
+    """The registry entry without file facts (those are added once the file is written)."""
+    inputs, outputs = signature(session)
+    return {"name": recipe.name, "version": recipe.version, "task": recipe.task,
+            "file": f"{recipe.name}.onnx", "sha256": "", "inputs": inputs, "outputs": outputs,
+            "labels": list(recipe.labels), "features": features}
+
+
+def file_entry(stub: dict[str, Any], blob: bytes, recipe: Any,
+               held: dict[str, Any]) -> dict[str, Any]:
+    """The full registry entry: the stub plus the written file, its data splits and metrics."""
+    return stub | {
+        "sha256": hashlib.sha256(blob).hexdigest(), "size_bytes": len(blob),
+        "card": f"cards/{recipe.name}.md",
+        "data": {"train_seeds": [recipe.train.start, recipe.train.start + recipe.train.count],
+                 "heldout_seeds": [recipe.heldout.start,
+                                   recipe.heldout.start + recipe.heldout.count]},
+        "heldout": {"accuracy": round(held["accuracy"], 4),
+                    "macro_f1": round(held["macro_f1"], 4)},
+    }

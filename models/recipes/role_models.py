@@ -11,7 +11,6 @@ with skl2onnx as a float-vector graph, ``zipmap`` off.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 import os
@@ -26,10 +25,12 @@ import numpy as np
 
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
 from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
-from cosy.inference.registry import run_classifier, signature, spec_from_entry
+from cosy.inference.registry import run_classifier, spec_from_entry
 from models.recipes.corpus import Split, _single_thread, check_disjoint
 from models.recipes.report import (
     classification_metrics,
+    entry_stub,
+    file_entry,
     machine,
     metrics_table,
     percentiles_ms,
@@ -188,7 +189,7 @@ def real_rows(recipe: RoleRecipe) -> tuple[np.ndarray, list[str], int, list[Any]
 def top1_real(recipe: RoleRecipe, session: Any, docs: list[Any]) -> dict[str, tuple[int, int]]:
     """Per role: (documents whose truth has it, documents whose most probable mention for the
     role carries the truth's value): what a selection by the model alone would get right."""
-    spec = spec_from_entry(entry_stub(recipe, session), Path("."))
+    spec = spec_from_entry(_stub(recipe, session), Path("."))
     out = {r: [0, 0] for r in recipe.labels[:-1]}
     for x, values, want in docs:
         probs = run_classifier(spec, session, x.astype(np.float32))
@@ -241,15 +242,9 @@ def to_onnx(recipe: RoleRecipe, clf: Any) -> bytes:
     return onx.SerializeToString()
 
 
-def entry_stub(recipe: RoleRecipe, session: Any) -> dict[str, Any]:
-    inputs, outputs = signature(session)
-    return {"name": recipe.name, "version": recipe.version, "task": recipe.task,
-            "file": f"{recipe.name}.onnx", "sha256": "", "inputs": inputs, "outputs": outputs,
-            "labels": list(recipe.labels), "features": recipe.spec}
-
 
 def predict(recipe: RoleRecipe, session: Any, x: np.ndarray) -> list[str]:
-    spec = spec_from_entry(entry_stub(recipe, session), Path("."))
+    spec = spec_from_entry(_stub(recipe, session), Path("."))
     probs = run_classifier(spec, session, x.astype(np.float32))
     return [recipe.labels[i] for i in probs.argmax(axis=1)]
 
@@ -285,15 +280,7 @@ def build(recipe: RoleRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, 
     one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))
     lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
            "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
-    entry = entry_stub(recipe, session) | {
-        "sha256": hashlib.sha256(blob).hexdigest(), "size_bytes": len(blob),
-        "card": f"cards/{recipe.name}.md",
-        "data": {"train_seeds": [recipe.train.start, recipe.train.start + recipe.train.count],
-                 "heldout_seeds": [recipe.heldout.start,
-                                   recipe.heldout.start + recipe.heldout.count]},
-        "heldout": {"accuracy": round(held["accuracy"], 4),
-                    "macro_f1": round(held["macro_f1"], 4)},
-    }
+    entry = file_entry(_stub(recipe, session), blob, recipe, held)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
                card(recipe, entry, len(y), held, real, lat))
     return entry
@@ -381,3 +368,7 @@ def build_all(out_dir: Path, names: list[str] | None = None) -> list[dict[str, A
     """Build the role models (or those named); both share one pass over the documents."""
     data = {"train": collect(TRAIN), "heldout": collect(HELDOUT)}
     return [build(r, out_dir, data) for r in RECIPES if names is None or r.name in names]
+
+
+def _stub(recipe: Any, session: Any) -> dict[str, Any]:
+    return entry_stub(recipe, session, recipe.spec)

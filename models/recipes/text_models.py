@@ -8,7 +8,6 @@ tensor in label order. What is measured on the held-out split is the exported ON
 
 from __future__ import annotations
 
-import hashlib
 import io
 import json
 from dataclasses import dataclass
@@ -21,7 +20,7 @@ from cosy.corpus import DOC_TYPES, LANGUAGES
 from cosy.corpus import LAYOUTS as LAYOUT_NAMES
 from cosy.corpus.data import DOC_TYPE_ALIASES
 from cosy.inference.features import feature_spec, featurize
-from cosy.inference.registry import run_classifier, signature, spec_from_entry
+from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.classify import (
     DOC_TYPE_MODEL,
     LANGUAGE_MODEL,
@@ -34,6 +33,8 @@ from cosy.steps.classify import (
 from models.recipes.corpus import Sample, Split, check_disjoint, page_title, samples
 from models.recipes.report import (
     classification_metrics,
+    entry_stub,
+    file_entry,
     machine,
     metrics_table,
     percentiles_ms,
@@ -108,7 +109,7 @@ def predict(recipe: TextRecipe, session: Any, texts: list[str],
             titles: list[str | None] | None = None) -> list[str]:
     """Labels by the model; with ``titles``, combined with the title's evidence as the
     ``classify.doc_type`` step does (:func:`cosy.steps.classify.with_title`)."""
-    spec = spec_from_entry(entry_stub(recipe, session), Path("."))
+    spec = spec_from_entry(_stub(recipe, session), Path("."))
     probs = run_classifier(spec, session, featurize(texts, feature_spec(recipe.dim)))
     if titles is not None:
         probs = np.stack([with_title(p, recipe.labels, t) for p, t in zip(probs, titles,
@@ -120,17 +121,10 @@ def titles_of(docs: list[Sample]) -> list[str | None]:
     return [d.title for d in docs]
 
 
-def entry_stub(recipe: TextRecipe, session: Any) -> dict[str, Any]:
-    """The registry entry without file facts (those are added once the file is written)."""
-    inputs, outputs = signature(session)
-    return {"name": recipe.name, "version": recipe.version, "task": recipe.task,
-            "file": f"{recipe.name}.onnx", "sha256": "", "inputs": inputs, "outputs": outputs,
-            "labels": list(recipe.labels), "features": feature_spec(recipe.dim)}
-
 
 def document_languages(session: Any, docs: list[Sample]) -> list[str]:
     """Document-level language as the step computes it (pages in one batch, length-weighted)."""
-    spec = spec_from_entry(entry_stub(LANGUAGE, session), Path("."))
+    spec = spec_from_entry(_stub(LANGUAGE, session), Path("."))
     out = []
     for d in docs:
         texts = [p for p in d.pages if len(p.strip()) >= MIN_CHARS]
@@ -229,15 +223,7 @@ def build(recipe: TextRecipe, out_dir: Path, scanned: list[Sample],
             recipe.labels)
     extra["real"] = evaluate_real(recipe, session, real)
     lat = latency(recipe, session, h_text)
-    entry = entry_stub(recipe, session) | {
-        "sha256": hashlib.sha256(data).hexdigest(), "size_bytes": len(data),
-        "card": f"cards/{recipe.name}.md",
-        "data": {"train_seeds": [recipe.train.start, recipe.train.start + recipe.train.count],
-                 "heldout_seeds": [recipe.heldout.start,
-                                   recipe.heldout.start + recipe.heldout.count]},
-        "heldout": {"accuracy": round(held["accuracy"], 4),
-                    "macro_f1": round(held["macro_f1"], 4)},
-    }
+    entry = file_entry(_stub(recipe, session), data, recipe, held)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
                card(recipe, entry, len(x_text), held, scan, extra, lat))
     return entry
@@ -343,3 +329,7 @@ Trained only on generated documents ({len(LAYOUT_NAMES)} layouts, DE/EN/FR); rea
 with unseen wording may need more data. A document with less than {MIN_CHARS} characters of
 text gets no label (`None`).
 """
+
+
+def _stub(recipe: Any, session: Any) -> dict[str, Any]:
+    return entry_stub(recipe, session, feature_spec(recipe.dim))
