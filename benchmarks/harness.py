@@ -87,28 +87,26 @@ def real_docs(scanned: bool = False) -> list[Doc]:
 
 def generated_docs(n: int, seed: int, cache: Path = CACHE) -> list[Doc]:
     """``n`` generated born-digital documents of mixed types, made once into ``cache``."""
-    try:
-        from cosy.corpus import generate_corpus
-    except ImportError as err:
-        raise Unavailable(f"the document generator is not available yet ({err})") from err
-    out = cache / f"corpus-n{n}-s{seed}"
-    docs = out / "docs"
-    if len(list(docs.glob("*.pdf"))) < n:
-        generate_corpus(out, n=n, seed=seed, scanned_ratio=0.0, progress=False)
-    return load_pdfs(docs, "generated", limit=n)
+    return _generated(n, seed, cache, scanned=False)
 
 
 def scanned_docs(n: int, seed: int, cache: Path = CACHE) -> list[Doc]:
     """``n`` generated image-only documents (``scanned_ratio=1.0``): the OCR path."""
+    return _generated(n, seed, cache, scanned=True)
+
+
+def _generated(n: int, seed: int, cache: Path, scanned: bool) -> list[Doc]:
+    """Generate a corpus once into ``cache`` (reused by later runs) and load ``n`` of it."""
     try:
         from cosy.corpus import generate_corpus
     except ImportError as err:
         raise Unavailable(f"the document generator is not available yet ({err})") from err
-    out = cache / f"corpus-n{n}-s{seed}-scanned"
-    docs = out / "docs"
+    suffix = "-scanned" if scanned else ""
+    docs = cache / f"corpus-n{n}-s{seed}{suffix}" / "docs"
     if len(list(docs.glob("*.pdf"))) < n:
-        generate_corpus(out, n=n, seed=seed, scanned_ratio=1.0, progress=False)
-    return load_pdfs(docs, "generated-scanned", limit=n)
+        generate_corpus(docs.parent, n=n, seed=seed, scanned_ratio=1.0 if scanned else 0.0,
+                        progress=False)
+    return load_pdfs(docs, f"generated{suffix}", limit=n)
 
 
 def spread_by_pages(docs: Sequence[Doc], max_pages: int) -> list[Doc]:

@@ -10,6 +10,7 @@ records the box of every field value as it is drawn.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import random
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -180,18 +181,11 @@ class Renderer:
             x -= total
         elif align == "center":
             x -= total / 2
-        groups: list[tuple[str | None, list[BBox], list[str]]] = []
+        drawn = []
         for text, name in parts:
-            bb = self.pen.text(x, y, text, font, size, color=color)
+            drawn.append((name, self.pen.text(x, y, text, font, size, color=color), text))
             x += width(text, font, size)
-            if groups and groups[-1][0] == name:
-                groups[-1][1].append(bb)
-                groups[-1][2].append(text)
-            else:
-                groups.append((name, [bb], [text]))
-        for name, bbs, texts in groups:
-            if name is not None:
-                self.pen.mark(name, union(bbs), "".join(texts))
+        self._mark_runs(drawn, "")
         return total
 
     def block(self, x: float, y: float, lines: list[tuple[str, str | None]], font: str,
@@ -201,20 +195,21 @@ class Renderer:
 
         Returns the baseline after the last line.
         """
-        groups: list[tuple[str | None, list[BBox], list[str]]] = []
+        drawn = []
         for i, (text, name) in enumerate(lines):
             f = fonts[i] if fonts else font
-            bb = self.pen.text(x, y, text, f, size, align=align)
+            drawn.append((name, self.pen.text(x, y, text, f, size, align=align), text))
             y += leading
-            if groups and groups[-1][0] == name:
-                groups[-1][1].append(bb)
-                groups[-1][2].append(text)
-            else:
-                groups.append((name, [bb], [text]))
-        for name, bbs, texts in groups:
-            if name is not None:
-                self.pen.mark(name, union(bbs), "\n".join(texts))
+        self._mark_runs(drawn, "\n")
         return y
+
+    def _mark_runs(self, drawn: list[tuple[str | None, BBox, str]], sep: str) -> None:
+        """One truth mark per run of consecutive pieces of the same field (unnamed: none)."""
+        for name, run in itertools.groupby(drawn, key=lambda piece: piece[0]):
+            if name is not None:
+                pieces = list(run)
+                self.pen.mark(name, union([bb for _, bb, _ in pieces]),
+                              sep.join(text for _, _, text in pieces))
 
     @staticmethod
     def fit(text: str, font: str, size: float, max_width: float) -> float:
