@@ -12,9 +12,12 @@ import sys
 import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cosy.config import Settings, get_settings
+
+if TYPE_CHECKING:
+    from cosy.store.base import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -59,7 +62,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
                 data = path.read_bytes()
                 info = inspect_document(data, path.name, settings.tenant,
                                         max_bytes=settings.max_bytes, max_pages=settings.max_pages)
-                result = result_document(info, executor.run(pipeline, data, info))
+                result = result_document(executor.run(pipeline, data, info))
             except InputError as err:
                 failed += 1
                 _err(f"{path}: {err.reason}")
@@ -89,7 +92,8 @@ def _print_result(result: dict[str, Any]) -> None:
 # --- submit / jobs -------------------------------------------------------------------------------
 
 
-def _open_store(settings: Settings):  # type: ignore[no-untyped-def]
+def _open_store(settings: Settings) -> Store:
+    """The configured store (imported here: `cosy --help` should not load the backends)."""
     from cosy.store import open_store
 
     return open_store(settings.store)

@@ -59,7 +59,7 @@ def submit_document(store: Store, data: bytes, file_name: str, tenant: str,
     return Submission(doc, job, created)
 
 
-def result_document(info: DocumentInfo, run: RunResult) -> dict[str, Any]:
+def result_document(run: RunResult) -> dict[str, Any]:
     """The DESIGN §8 result with the run's timings."""
     result = dict(run.outputs["doc.result"])
     result["timings"] = run.timings
@@ -69,7 +69,7 @@ def result_document(info: DocumentInfo, run: RunResult) -> dict[str, Any]:
 def persist_result(store: Store, info: DocumentInfo, run: RunResult,
                    pipeline_version: str) -> dict[str, Any]:
     """Write entities, triples and the result; safe to repeat (every write is an upsert)."""
-    result = result_document(info, run)
+    result = result_document(run)
     triples: list[Triple] = run.outputs["doc.triples"]
     store.upsert_entities(info.tenant, result["entities"], info.id)
     store.upsert_triples(triples)
