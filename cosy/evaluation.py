@@ -182,8 +182,11 @@ def _prf(tp: int, fp: int, fn: int) -> dict[str, float]:
 
 
 def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]],
-              doc_types: list[tuple[str, str | None]]) -> dict[str, Any]:
-    """Aggregate per-document counts into per-field and micro scores."""
+              doc_types: list[tuple[str, str, str | None]]) -> dict[str, Any]:
+    """Aggregate per-document counts into per-field and micro scores.
+
+    ``doc_types`` holds (file, expected type, predicted type) per document.
+    """
     totals = {name: {"tp": 0, "fp": 0, "fn": 0} for name in FIELDS}
     misses: list[dict[str, Any]] = []
     for counts, doc_misses in per_doc:
@@ -194,14 +197,17 @@ def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]
     per_field = {name: {**c, "support": c["tp"] + c["fn"], **_prf(c["tp"], c["fp"], c["fn"])}
                  for name, c in totals.items()}
     tp, fp, fn = (sum(c[k] for c in totals.values()) for k in ("tp", "fp", "fn"))
-    correct = sum(1 for expected, got in doc_types
-                  if canonical_doc_type(expected) == canonical_doc_type(got))
+    type_misses = [{"file": file, "expected": expected, "got": got}
+                   for file, expected, got in doc_types
+                   if canonical_doc_type(expected) != canonical_doc_type(got)]
+    correct = len(doc_types) - len(type_misses)
     return {
         "documents": len(per_doc),
         "fields": per_field,
         "micro": {"tp": tp, "fp": fp, "fn": fn, **_prf(tp, fp, fn)},
         "doc_type_accuracy": round(correct / len(doc_types), 4) if doc_types else None,
         "misses": misses,
+        "doc_type_misses": type_misses,
     }
 
 
@@ -235,21 +241,22 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
              progress: bool = True) -> dict[str, Any]:
     """Run ``pipeline`` on every document of the truth file and score the extracted fields.
 
-    A truth line's ``file`` is relative to the truth file's folder; with ``docs_dir`` its basename
-    is looked up there instead (the same truth over another rendering, e.g. scanned copies).
+    A truth line's ``file`` is relative to the truth file's folder. With ``docs_dir`` it is
+    looked up there instead, by its relative path or else by its basename (the same truth over
+    another rendering, e.g. a folder of scanned copies).
     """
     from cosy.ingest import inspect_document
 
     truth_path = Path(truth_path)
     per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]] = []
     item_counts: list[dict[str, int]] = []
-    doc_types: list[tuple[str, str | None]] = []
+    doc_types: list[tuple[str, str, str | None]] = []
     errors: list[dict[str, str]] = []
     pages = 0
     t0 = time.perf_counter()
     for truth in load_truth(truth_path):
         rel = Path(truth["file"])
-        path = Path(docs_dir) / rel.name if docs_dir else truth_path.parent / rel
+        path = _document_path(truth_path, docs_dir, rel)
         try:
             data = strip_attachments(path.read_bytes())
             info = inspect_document(data, path.name, "default", max_bytes=1 << 30, max_pages=10000)
@@ -262,7 +269,7 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
         if truth.get("line_items"):
             item_counts.append(score_line_items(truth["line_items"],
                                                 result.get("line_items") or []))
-        doc_types.append((truth.get("doc_type", ""), _doc_type(result)))
+        doc_types.append((truth["file"], truth.get("doc_type", ""), _doc_type(result)))
         if progress:
             print(f"  {truth['file']}", file=sys.stderr, flush=True)
     report = summarize(per_doc, doc_types)
@@ -272,6 +279,13 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     report["timing"] = {"total_s": round(wall, 3), "pages": pages,
                         "s_per_page": round(wall / pages, 4) if pages else None}
     return report
+
+
+def _document_path(truth_path: Path, docs_dir: Path | None, rel: Path) -> Path:
+    if docs_dir is None:
+        return truth_path.parent / rel
+    nested = Path(docs_dir) / rel
+    return nested if nested.exists() else Path(docs_dir) / rel.name
 
 
 def format_report(report: dict[str, Any]) -> str:
@@ -299,6 +313,10 @@ def format_report(report: dict[str, Any]) -> str:
         out.append("")
         out.append("Failed documents:")
         out.extend(f"- {e['file']}: {e['error']}" for e in report["errors"])
+    if report.get("doc_type_misses"):
+        out += ["", "| file | document type expected | got |", "|---|---|---|"]
+        out.extend(f"| {Path(m['file']).name} | {m['expected']} | {_cell(m['got'])} |"
+                   for m in report["doc_type_misses"])
     if report["misses"]:
         out += ["", "| file | field | expected | got |", "|---|---|---|---|"]
         for miss in report["misses"]:

@@ -64,3 +64,19 @@ def test_evaluate_and_report(tmp_path: Path) -> None:
     other = ev.evaluate(tmp_path / "truth.jsonl", tmp_path / "docs", FakeExecutor(), None,
                         progress=False)
     assert other["errors"] == []
+    # --docs may also name the corpus root, where the truth's relative path resolves
+    root = ev.evaluate(tmp_path / "truth.jsonl", tmp_path, FakeExecutor(), None, progress=False)
+    assert root["errors"] == []
+
+
+def test_report_lists_document_type_misses(tmp_path: Path) -> None:
+    from tests.conftest import make_pdf
+
+    (tmp_path / "a.pdf").write_bytes(make_pdf([["Gutschrift Nr. 42"]]))
+    truth = {"file": "a.pdf", "doc_type": "credit_note", "fields": {}, "visible_in_text": {}}
+    (tmp_path / "truth.jsonl").write_text(json.dumps(truth) + "\n")
+    report = ev.evaluate(tmp_path / "truth.jsonl", None, FakeExecutor(), None, progress=False)
+    assert report["doc_type_accuracy"] == 0.0
+    assert report["doc_type_misses"] == [
+        {"file": "a.pdf", "expected": "credit_note", "got": "invoice"}]
+    assert "| a.pdf | credit_note | invoice |" in ev.format_report(report)

@@ -40,11 +40,13 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("quote", r"angebot|kostenvoranschlag|quotation|quote|estimate|devis|offre"),
     ("order", r"bestellung|auftrag|purchase\sorder|order|bon\sde\scommande|commande"),
     ("contract", r"\w*vertrag|(?:\w+\s)?agreement|contrat(?:\sde\s[\w\s]+)?"),
-    ("invoice", r"(?:tax\s|pro[\s-]?forma\s|commercial\s)?invoice|\w*rechnung(?:\s\(\d+\))?|"
-                r"facture|bill"),
+    ("invoice", r"(?:tax\s|pro[\s-]?forma\s|commercial\s)?invoice|"
+                r"\w*rechnung(?:\s(?:des|der)\s\w+)?|facture|bill"),
 )
+TYPE_CODE = r"(?:\s\(\d{3}\))?"
+"""An UNTDID 1001 type code after the title word, as e-invoice viewers print it: (380)."""
 TITLE = re.compile(
-    r"^(?:" + "|".join(f"(?P<{k}>{p})" for k, p in KIND_WORDS) + r")"
+    r"^(?:" + "|".join(f"(?P<{k}>{p})" for k, p in KIND_WORDS) + r")" + TYPE_CODE +
     r"(?:\s*(?:nr|no|n°|nº|#|number|nummer|num[ée]ro)(?!\w).*|\s+[A-Z0-9][\w/.-]*\d.*)?$",
     re.IGNORECASE,
 )
