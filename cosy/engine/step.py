@@ -133,8 +133,11 @@ def make_step(
     params = inspect.signature(fn).parameters
     wants_ctx = "ctx" in params
     expected = {_param(a) for a in requires} | ({"ctx"} if wants_ctx else set())
-    missing = expected - set(params)
-    extra = {p for p, v in params.items() if v.default is inspect.Parameter.empty} - expected
+    joins = any(v.kind is inspect.Parameter.VAR_KEYWORD for v in params.values())
+    # a join step (``**parts``) takes every declared artifact its named parameters do not
+    missing = set() if joins else expected - set(params)
+    extra = {p for p, v in params.items() if v.default is inspect.Parameter.empty
+             and v.kind is not inspect.Parameter.VAR_KEYWORD} - expected
     if missing or extra:
         raise TypeError(
             f"step {name!r}: signature of {fn.__qualname__} does not match requires={requires}"

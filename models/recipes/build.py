@@ -16,6 +16,7 @@ import argparse  # noqa: E402
 import json  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
 
 from models.recipes import ocr, role_models, text_models  # noqa: E402
 from models.recipes.corpus import samples  # noqa: E402
@@ -27,7 +28,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="models directory")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=ROLE_NAMES,
-                        help="rebuild only these role models; the other registry entries stay")
+                        help="rebuild only these mention-level models; the other entries stay")
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
@@ -48,12 +49,17 @@ def main(argv: list[str] | None = None) -> None:
               f"{entry['heldout']['macro_f1']}, {entry['size_bytes']} bytes "
               f"({time.perf_counter() - t0:.0f} s)", flush=True)
         entries.append(entry)
-    print("building the role models (date_role, amount_role) ...", flush=True)
-    entries += report_roles(role_models.build_all(out), t0)
+    for module in ROLE_MODULES:
+        names = ", ".join(r.name for r in module.RECIPES)
+        print(f"building {names} ({module.__name__}) ...", flush=True)
+        entries += report_roles(module.build_all(out), t0)
     write_registry(out, entries, t0)
 
 
-ROLE_NAMES = tuple(r.name for r in role_models.RECIPES)
+ROLE_MODULES: tuple[Any, ...] = (role_models,)
+"""Recipe modules of the mention-level models: each has ``RECIPES`` (with ``.name``) and
+``build_all(out_dir, names=None)`` returning registry entries; ``--only`` picks by name."""
+ROLE_NAMES = tuple(r.name for m in ROLE_MODULES for r in m.RECIPES)
 
 
 def report_roles(entries: list[dict], t0: float) -> list[dict]:
@@ -67,7 +73,11 @@ def report_roles(entries: list[dict], t0: float) -> list[dict]:
 def only_roles(out: Path, names: list[str], t0: float) -> None:
     """Rebuild the named role models and replace their entries in the existing registry."""
     current = json.loads((out / "registry.json").read_text(encoding="utf-8"))["models"]
-    built = report_roles(role_models.build_all(out, names), t0)
+    built = []
+    for module in ROLE_MODULES:
+        mine = [r.name for r in module.RECIPES if r.name in names]
+        if mine:
+            built += report_roles(module.build_all(out, mine), t0)
     keep = [e for e in current if e["name"] not in {b["name"] for b in built}]
     write_registry(out, keep + built, t0)
 

@@ -114,3 +114,17 @@ def test_default_pipeline_loads_and_every_step_is_used():
     consumed = {a for st in p.steps for a in st.requires}
     for st in p.steps:
         assert st.sink or set(st.provides) & consumed, st.name
+
+
+def test_join_step_takes_every_declared_artifact() -> None:
+    from cosy.engine.step import StepContext, make_step
+
+    def join(base: int, **parts: int) -> int:
+        return base + sum(parts.values())
+
+    s = make_step(join, name="t.join", scope="document", requires=["base", "a.x", "b.y"],
+                  provides=["total"])
+    ctx = StepContext("d", "t", None, None, None)
+    assert s.call({"base": 1, "a.x": 2, "b.y": 3}, ctx) == {"total": 6}
+    with pytest.raises(TypeError, match="undeclared"):
+        make_step(join, name="t.bad", scope="document", requires=["a.x"], provides=["total"])

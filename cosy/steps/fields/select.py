@@ -14,28 +14,26 @@ from cosy.engine.step import step
 from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
 from cosy.steps.lineitems import items_total
 
+SELECTED = (
+    "doc.field.doc_number", "doc.field.date", "doc.field.currency", "doc.field.amount",
+    "doc.field.party", "doc.field.tax_id",
+)
+"""The artifacts of the families' select steps (``doc.field.<kind>``) that make up doc.fields.
+A new family adds its artifact here; the order is the order in which they are joined."""
 
-@step("fields.merge", scope="document",
-      requires=["doc.field.date", "doc.field.amount", "doc.field.doc_number",
-                "doc.field.tax_id", "doc.field.currency", "doc.field.party", "doc.line_items",
-                "doc.xml"],
+
+@step("fields.merge", scope="document", requires=[*SELECTED, "doc.line_items", "doc.xml"],
       provides=["doc.fields"])
-def merge_fields(doc_field_date: dict[str, FieldValue], doc_field_amount: dict[str, FieldValue],
-                 doc_field_doc_number: dict[str, FieldValue],
-                 doc_field_tax_id: dict[str, FieldValue],
-                 doc_field_currency: dict[str, FieldValue],
-                 doc_field_party: dict[str, FieldValue],
-                 doc_line_items: list[dict[str, Any]],
-                 doc_xml: dict[str, Any] | None) -> dict[str, FieldValue]:
+def merge_fields(doc_line_items: list[dict[str, Any]], doc_xml: dict[str, Any] | None,
+                 **selected: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """All selected fields; a field no family found is absent, never guessed.
 
     Line totals that add up to the net total confirm the totals (DESIGN §4 consistency): two
     independent readings of the page agree, which no label can promise.
     """
     fields: dict[str, FieldValue] = {}
-    for part in (doc_field_doc_number, doc_field_date, doc_field_currency, doc_field_amount,
-                 doc_field_party, doc_field_tax_id):
-        fields.update(part)
+    for artifact in SELECTED:
+        fields.update(selected[artifact.replace(".", "_")])
     if doc_xml is not None:
         merge_xml(fields, doc_xml.get("fields", {}))
     confirm_totals(fields, doc_line_items)
