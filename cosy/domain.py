@@ -167,6 +167,12 @@ class Triple:
             out["span"] = list(self.span)
         return out
 
+    def to_json(self) -> dict[str, Any]:
+        """As the extraction result shows it: the stored record without the tenant."""
+        out = self.to_dict()
+        del out["tenant"]
+        return out
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Triple:
         data = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}

@@ -16,6 +16,7 @@ from cosy.config import Settings
 from cosy.domain import Job, JobStatus, Triple
 from cosy.engine.executor import RunResult
 from cosy.ingest import DocumentInfo, inspect_document
+from cosy.kg import resolve
 from cosy.store.base import Store
 
 
@@ -71,6 +72,11 @@ def persist_result(store: Store, info: DocumentInfo, run: RunResult,
     """Write entities, triples and the result; safe to repeat (every write is an upsert)."""
     result = result_document(run)
     triples: list[Triple] = run.outputs["doc.triples"]
+    mapping = resolve.resolve_ids(store, info.tenant, result["entities"])
+    entities, triples = resolve.rewrite(mapping, result["entities"], triples)
+    if entities is not result["entities"]:  # the tenant already knew some of them
+        result["entities"] = entities
+        result["triples"] = [t.to_json() for t in triples]
     store.upsert_entities(info.tenant, result["entities"], info.id)
     store.upsert_triples(triples)
     store.update_document(info.tenant, info.id, {

@@ -10,10 +10,22 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 DOC_TYPES = {
+    # document type (cosy.corpus.DOC_TYPES) -> rdf:type of the document node
     "invoice": SCHEMA + "Invoice",
+    "corrected_invoice": COSY + "CorrectedInvoice",
+    "self_billed_invoice": COSY + "SelfBilledInvoice",
+    "invoice_information": COSY + "InvoiceInformation",
     "credit_note": COSY + "CreditNote",
     "order": SCHEMA + "Order",
+    "order_confirmation": COSY + "OrderConfirmation",
+    "delivery_note": COSY + "DeliveryNote",
+    "quotation": SCHEMA + "Offer",
+    "payment_reminder": COSY + "PaymentReminder",
+    "contract": COSY + "Contract",
+    "letter": COSY + "Letter",
 }
+DOCUMENT = SCHEMA + "DigitalDocument"
+"""The type of a document whose kind is unknown (no text to classify)."""
 
 FIELD_PREDICATES: dict[str, tuple[str, str | None]] = {
     # field name: (predicate, literal datatype)
@@ -28,7 +40,37 @@ FIELD_PREDICATES: dict[str, tuple[str, str | None]] = {
     "total_tax": (COSY + "totalTax", XSD + "decimal"),
     "total_gross": (SCHEMA + "totalPaymentDue", XSD + "decimal"),
     "payment_terms": (COSY + "paymentTerms", XSD + "string"),
+    "amount_due": (COSY + "amountDue", XSD + "decimal"),
+    "period_start": (COSY + "periodStart", XSD + "date"),
+    "period_end": (COSY + "periodEnd", XSD + "date"),
+    "tax_rate": (COSY + "taxRate", XSD + "decimal"),
+    "payment_days": (COSY + "paymentDays", XSD + "integer"),
+    "discount_percent": (COSY + "discountPercent", XSD + "decimal"),
+    "discount_days": (COSY + "discountDays", XSD + "integer"),
 }
+ORG_PREDICATES: dict[str, tuple[str, str | None]] = {
+    # field suffix after "seller_"/"buyer_": predicate on the organisation, literal datatype
+    "name": (SCHEMA + "name", XSD + "string"),
+    "vat_id": (SCHEMA + "vatID", XSD + "string"),
+    "tax_number": (SCHEMA + "taxID", XSD + "string"),
+    "legal_form": (COSY + "legalForm", XSD + "string"),
+    "register": (COSY + "registerNumber", XSD + "string"),
+    "register_court": (COSY + "registerCourt", XSD + "string"),
+    "phone": (SCHEMA + "telephone", XSD + "string"),
+    "fax": (SCHEMA + "faxNumber", XSD + "string"),
+    "email": (SCHEMA + "email", XSD + "string"),
+    "website": (SCHEMA + "url", XSD + "anyURI"),
+}
+PERSON_ROLES = {
+    # person field: (predicate from the organisation to the person)
+    "contact_person": COSY + "contactPerson",
+    "director": COSY + "director",
+}
+WORKS_FOR = SCHEMA + "worksFor"
+LANGUAGE = SCHEMA + "inLanguage"
+BANK_NAME = COSY + "bankName"
+DEBTOR_ACCOUNT = COSY + "debtorAccount"
+TAX_REGISTRATION = COSY + "taxRegistration"
 IBAN = COSY + "iban"
 BIC = COSY + "bic"
 VAT_ID = SCHEMA + "vatID"

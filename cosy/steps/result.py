@@ -26,5 +26,5 @@ def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
         "fields": {name: f.to_json() for name, f in sorted(doc_fields.items())},
         "line_items": doc_line_items,
         "entities": [e.to_dict() for e in doc_entities],
-        "triples": [{k: v for k, v in t.to_dict().items() if k != "tenant"} for t in doc_triples],
+        "triples": [t.to_json() for t in doc_triples],
     }

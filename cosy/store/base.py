@@ -11,7 +11,7 @@ shape. Ids are deterministic (see cosy.domain.stable_id): every write is an idem
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from cosy.domain import Job, Triple
@@ -126,6 +126,18 @@ class Store(ABC):
         """Upsert entity records (``id``, ``type``, ``label``, ``keys``); link each to ``doc_id``.
 
         An entity seen again keeps its id; its ``docs`` grow (a set). Returns the number written.
+        """
+
+    @abstractmethod
+    def resolve_entities(self, tenant: str,
+                         aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        """Entity resolution against the tenant's graph: proposed entity id -> canonical id.
+
+        ``aliases`` maps each proposed id to its alias keys, strongest first ("Organization|
+        vat_id=DE123", "Organization|name=kraxi gmbh|postal_code=12345"). An entity whose alias
+        is already known takes that alias's entity id (the strongest known alias wins); every
+        alias not yet known is recorded for the canonical id. Concurrent callers agree: an alias,
+        once recorded, never changes its id. Other tenants' aliases are never consulted.
         """
 
     @abstractmethod

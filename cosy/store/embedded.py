@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import uuid
 import weakref
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from hashlib import sha256
 from pathlib import Path
 from typing import Any
@@ -75,6 +75,13 @@ CREATE TABLE IF NOT EXISTS entity_docs (
     PRIMARY KEY (tenant, entity_id, doc)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_docs_tenant_doc ON entity_docs (tenant, doc);
+
+CREATE TABLE IF NOT EXISTS entity_aliases (
+    tenant TEXT NOT NULL,
+    alias TEXT NOT NULL,
+    entity_id TEXT NOT NULL,
+    PRIMARY KEY (tenant, alias)
+) WITHOUT ROWID;
 
 CREATE TABLE IF NOT EXISTS triples (
     id TEXT PRIMARY KEY,
@@ -478,6 +485,24 @@ class EmbeddedStore(Store):
                 [(tenant, r["id"], doc_id) for r in rows],
             )
         return len(rows)
+
+    def resolve_entities(self, tenant: str,
+                         aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        with self._tx() as conn:  # one write transaction: concurrent writers take turns
+            for proposed, keys in aliases.items():
+                canonical = proposed
+                for key in keys:
+                    row = conn.execute("SELECT entity_id FROM entity_aliases WHERE tenant = ?"
+                                       " AND alias = ?", (tenant, key)).fetchone()
+                    if row is not None:
+                        canonical = row[0]
+                        break
+                conn.executemany("INSERT INTO entity_aliases (tenant, alias, entity_id)"
+                                 " VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                                 [(tenant, key, canonical) for key in keys])
+                out[proposed] = canonical
+        return out
 
     def get_entity(self, tenant: str, entity_id: str) -> dict[str, Any] | None:
         rows = self._read(_ENTITY_SELECT + " WHERE e.tenant = ? AND e.id = ?", (tenant, entity_id))

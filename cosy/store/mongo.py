@@ -16,14 +16,14 @@ import contextlib
 import functools
 import re
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, ParamSpec, TypeVar
 
 import gridfs
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne, ReturnDocument, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
 from pymongo.write_concern import WriteConcern
 
 from cosy.domain import Job, JobStatus, Triple
@@ -140,6 +140,7 @@ class MongoStore(Store):
         self.documents = self._collection("documents")
         self.jobs = self._collection("jobs")
         self.entities = self._collection("entities")
+        self.entity_aliases = self._collection("entity_aliases")
         self.triples = self._collection("triples")
         self.audit_log = self._collection("audit")
         self.api_keys = self._collection("api_keys")
@@ -330,6 +331,32 @@ class MongoStore(Store):
         if ops:
             self.entities.bulk_write(ops, ordered=False)
         return len(ops)
+
+    @_translated
+    def resolve_entities(self, tenant: str,
+                         aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for proposed, keys in aliases.items():
+            ids = [records.composite_id(tenant, k) for k in keys]
+            if not ids:
+                out[proposed] = proposed
+                continue
+            known = {d["_id"]: d["entity_id"]
+                     for d in self.entity_aliases.find({"_id": {"$in": ids}})}
+            canonical = next((known[i] for i in ids if i in known), proposed)
+            ops = [UpdateOne({"_id": i}, {"$setOnInsert": {"tenant": tenant, "alias": k,
+                                                           "entity_id": canonical}}, upsert=True)
+                   for i, k in zip(ids, keys, strict=True) if i not in known]
+            if ops:
+                try:
+                    self.entity_aliases.bulk_write(ops, ordered=False)
+                except BulkWriteError as err:  # a concurrent writer recorded an alias first
+                    if any(e.get("code") != 11000 for e in err.details.get("writeErrors", [])):
+                        raise
+            # what is recorded now decides: of two racing writers, both read the same alias
+            first = self.entity_aliases.find_one({"_id": ids[0]})
+            out[proposed] = first["entity_id"] if first else canonical
+        return out
 
     @_translated
     def get_entity(self, tenant: str, entity_id: str) -> dict[str, Any] | None:

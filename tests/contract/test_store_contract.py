@@ -224,6 +224,24 @@ def test_find_entities_by_type_and_query(store: Store) -> None:
     assert store.find_entities(A, type="Nothing") == []
 
 
+def test_resolve_entities_against_the_tenant_graph(store: Store) -> None:
+    vat, name = "Organization|vat_id=DE123", "Organization|name=kraxi gmbh|postal_code=12345"
+    iban = "Organization|iban=DE02120300000000202051"
+    # first sight: every entity keeps its own id and records its aliases
+    assert store.resolve_entities(A, {"org1": [vat, name], "acct": []}) == {
+        "org1": "org1", "acct": "acct"}
+    # a later document names the company without its VAT ID: the name and postcode resolve it,
+    # and the IBAN it adds now resolves to the same entity too
+    assert store.resolve_entities(A, {"org2": [name, iban]}) == {"org2": "org1"}
+    assert store.resolve_entities(A, {"org3": [iban]}) == {"org3": "org1"}
+    # the strongest known alias wins over a weaker one that points elsewhere
+    store.resolve_entities(A, {"other": ["Organization|name=other|postal_code=1"]})
+    assert store.resolve_entities(A, {"org4": [vat, "Organization|name=other|postal_code=1"]}) \
+        == {"org4": "org1"}
+    # other tenants never share an entity
+    assert store.resolve_entities(B, {"orgB": [vat]}) == {"orgB": "orgB"}
+
+
 # --- jobs ----------------------------------------------------------------------------------------
 
 
