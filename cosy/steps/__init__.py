@@ -2,6 +2,7 @@
 
 from cosy.steps import (  # noqa: F401
     classify,
+    consistency,
     einvoice,
     fields,
     graph,

@@ -8,23 +8,27 @@ from cosy.domain import Entity, FieldValue, Triple
 from cosy.engine.step import step
 from cosy.ingest import DocumentInfo
 from cosy.steps.classify import Prediction
+from cosy.steps.consistency import Check
 
 
 @step("result.assemble", scope="document",
       requires=["doc_info", "page.geometry", "doc.fields", "doc.entities", "doc.triples",
-                "doc.doc_type", "doc.language", "doc.line_items"],
+                "doc.doc_type", "doc.language", "doc.line_items", "doc.checks"],
       provides=["doc.result"], sink=True)
 def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
              doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
              doc_triples: list[Triple], doc_doc_type: Prediction,
-             doc_language: Prediction, doc_line_items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Document header (type and language by the classifiers), fields, entities and triples."""
+             doc_language: Prediction, doc_line_items: list[dict[str, Any]],
+             doc_checks: list[Check]) -> dict[str, Any]:
+    """Document header (type and language by the classifiers), fields, line items, the
+    consistency checks that adjusted the fields' confidence, entities and triples."""
     return {
         "document": {"id": doc_info.id, "file": doc_info.file_name, "pages": doc_info.pages,
                      "doc_type": doc_doc_type.label, "language": doc_language.label,
                      "page_sizes": page_geometry},
         "fields": {name: f.to_json() for name, f in sorted(doc_fields.items())},
         "line_items": doc_line_items,
+        "checks": [c.to_dict() for c in doc_checks],
         "entities": [e.to_dict() for e in doc_entities],
         "triples": [t.to_json() for t in doc_triples],
     }

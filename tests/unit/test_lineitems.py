@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from cosy.domain import FieldValue, Line, Word
+from cosy.domain import Line, Word
 from cosy.evaluation import score_line_items
 from cosy.steps import lineitems
-from cosy.steps.fields.select import confirm_totals
 from cosy.steps.layout import lines as layout_lines
 
 GEOMETRY = {"width": 595.0, "height": 842.0}
@@ -86,15 +85,6 @@ def test_pages_merge_and_xml_items_win_when_page_has_none() -> None:
     xml = {"line_items": [{"description": "x", "quantity": "1", "total": "9.00",
                            "source": "xml"}]}
     assert lineitems.merge([[], []], xml)[0]["source"] == "xml"
-
-
-def test_line_totals_confirm_net_total() -> None:
-    fields = {"total_net": FieldValue("total_net", "5.00", 0.7),
-              "total_gross": FieldValue("total_gross", "5.95", 0.7)}
-    items = [{"total": "2.00"}, {"total": "3.00"}]
-    assert confirm_totals(fields, items)
-    assert fields["total_net"].confidence == 0.99 and fields["total_gross"].confidence > 0.7
-    assert not confirm_totals(fields, [{"total": "1.00"}])
 
 
 def test_line_item_scoring_matches_rows_by_total_and_quantity() -> None:

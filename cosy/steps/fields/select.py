@@ -6,13 +6,11 @@ only joins them, so a family can be replaced (a trained role model) without touc
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
-from cosy.steps.lineitems import items_total
 
 SELECTED = (
     "doc.field.doc_number", "doc.field.date", "doc.field.currency", "doc.field.amount",
@@ -22,21 +20,17 @@ SELECTED = (
 A new family adds its artifact here; the order is the order in which they are joined."""
 
 
-@step("fields.merge", scope="document", requires=[*SELECTED, "doc.line_items", "doc.xml"],
-      provides=["doc.fields"])
-def merge_fields(doc_line_items: list[dict[str, Any]], doc_xml: dict[str, Any] | None,
+@step("fields.merge", scope="document", requires=[*SELECTED, "doc.xml"],
+      provides=["doc.fields.merged"])
+def merge_fields(doc_xml: dict[str, Any] | None,
                  **selected: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """All selected fields; a field no family found is absent, never guessed.
-
-    Line totals that add up to the net total confirm the totals (DESIGN §4 consistency): two
-    independent readings of the page agree, which no label can promise.
-    """
+    """All selected fields, and the e-invoice XML's where it has them; a field no family found
+    is absent, never guessed. The consistency checks (``consistency.*``) come next."""
     fields: dict[str, FieldValue] = {}
     for artifact in SELECTED:
         fields.update(selected[artifact.replace(".", "_")])
     if doc_xml is not None:
         merge_xml(fields, doc_xml.get("fields", {}))
-    confirm_totals(fields, doc_line_items)
     return fields
 
 
@@ -61,15 +55,3 @@ def merge_xml(fields: dict[str, FieldValue], xml: dict[str, Any]) -> None:
             page.confidence = max(page.confidence, XML_CONFIDENCE)
         else:
             fields[name] = xml_field(name, xml[name])
-
-
-def confirm_totals(fields: dict[str, FieldValue], items: list[dict[str, Any]]) -> bool:
-    """Raise the totals' confidence when the line totals sum to the net total; True if they do."""
-    net, total = fields.get("total_net"), items_total(items)
-    if net is None or total is None or abs(Decimal(str(net.value)) - total) > Decimal("0.01"):
-        return False
-    for name in ("total_net", "total_tax", "total_gross"):
-        if name in fields:
-            fields[name].confidence = max(fields[name].confidence, 0.99 if name == "total_net"
-                                          else min(0.99, fields[name].confidence + 0.1))
-    return True
