@@ -66,6 +66,12 @@ PERSON_ROLES = {
     "contact_person": COSY + "contactPerson",
     "director": COSY + "director",
 }
+PDF_METADATA = {
+    # key of parse.metadata: (predicate on the document, literal datatype)
+    "producer": (COSY + "pdfProducer", XSD + "string"),
+    "creator": (COSY + "pdfCreator", XSD + "string"),
+    "created": (SCHEMA + "dateCreated", XSD + "date"),
+}
 WORKS_FOR = SCHEMA + "worksFor"
 LANGUAGE = SCHEMA + "inLanguage"
 BANK_NAME = COSY + "bankName"

@@ -24,9 +24,27 @@ OCR_DPI = 200
 SIZE_OF_HEIGHT = 0.8  # font size relative to the height of a detected text box (box padding)
 
 
-def needs_ocr(raw_words: list[Word]) -> bool:
-    """True when the text layer is (almost) empty: an image-only page."""
-    return sum(len(w.text.strip()) for w in raw_words) < MIN_TEXT_CHARS
+SCAN_COVERAGE = 0.8  # an image over this share of the page ...
+SCAN_MAX_CHARS = 200  # ... with at most this much text on top of it: a scan with a stamp
+
+
+def needs_ocr(raw_words: list[Word], image_coverage: float = 0.0) -> bool:
+    """True for an image-only page, or one that is one big image with a few words on top (a
+    scan with a stamp, a page number or a 'Kopie' overlay: its text layer is not the page)."""
+    chars = sum(len(w.text.strip()) for w in raw_words)
+    return chars < MIN_TEXT_CHARS or (image_coverage >= SCAN_COVERAGE and chars < SCAN_MAX_CHARS)
+
+
+@step("ocr.scan_check", scope="page", requires=["page.raw_words", "page.images"],
+      provides=["page.scan"])
+def scan_check(page_raw_words: list[Word], page_images: dict[str, Any]) -> dict[str, Any]:
+    """Whether the page is read by OCR, and why (recorded per page in the result)."""
+    chars = sum(len(w.text.strip()) for w in page_raw_words)
+    coverage = float(page_images["coverage"])
+    ocr = needs_ocr(page_raw_words, coverage)
+    reason = ("no text layer" if chars < MIN_TEXT_CHARS else
+              f"an image covers {coverage:.0%} of the page" if ocr else "text layer")
+    return {"ocr": ocr, "reason": reason, "text_chars": chars, "image_coverage": coverage}
 
 
 def render_page(pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI) -> np.ndarray:
@@ -99,12 +117,12 @@ def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI) -
     return ocr_words(engine, render_page(pdf_bytes, page_no, dpi), dpi)
 
 
-@step("ocr.words", scope="page", requires=["page.raw_words", "pdf_bytes", "page_no"],
+@step("ocr.words", scope="page", requires=["page.raw_words", "page.scan", "pdf_bytes", "page_no"],
       provides=["page.source_words"], model="+".join(OCR_MODELS))
-def words(page_raw_words: list[Word], pdf_bytes: bytes, page_no: int,
+def words(page_raw_words: list[Word], page_scan: dict[str, Any], pdf_bytes: bytes, page_no: int,
           ctx: StepContext) -> list[Word]:
-    """The page's words: the text layer's, or OCR's where the page is a scan."""
-    if not needs_ocr(page_raw_words):
+    """The page's words: the text layer's, or OCR's where ``ocr.scan_check`` found a scan."""
+    if not page_scan["ocr"]:
         return page_raw_words
     try:
         return read_page(ctx.resources.ocr(*OCR_MODELS), pdf_bytes, page_no)

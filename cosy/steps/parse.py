@@ -1,12 +1,15 @@
-"""Parse: open a page with pdfplumber and read its words with their boxes and fonts."""
+"""Parse: open a page with pdfplumber and read its words, images, font sizes and metadata."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.utils.exceptions import PdfminerException
 
 from cosy.domain import Word
 from cosy.engine.step import StepError, step
@@ -39,3 +42,47 @@ def words(pdf_page: Any) -> list[Word]:
                         float(w["bottom"]), round(float(w.get("size", 0.0)), 2),
                         "bold" in font.lower() or "black" in font.lower()))
     return out
+
+
+@step("parse.images", scope="page", requires=["pdf_page", "page.geometry"],
+      provides=["page.images"])
+def images(pdf_page: Any, page_geometry: dict[str, float]) -> dict[str, Any]:
+    """Image boxes on the page and the share of the page they cover (a scan is one big image;
+    a logo is a small one)."""
+    area = max(page_geometry["width"] * page_geometry["height"], 1.0)
+    boxes = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
+             for i in pdf_page.images]
+    covered = sum(max(0.0, x1 - x0) * max(0.0, b - t) for x0, t, x1, b in boxes)
+    return {"boxes": boxes, "coverage": round(min(covered / area, 1.0), 4)}
+
+
+@step("parse.metadata", scope="document", requires=["pdf_bytes"], provides=["doc.pdf_metadata"])
+def metadata(pdf_bytes: bytes) -> dict[str, str]:
+    """The PDF's information dictionary (producer, creator, creation date): which software made
+    a document says where it came from, stored with the document node."""
+    try:
+        with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
+            info = pdf.metadata or {}
+    except (PDFSyntaxError, PdfminerException, ValueError):
+        return {}  # the pages were readable (ingest checked); metadata is a nice-to-have
+    out = {}
+    for key in ("Producer", "Creator", "CreationDate", "Title"):
+        value = info.get(key)
+        if isinstance(value, bytes):
+            value = value.decode("latin-1", "replace")
+        if isinstance(value, str) and value.strip():
+            out[key.lower()] = value.strip()[:200]
+    if "creationdate" in out:
+        out["created"] = pdf_date(out.pop("creationdate")) or ""
+    return {k: v for k, v in out.items() if v}
+
+
+def pdf_date(value: str) -> str | None:
+    """A PDF date ('D:20240301120000+01'00'') as ISO 'YYYY-MM-DD', None if it is none."""
+    m = re.match(r"(?:D:)?(\d{4})(\d{2})(\d{2})", value)
+    if m is None:
+        return None
+    try:
+        return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
+    except ValueError:
+        return None

@@ -12,10 +12,11 @@ from cosy.steps.consistency import Check
 
 
 @step("result.assemble", scope="document",
-      requires=["doc_info", "page.geometry", "doc.fields", "doc.entities", "doc.triples",
-                "doc.doc_type", "doc.language", "doc.line_items", "doc.checks"],
+      requires=["doc_info", "page.geometry", "page.scan", "doc.fields", "doc.entities",
+                "doc.triples", "doc.doc_type", "doc.language", "doc.line_items", "doc.checks"],
       provides=["doc.result"], sink=True)
 def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
+             page_scan: list[dict[str, Any]],
              doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
              doc_triples: list[Triple], doc_doc_type: Prediction,
              doc_language: Prediction, doc_line_items: list[dict[str, Any]],
@@ -25,7 +26,9 @@ def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
     return {
         "document": {"id": doc_info.id, "file": doc_info.file_name, "pages": doc_info.pages,
                      "doc_type": doc_doc_type.label, "language": doc_language.label,
-                     "page_sizes": page_geometry},
+                     "page_sizes": page_geometry,
+                     "page_sources": [{"ocr": s["ocr"], "reason": s["reason"]}
+                                      for s in page_scan]},
         "fields": {name: f.to_json() for name, f in sorted(doc_fields.items())},
         "line_items": doc_line_items,
         "checks": [c.to_dict() for c in doc_checks],

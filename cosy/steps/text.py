@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 
 from cosy.domain import Word
@@ -14,20 +15,56 @@ SPACES = re.compile(r"[\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 DASHES = re.compile(r"[\u2010-\u2013\u2212]")
 
 
-def normalize_text(text: str) -> str:
+def unicode_text(text: str) -> str:
+    """NFC composition ('u' + combining diaeresis is 'ü') and ligatures spelled out ('ﬁ')."""
     text = unicodedata.normalize("NFC", text)
     for lig, repl in LIGATURES.items():
         text = text.replace(lig, repl)
-    text = SPACES.sub(" ", text)
-    return DASHES.sub("-", text).strip()
+    return text
 
 
-@step("text.normalize", scope="page", requires=["page.source_words"], provides=["page.words"])
-def normalize_words(page_source_words: list[Word]) -> list[Word]:
-    """Normalise each word's text (text layer or OCR); drop words that were only whitespace."""
+def spacing_text(text: str) -> str:
+    """Odd spaces (no-break, thin, ideographic) as one space, dashes and minus signs as '-'."""
+    return DASHES.sub("-", SPACES.sub(" ", text)).strip()
+
+
+def normalize_text(text: str) -> str:
+    """Both normalisations: what a word of any source looks like to every later step."""
+    return spacing_text(unicode_text(text))
+
+
+def _mapped(words: list[Word], fn: Callable[[str], str]) -> list[Word]:
     out = []
-    for w in page_source_words:
-        text = normalize_text(w.text)
+    for w in words:
+        text = fn(w.text)
         if text:
             out.append(w if text == w.text else replace(w, text=text))
     return out
+
+
+def normalized_words(words: list[Word]) -> list[Word]:
+    """Both steps at once, for readers outside the pipeline (model recipes, tests)."""
+    return _mapped(words, normalize_text)
+
+
+@step("text.unicode", scope="page", requires=["page.source_words"],
+      provides=["page.unicode_words"])
+def unicode_words(page_source_words: list[Word]) -> list[Word]:
+    """Words in one Unicode form: PDFs write 'ü' either way, and 'ﬁ' breaks every lexicon."""
+    return _mapped(page_source_words, unicode_text)
+
+
+@step("text.normalize", scope="page", requires=["page.unicode_words"], provides=["page.words"])
+def normalize_words(page_unicode_words: list[Word]) -> list[Word]:
+    """Spaces and dashes unified; words that were only whitespace dropped."""
+    return _mapped(page_unicode_words, spacing_text)
+
+
+@step("text.fonts", scope="page", requires=["page.words"], provides=["page.fonts"])
+def fonts(page_words: list[Word]) -> dict[str, float]:
+    """The page's body text size (the median word size) and its largest size: a title or a
+    label stands out against the body, whatever the layout's base size."""
+    sizes = sorted(w.size for w in page_words if w.size)
+    if not sizes:
+        return {"body": 0.0, "largest": 0.0}
+    return {"body": sizes[len(sizes) // 2], "largest": sizes[-1]}

@@ -78,7 +78,7 @@ def page_words(pdf: bytes, page_no: int) -> list[Word]:
     raw = parse.words(parse.open_page(pdf, page_no))
     if ocr.needs_ocr(raw):
         raw = ocr.read_page(_ocr_engine(), pdf, page_no)
-    return text.normalize_words(raw)
+    return text.normalized_words(raw)
 
 
 def words_text(words: list[Word]) -> str:

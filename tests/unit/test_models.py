@@ -36,7 +36,7 @@ def _ctx(resources: Resources) -> StepContext:
 
 
 def _page_texts(pdf: bytes, pages: int) -> list[str]:
-    return [layout.text(layout.lines(text.normalize_words(parse.words(parse.open_page(pdf, n)))))
+    return [layout.text(layout.lines(text.normalized_words(parse.words(parse.open_page(pdf, n)))))
             for n in range(1, pages + 1)]
 
 
@@ -171,7 +171,7 @@ ROLE_SEEDS = range(9_200_000, 9_200_006)
 
 
 def _role_page(pdf: bytes, page_no: int) -> tuple[list, dict[str, float]]:
-    lines = layout.lines(text.normalize_words(parse.words(parse.open_page(pdf, page_no))))
+    lines = layout.lines(text.normalized_words(parse.words(parse.open_page(pdf, page_no))))
     return lines, parse.geometry(parse.open_page(pdf, page_no))
 
 

@@ -21,15 +21,27 @@ def _ctx(resources: object) -> StepContext:
 
 
 def test_only_pages_without_a_text_layer_need_ocr() -> None:
+    stamp = [Word("Seite", 0, 0, 10, 10), Word("1", 12, 0, 14, 10)]
+    line = [Word("Rechnungsnummer: RE-2024-001", 0, 0, 100, 10)]
     assert ocr.needs_ocr([])
-    assert ocr.needs_ocr([Word("Seite", 0, 0, 10, 10), Word("1", 12, 0, 14, 10)])
-    assert not ocr.needs_ocr([Word("Rechnungsnummer: RE-2024-001", 0, 0, 100, 10)])
+    assert ocr.needs_ocr(stamp)
+    assert not ocr.needs_ocr(line)
+    # one big image with a short line of text on top (a 'Kopie' stamp) is still a scan
+    assert ocr.needs_ocr(line, image_coverage=0.95)
+    assert not ocr.needs_ocr(line * 10, image_coverage=0.95)  # a text page on a background
+    assert ocr.scan_check(line, {"coverage": 0.95, "boxes": []})["reason"] == \
+        "an image covers 95% of the page"
+    assert ocr.scan_check(stamp, {"coverage": 0.0, "boxes": []})["reason"] == "no text layer"
 
 
 def test_a_text_page_keeps_its_raw_words_and_never_loads_ocr() -> None:
     pdf, _ = generate_document(3, doc_type="invoice", language="de")
-    raw = parse.words(parse.open_page(pdf, 1))
-    assert ocr.words(page_raw_words=raw, pdf_bytes=pdf, page_no=1, ctx=_ctx(None)) is raw
+    page = parse.open_page(pdf, 1)
+    raw = parse.words(page)
+    scan = ocr.scan_check(raw, parse.images(page, parse.geometry(page)))
+    assert scan["ocr"] is False and scan["reason"] == "text layer"
+    assert ocr.words(page_raw_words=raw, page_scan=scan, pdf_bytes=pdf, page_no=1,
+                     ctx=_ctx(None)) is raw
 
 
 def test_a_line_is_split_into_words_by_character_share() -> None:
@@ -87,11 +99,15 @@ def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
     pdf, truth = generate_document(SCANNED_INVOICE_SEED, doc_type="invoice", language="de",
                                    scanned=True)
     assert truth["pages"] == 1
-    raw = parse.words(parse.open_page(pdf, 1))
+    page = parse.open_page(pdf, 1)
+    raw = parse.words(page)
     assert raw == []  # image-only
+    images = parse.images(page, parse.geometry(page))
+    assert images["coverage"] > 0.9  # the scan is one image over the page
     resources = Resources(Settings(onnx_threads=1))
-    words = ocr.words(page_raw_words=raw, pdf_bytes=pdf, page_no=1, ctx=_ctx(resources))
-    page_text = _flat(layout.text(layout.lines(text.normalize_words(words))))
+    words = ocr.words(page_raw_words=raw, page_scan=ocr.scan_check(raw, images), pdf_bytes=pdf,
+                      page_no=1, ctx=_ctx(resources))
+    page_text = _flat(layout.text(layout.lines(text.normalized_words(words))))
     for field in ("invoice_number", "total_gross"):
         assert _flat(truth["boxes"][field]["text"]) in page_text, field
     # Boxes are in PDF points: the invoice number's word lies inside its truth box.

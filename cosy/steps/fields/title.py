@@ -67,15 +67,15 @@ def title_kind(text: str) -> str | None:
 
 
 @step("fields.title.candidates", scope="page",
-      requires=["page.lines", "page_no", "page.geometry"], provides=["page.title_candidates"])
-def title_candidates(page_lines: list[Line], page_no: int,
-                     page_geometry: dict[str, float]) -> list[tuple[float, str, str]]:
+      requires=["page.lines", "page_no", "page.geometry", "page.fonts"],
+      provides=["page.title_candidates"])
+def title_candidates(page_lines: list[Line], page_no: int, page_geometry: dict[str, float],
+                     page_fonts: dict[str, float]) -> list[tuple[float, str, str]]:
     """(score, kind, text) of title-like cells in the upper 60 % of page 1, biggest type first."""
     if page_no != 1:
         return []
     limit = 0.6 * (page_geometry["height"] or 842.0)
-    sizes = sorted(w.size for line in page_lines for w in line.words)
-    body = sizes[len(sizes) // 2] if sizes else 0.0
+    body = page_fonts["body"]
     out: list[tuple[float, str, str]] = []
     for line in page_lines:
         if line.words[0].top > limit:

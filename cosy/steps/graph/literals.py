@@ -19,12 +19,15 @@ XSD_STRING = vocab.XSD + "string"
 
 
 @step("graph.document_literals", scope="document",
-      requires=["doc.fields", "doc.entity.document", "doc.doc_type", "doc.language", "doc_info"],
+      requires=["doc.fields", "doc.entity.document", "doc.doc_type", "doc.language",
+                "doc.pdf_metadata", "doc_info"],
       provides=["doc.triples.document"])
 def document_literals(doc_fields: dict[str, FieldValue], doc_entity_document: Entity,
                       doc_doc_type: Prediction, doc_language: Prediction,
-                      doc_info: DocumentInfo, ctx: StepContext) -> list[Triple]:
-    """The document's type (by the classifier), file, pages, language and header fields."""
+                      doc_pdf_metadata: dict[str, str], doc_info: DocumentInfo,
+                      ctx: StepContext) -> list[Triple]:
+    """The document's type (by the classifier), file, pages, language, the software that made
+    it (PDF metadata) and its header fields."""
     w, d = Writer.of(doc_info, ctx), doc_entity_document.id
     type_iri = vocab.DOC_TYPES.get(doc_doc_type.label or "", vocab.DOCUMENT)
     out = [
@@ -39,6 +42,10 @@ def document_literals(doc_fields: dict[str, FieldValue], doc_entity_document: En
                           datatype=vocab.XSD + "language", step="classify.language",
                           model=doc_language.model, confidence=doc_language.confidence,
                           pipeline_version=w.version))
+    for key, (p, datatype) in vocab.PDF_METADATA.items():
+        if doc_pdf_metadata.get(key):
+            out.append(Triple(w.tenant, d, p, doc_pdf_metadata[key], w.doc, datatype=datatype,
+                              step="parse.metadata", pipeline_version=w.version))
     for name, f in doc_fields.items():
         if name in vocab.FIELD_PREDICATES:
             p, datatype = vocab.FIELD_PREDICATES[name]
