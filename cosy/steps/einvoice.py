@@ -7,19 +7,22 @@ is a second, high-confidence source for the same fields; ``fields.merge`` keeps 
 every value says where it came from (``FieldValue.source``: page | xml).
 
 Elements are found by local name, so the CII namespaces of ZUGFeRD 1/2, Factur-X and XRechnung
-CII all read the same. UBL XRechnung is not read (yet); such a file yields nothing.
+CII all read the same; UBL invoices and credit notes (XRechnung UBL, Peppol BIS) are read by
+:mod:`cosy.steps.einvoice_ubl`.
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pypdfium2 as pdfium
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
+from cosy.steps import einvoice_ubl as ubl
+from cosy.steps.xml_tree import amount, child, children, local, quantity, text
 
 XML_CONFIDENCE = 0.99
 MAX_XML_BYTES = 5 << 20  # an invoice XML is kilobytes; refuse to parse anything absurd
@@ -41,59 +44,27 @@ def embedded_files(pdf_bytes: bytes) -> list[tuple[str, bytes]]:
         pdf.close()
 
 
-def _local(tag: str) -> str:
-    return tag.rsplit("}", 1)[-1]
-
-
-def _child(node: ET.Element | None, *path: str) -> ET.Element | None:
-    """The first descendant along ``path`` of local names (direct children at each step)."""
-    for name in path:
-        if node is None:
-            return None
-        node = next((c for c in node if _local(c.tag) == name), None)
-    return node
-
-
-def _children(node: ET.Element | None, name: str) -> list[ET.Element]:
-    return [] if node is None else [c for c in node if _local(c.tag) == name]
-
-
-def _text(node: ET.Element | None, *path: str) -> str | None:
-    found = _child(node, *path)
-    if found is None or found.text is None or not found.text.strip():
-        return None
-    return found.text.strip()
-
-
 def _date(node: ET.Element | None, *path: str) -> str | None:
     """An ISO date from a CII DateTimeString (format 102: YYYYMMDD)."""
-    raw = _text(node, *path, "DateTimeString")
+    raw = text(node, *path, "DateTimeString")
     if raw and len(raw) >= 8 and raw[:8].isdigit():
         return f"{raw[:4]}-{raw[4:6]}-{raw[6:8]}"
     return None
-
-
-def _amount(node: ET.Element | None, *path: str) -> str | None:
-    raw = _text(node, *path)
-    try:
-        return f"{Decimal(raw):.2f}" if raw is not None else None
-    except InvalidOperation:
-        return None
 
 
 def _party(node: ET.Element | None) -> dict[str, Any]:
     if node is None:
         return {}
     out: dict[str, Any] = {}
-    if (name := _text(node, "Name")) is not None:
+    if (name := text(node, "Name")) is not None:
         out["name"] = name
-    addr = _child(node, "PostalTradeAddress")
-    if addr is not None and _text(addr, "PostcodeCode"):
-        out["address"] = {"street": _text(addr, "LineOne"),
-                          "postal_code": _text(addr, "PostcodeCode"),
-                          "city": _text(addr, "CityName"), "country": _text(addr, "CountryID")}
-    for reg in _children(node, "SpecifiedTaxRegistration"):
-        rid = _child(reg, "ID")
+    addr = child(node, "PostalTradeAddress")
+    if addr is not None and text(addr, "PostcodeCode"):
+        out["address"] = {"street": text(addr, "LineOne"),
+                          "postal_code": text(addr, "PostcodeCode"),
+                          "city": text(addr, "CityName"), "country": text(addr, "CountryID")}
+    for reg in children(node, "SpecifiedTaxRegistration"):
+        rid = child(reg, "ID")
         if rid is None or not rid.text:
             continue
         scheme = rid.get("schemeID", "")
@@ -103,80 +74,134 @@ def _party(node: ET.Element | None) -> dict[str, Any]:
     return out
 
 
-def parse_cii(xml: bytes) -> dict[str, Any] | None:
-    """Fields (DESIGN §8 names) and line items of a CII invoice; None when it is not one."""
+def cii_fields(root: ET.Element) -> dict[str, Any]:
+    """Header fields (DESIGN §8 names) of a CII invoice."""
+    doc = child(root, "ExchangedDocument")
+    trade = child(root, "SupplyChainTradeTransaction")
+    agreement = child(trade, "ApplicableHeaderTradeAgreement")
+    settlement = child(trade, "ApplicableHeaderTradeSettlement")
+    sums = child(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
+    means = child(settlement, "SpecifiedTradeSettlementPaymentMeans")
+    terms = child(settlement, "SpecifiedTradePaymentTerms")
+    currency = text(settlement, "InvoiceCurrencyCode")
+    tax_total = next((t.text.strip() for t in children(sums, "TaxTotalAmount")
+                      if t.text and t.get("currencyID", currency) == currency), None)
+    fields: dict[str, Any] = {
+        "doc_type": TYPE_CODES.get(text(doc, "TypeCode") or ""),
+        "invoice_number": text(doc, "ID"),
+        "issue_date": _date(doc, "IssueDateTime"),
+        "due_date": _date(terms, "DueDateDateTime"),
+        "delivery_date": _date(child(trade, "ApplicableHeaderTradeDelivery"),
+                               "ActualDeliverySupplyChainEvent", "OccurrenceDateTime"),
+        "currency": currency,
+        "total_net": amount(sums, "TaxBasisTotalAmount") or amount(sums, "LineTotalAmount"),
+        "total_tax": f"{Decimal(tax_total):.2f}" if tax_total else None,
+        "total_gross": amount(sums, "GrandTotalAmount"),
+        "order_number": text(agreement, "BuyerOrderReferencedDocument", "IssuerAssignedID"),
+        "iban": (text(means, "PayeePartyCreditorFinancialAccount", "IBANID") or "")
+        .replace(" ", "") or None,
+        "bic": text(means, "PayeeSpecifiedCreditorFinancialInstitution", "BICID"),
+        "payment_terms": text(terms, "Description"),
+    }
+    for role, tag in (("seller", "SellerTradeParty"), ("buyer", "BuyerTradeParty")):
+        for key, value in _party(child(agreement, tag)).items():
+            fields[f"{role}_{key}"] = value
+    fields.pop("buyer_tax_number", None)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+def cii_items(root: ET.Element) -> list[dict[str, Any]]:
+    """Line items of a CII invoice, in the shape of ``lineitems.merge``."""
+    items = []
+    for line in children(child(root, "SupplyChainTradeTransaction"),
+                          "IncludedSupplyChainTradeLineItem"):
+        qty = child(line, "SpecifiedLineTradeDelivery", "BilledQuantity")
+        items.append({
+            "description": text(line, "SpecifiedTradeProduct", "Name") or "",
+            "quantity": quantity(qty),
+            "unit": qty.get("unitCode") if qty is not None else None,
+            "unit_price": amount(line, "SpecifiedLineTradeAgreement",
+                                  "NetPriceProductTradePrice", "ChargeAmount"),
+            "total": amount(line, "SpecifiedLineTradeSettlement",
+                             "SpecifiedTradeSettlementLineMonetarySummation", "LineTotalAmount"),
+            "source": "xml",
+        })
+    return items
+
+
+def invoice_root(xml: bytes) -> tuple[str, ET.Element] | None:
+    """('CII' | 'UBL', root) when ``xml`` is an invoice this reader knows, else None."""
     try:
         root = ET.fromstring(xml)
     except ET.ParseError:
         return None
-    if _local(root.tag) != "CrossIndustryInvoice":
-        return None
-    doc = _child(root, "ExchangedDocument")
-    trade = _child(root, "SupplyChainTradeTransaction")
-    agreement = _child(trade, "ApplicableHeaderTradeAgreement")
-    settlement = _child(trade, "ApplicableHeaderTradeSettlement")
-    sums = _child(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
-    means = _child(settlement, "SpecifiedTradeSettlementPaymentMeans")
-    terms = _child(settlement, "SpecifiedTradePaymentTerms")
-    currency = _text(settlement, "InvoiceCurrencyCode")
-    tax_total = next((t.text.strip() for t in _children(sums, "TaxTotalAmount")
-                      if t.text and t.get("currencyID", currency) == currency), None)
-    fields: dict[str, Any] = {
-        "doc_type": TYPE_CODES.get(_text(doc, "TypeCode") or ""),
-        "invoice_number": _text(doc, "ID"),
-        "issue_date": _date(doc, "IssueDateTime"),
-        "due_date": _date(terms, "DueDateDateTime"),
-        "delivery_date": _date(_child(trade, "ApplicableHeaderTradeDelivery"),
-                               "ActualDeliverySupplyChainEvent", "OccurrenceDateTime"),
-        "currency": currency,
-        "total_net": _amount(sums, "TaxBasisTotalAmount") or _amount(sums, "LineTotalAmount"),
-        "total_tax": f"{Decimal(tax_total):.2f}" if tax_total else None,
-        "total_gross": _amount(sums, "GrandTotalAmount"),
-        "order_number": _text(agreement, "BuyerOrderReferencedDocument", "IssuerAssignedID"),
-        "iban": (_text(means, "PayeePartyCreditorFinancialAccount", "IBANID") or "")
-        .replace(" ", "") or None,
-        "bic": _text(means, "PayeeSpecifiedCreditorFinancialInstitution", "BICID"),
-        "payment_terms": _text(terms, "Description"),
-    }
-    for role, tag in (("seller", "SellerTradeParty"), ("buyer", "BuyerTradeParty")):
-        for key, value in _party(_child(agreement, tag)).items():
-            fields[f"{role}_{key}"] = value
-    fields.pop("buyer_tax_number", None)
-    items = []
-    for line in _children(trade, "IncludedSupplyChainTradeLineItem"):
-        qty = _child(line, "SpecifiedLineTradeDelivery", "BilledQuantity")
-        quantity = None
-        if qty is not None and qty.text:
-            try:
-                quantity = format(Decimal(qty.text.strip()).normalize(), "f")
-            except InvalidOperation:
-                quantity = None
-        items.append({
-            "description": _text(line, "SpecifiedTradeProduct", "Name") or "",
-            "quantity": quantity,
-            "unit": qty.get("unitCode") if qty is not None else None,
-            "unit_price": _amount(line, "SpecifiedLineTradeAgreement",
-                                  "NetPriceProductTradePrice", "ChargeAmount"),
-            "total": _amount(line, "SpecifiedLineTradeSettlement",
-                             "SpecifiedTradeSettlementLineMonetarySummation", "LineTotalAmount"),
-            "source": "xml",
-        })
-    return {"fields": {k: v for k, v in fields.items() if v is not None}, "line_items": items}
-
-
-@step("xml.attachment", scope="document", requires=["pdf_bytes"], provides=["doc.xml"])
-def attachment(pdf_bytes: bytes) -> dict[str, Any] | None:
-    """The embedded CII invoice (ZUGFeRD, Factur-X, XRechnung CII) as fields and items, if any."""
-    for name, data in embedded_files(pdf_bytes):
-        if not name.lower().endswith(".xml") or len(data) > MAX_XML_BYTES:
-            continue
-        parsed = parse_cii(data)
-        if parsed is not None:
-            parsed["file"] = name
-            return parsed
+    tag = local(root.tag)
+    if tag == "CrossIndustryInvoice":
+        return "CII", root
+    if tag in ubl.ROOTS:
+        return "UBL", root
     return None
+
+
+READERS = {"CII": (cii_fields, cii_items), "UBL": (ubl.fields, ubl.items)}
+
+
+def parse_invoice(xml: bytes) -> dict[str, Any] | None:
+    """Fields and line items of a CII or UBL invoice; None when it is neither."""
+    found = invoice_root(xml)
+    if found is None:
+        return None
+    syntax, root = found
+    read_fields, read_items = READERS[syntax]
+    return {"syntax": syntax, "fields": read_fields(root), "line_items": read_items(root)}
+
+
+@step("xml.attachments", scope="document", requires=["pdf_bytes"],
+      provides=["doc.attachments"])
+def attachments(pdf_bytes: bytes) -> list[tuple[str, bytes]]:
+    """The XML files embedded in the PDF (the only attachments an invoice reader wants)."""
+    return [(name, data) for name, data in embedded_files(pdf_bytes)
+            if name.lower().endswith(".xml") and len(data) <= MAX_XML_BYTES]
+
+
+@step("xml.invoice", scope="document", requires=["doc.attachments"],
+      provides=["doc.xml_invoice"])
+def invoice(doc_attachments: list[tuple[str, bytes]]) -> dict[str, Any] | None:
+    """The first attachment that is a CII (ZUGFeRD, Factur-X, XRechnung CII) or UBL (XRechnung
+    UBL, Peppol) invoice: its file name, syntax and parsed root."""
+    for name, data in doc_attachments:
+        found = invoice_root(data)
+        if found is not None:
+            return {"file": name, "syntax": found[0], "root": found[1]}
+    return None
+
+
+@step("xml.fields", scope="document", requires=["doc.xml_invoice"], provides=["doc.xml.fields"])
+def xml_fields(doc_xml_invoice: dict[str, Any] | None) -> dict[str, Any]:
+    """The invoice XML's header fields (empty without an attachment)."""
+    if doc_xml_invoice is None:
+        return {}
+    return READERS[doc_xml_invoice["syntax"]][0](doc_xml_invoice["root"])
+
+
+@step("xml.line_items", scope="document", requires=["doc.xml_invoice"],
+      provides=["doc.xml.items"])
+def xml_items(doc_xml_invoice: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """The invoice XML's line items (empty without an attachment)."""
+    if doc_xml_invoice is None:
+        return []
+    return READERS[doc_xml_invoice["syntax"]][1](doc_xml_invoice["root"])
+
+
+def attachment(pdf_bytes: bytes) -> dict[str, Any] | None:
+    """The embedded invoice as fields and items, if any: the four steps in one call."""
+    found = invoice(attachments(pdf_bytes))
+    if found is None:
+        return None
+    return {"file": found["file"], "syntax": found["syntax"], "fields": xml_fields(found),
+            "line_items": xml_items(found)}
 
 
 def xml_field(name: str, value: Any) -> FieldValue:
     """A field read from the attachment: exact, but with no place on the page."""
-    return FieldValue(name, value, XML_CONFIDENCE, step="xml.attachment", source="xml")
+    return FieldValue(name, value, XML_CONFIDENCE, step="xml.fields", source="xml")

@@ -334,17 +334,17 @@ def rows(page_lines: list[Line], page_lineitem_header: Header | None, page_no: i
     return [item for r in found if (item := r.item()) is not None]
 
 
-@step("lineitems.merge", scope="document", requires=["page.lineitem_rows", "doc.xml"],
+@step("lineitems.merge", scope="document", requires=["page.lineitem_rows", "doc.xml.items"],
       provides=["doc.line_items"])
 def merge(page_lineitem_rows: list[list[dict[str, Any]]],
-          doc_xml: dict[str, Any] | None) -> list[dict[str, Any]]:
+          doc_xml_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """All pages' items in reading order: one table that ran over pages is one list.
 
     An embedded e-invoice's items replace the page's unless both add up to the same total (then
     the page's stay: they carry page and box).
     """
     items = [{**item, "source": "page"} for page in page_lineitem_rows for item in page]
-    xml_items = (doc_xml or {}).get("line_items") or []
+    xml_items = doc_xml_items
     if xml_items and (not items or items_total(items) != items_total(xml_items)):
         return xml_items
     return items

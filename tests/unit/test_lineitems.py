@@ -79,11 +79,10 @@ def test_pages_merge_and_xml_items_win_when_page_has_none() -> None:
               "total": "2.00"}]
     page2 = [{"description": "b", "quantity": "2", "unit": None, "unit_price": "1.50",
               "total": "3.00"}]
-    merged = lineitems.merge([page1, page2], None)
+    merged = lineitems.merge([page1, page2], [])
     assert [i["description"] for i in merged] == ["a", "b"]
     assert lineitems.items_total(merged) == Decimal("5.00")
-    xml = {"line_items": [{"description": "x", "quantity": "1", "total": "9.00",
-                           "source": "xml"}]}
+    xml = [{"description": "x", "quantity": "1", "total": "9.00", "source": "xml"}]
     assert lineitems.merge([[], []], xml)[0]["source"] == "xml"
 
 

@@ -107,7 +107,57 @@ def test_no_attachment_or_not_an_invoice() -> None:
     assert einvoice.attachment(plain) is None
     other = with_attachment(plain, "notes.xml", b"<notes><n>hi</n></notes>")
     assert einvoice.attachment(other) is None
-    assert einvoice.parse_cii(b"<not xml") is None
+    assert einvoice.parse_invoice(b"<not xml") is None
+
+
+UBL = """<?xml version="1.0" encoding="UTF-8"?>
+<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"
+ xmlns:cac="urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
+ xmlns:cbc="urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2">
+ <cbc:ID>RE-2024-0042</cbc:ID><cbc:IssueDate>2024-03-01</cbc:IssueDate>
+ <cbc:DueDate>2024-03-31</cbc:DueDate><cbc:InvoiceTypeCode>380</cbc:InvoiceTypeCode>
+ <cbc:DocumentCurrencyCode>EUR</cbc:DocumentCurrencyCode>
+ <cac:AccountingSupplierParty><cac:Party>
+  <cac:PostalAddress><cbc:StreetName>Lieferantenstraße 20</cbc:StreetName>
+   <cbc:CityName>München</cbc:CityName><cbc:PostalZone>80333</cbc:PostalZone>
+   <cac:Country><cbc:IdentificationCode>DE</cbc:IdentificationCode></cac:Country>
+  </cac:PostalAddress>
+  <cac:PartyTaxScheme><cbc:CompanyID>DE123456789</cbc:CompanyID>
+   <cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>
+  <cac:PartyLegalEntity><cbc:RegistrationName>Lieferant GmbH</cbc:RegistrationName>
+  </cac:PartyLegalEntity></cac:Party></cac:AccountingSupplierParty>
+ <cac:AccountingCustomerParty><cac:Party><cac:PartyLegalEntity>
+  <cbc:RegistrationName>Kunden AG Mitte</cbc:RegistrationName></cac:PartyLegalEntity>
+ </cac:Party></cac:AccountingCustomerParty>
+ <cac:PaymentMeans><cbc:PaymentMeansCode>58</cbc:PaymentMeansCode>
+  <cac:PayeeFinancialAccount><cbc:ID>DE02 1203 0000 0000 2020 51</cbc:ID>
+  </cac:PayeeFinancialAccount></cac:PaymentMeans>
+ <cac:TaxTotal><cbc:TaxAmount currencyID="EUR">37.62</cbc:TaxAmount></cac:TaxTotal>
+ <cac:LegalMonetaryTotal><cbc:LineExtensionAmount currencyID="EUR">198.00</cbc:LineExtensionAmount>
+  <cbc:TaxExclusiveAmount currencyID="EUR">198.00</cbc:TaxExclusiveAmount>
+  <cbc:TaxInclusiveAmount currencyID="EUR">235.62</cbc:TaxInclusiveAmount>
+  <cbc:PayableAmount currencyID="EUR">235.62</cbc:PayableAmount></cac:LegalMonetaryTotal>
+ <cac:InvoiceLine><cbc:ID>1</cbc:ID>
+  <cbc:InvoicedQuantity unitCode="H87">20.0000</cbc:InvoicedQuantity>
+  <cbc:LineExtensionAmount currencyID="EUR">198.00</cbc:LineExtensionAmount>
+  <cac:Item><cbc:Name>Trennblätter A4</cbc:Name></cac:Item>
+  <cac:Price><cbc:PriceAmount currencyID="EUR">9.9000</cbc:PriceAmount></cac:Price>
+ </cac:InvoiceLine>
+</Invoice>""".encode()
+
+
+def test_ubl_xrechnung_reads_like_cii() -> None:
+    """XRechnung in UBL syntax yields the same fields and items as the CII attachment."""
+    pdf = with_attachment(make_pdf([PAGE]), "xrechnung.xml", UBL)
+    ubl, cii = einvoice.attachment(pdf), einvoice.parse_invoice(CII)
+    assert ubl is not None and cii is not None
+    assert (ubl["syntax"], cii["syntax"]) == ("UBL", "CII")
+    shared = {"invoice_number", "issue_date", "currency", "total_net", "total_tax",
+              "total_gross", "seller_name", "seller_vat_id", "buyer_name", "iban"}
+    assert {k: ubl["fields"][k] for k in shared} == {k: cii["fields"][k] for k in shared}
+    assert ubl["fields"]["seller_address"] == cii["fields"]["seller_address"]
+    assert ubl["fields"]["due_date"] == "2024-03-31" and ubl["fields"]["doc_type"] == "invoice"
+    assert ubl["line_items"] == cii["line_items"]
 
 
 def test_strip_attachments_removes_the_xml(hybrid: bytes) -> None:

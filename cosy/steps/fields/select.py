@@ -20,17 +20,16 @@ SELECTED = (
 A new family adds its artifact here; the order is the order in which they are joined."""
 
 
-@step("fields.merge", scope="document", requires=[*SELECTED, "doc.xml"],
+@step("fields.merge", scope="document", requires=[*SELECTED, "doc.xml.fields"],
       provides=["doc.fields.merged"])
-def merge_fields(doc_xml: dict[str, Any] | None,
+def merge_fields(doc_xml_fields: dict[str, Any],
                  **selected: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """All selected fields, and the e-invoice XML's where it has them; a field no family found
     is absent, never guessed. The consistency checks (``consistency.*``) come next."""
     fields: dict[str, FieldValue] = {}
     for artifact in SELECTED:
         fields.update(selected[artifact.replace(".", "_")])
-    if doc_xml is not None:
-        merge_xml(fields, doc_xml.get("fields", {}))
+    merge_xml(fields, doc_xml_fields)
     return fields
 
 

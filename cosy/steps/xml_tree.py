@@ -1,0 +1,49 @@
+"""Reading invoice XML by local element names, so that every namespace variant reads the same."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from decimal import Decimal, InvalidOperation
+
+
+def local(tag: str) -> str:
+    """'{urn:...}Name' -> 'Name'."""
+    return tag.rsplit("}", 1)[-1]
+
+
+def child(node: ET.Element | None, *path: str) -> ET.Element | None:
+    """The first descendant along ``path`` of local names (direct children at each step)."""
+    for name in path:
+        if node is None:
+            return None
+        node = next((c for c in node if local(c.tag) == name), None)
+    return node
+
+
+def children(node: ET.Element | None, name: str) -> list[ET.Element]:
+    return [] if node is None else [c for c in node if local(c.tag) == name]
+
+
+def text(node: ET.Element | None, *path: str) -> str | None:
+    found = child(node, *path)
+    if found is None or found.text is None or not found.text.strip():
+        return None
+    return found.text.strip()
+
+
+def amount(node: ET.Element | None, *path: str) -> str | None:
+    raw = text(node, *path)
+    try:
+        return f"{Decimal(raw):.2f}" if raw is not None else None
+    except InvalidOperation:
+        return None
+
+
+def quantity(node: ET.Element | None) -> str | None:
+    """A quantity element's value without trailing zeros ('20.0000' -> '20')."""
+    if node is None or not node.text:
+        return None
+    try:
+        return format(Decimal(node.text.strip()).normalize(), "f")
+    except InvalidOperation:
+        return None
