@@ -48,7 +48,7 @@ def test_rows_wrapped_description_and_carry_over_skipped() -> None:
     lines = table(rows)
     head = lineitems.find_header(lines)
     assert head is not None
-    items = lineitems.rows(lines, head, 1, GEOMETRY)
+    items = lineitems.read_items(lines, head, 1, GEOMETRY)
     assert [(i["description"], i["quantity"], i["unit"], i["unit_price"], i["total"])
             for i in items] == [
         ("Kupferrohr 15 mm", "12.5", "m", "4.20", "52.50"),
@@ -63,7 +63,7 @@ def test_english_table_with_unit_in_quantity_cell() -> None:
     lines = table(rows)
     head = lineitems.find_header(lines)
     assert head is not None
-    (item,) = lineitems.rows(lines, head, 1, GEOMETRY)
+    (item,) = lineitems.read_items(lines, head, 1, GEOMETRY)
     assert (item["quantity"], item["unit_price"], item["total"]) == ("24", "87.67", "2104.08")
 
 

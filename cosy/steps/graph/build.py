@@ -59,6 +59,6 @@ class Writer:
 def row_provenance(item: dict[str, Any], w: Writer) -> dict[str, Any]:
     """Provenance of a line item's triples: its row's page and box."""
     box = tuple(item["bbox"]) if item.get("bbox") else None
-    return {"page": item.get("page"), "bbox": box, "step": "lineitems.rows",
+    return {"page": item.get("page"), "bbox": box, "step": "lineitems.items",
             "confidence": 0.9, "pipeline_version": w.version,
             "source": item.get("source", "page")}
