@@ -77,3 +77,35 @@ def test_core_fields_on_every_real_document(real_corpus: Path,
                     and not values_match(f, expected, got.get(f)):
                 failures.append((name, f, expected, got.get(f)))
     assert failures == []
+
+
+def test_graph_of_a_real_invoice(real_corpus: Path) -> None:
+    """Entities, relations and triples with provenance for one real ZUGFeRD invoice."""
+    from cosy.kg import vocab
+
+    settings = Settings(dask_scheduler="sync")
+    path = real_corpus / "docs" / "zf22_EN16931_Einfach.pdf"
+    data = path.read_bytes()
+    info = inspect_document(data, path.name, "default", max_bytes=settings.max_bytes,
+                            max_pages=500)
+    result = SyncExecutor(settings).run(load_pipeline.__wrapped__("default"), data,
+                                        info).outputs["doc.result"]
+    by_label = {(e["type"], e["label"]): e["id"] for e in result["entities"]}
+    seller = by_label[("Organization", "Lieferant GmbH")]
+    buyer = by_label[("Organization", "Kunden AG Mitte")]
+    doc = next(e["id"] for e in result["entities"] if e["type"] == "Document")
+    edges = {(t["s"], t["p"], t["o"]) for t in result["triples"]}
+    assert (doc, vocab.RDF_TYPE, vocab.DOC_TYPES["invoice"]) in edges
+    assert (doc, vocab.PROVIDER, seller) in edges and (doc, vocab.CUSTOMER, buyer) in edges
+    assert (seller, vocab.VAT_ID, "DE123456789") in edges
+    assert (seller, vocab.TAX_ID, "201/113/40209") in edges
+    vat_node = by_label[("TaxID", "DE123456789")]
+    assert (seller, vocab.TAX_REGISTRATION, vat_node) in edges
+    [address] = [o for s, p, o in edges if s == seller and p == vocab.ADDRESS]
+    assert (address, vocab.ADDRESS_PARTS["postal_code"], "80333") in edges
+    assert len([t for t in result["triples"] if t["p"] == vocab.LINE_ITEM]) == 2
+    provider = next(t for t in result["triples"] if t["p"] == vocab.PROVIDER)
+    assert provider["page"] == 1 and len(provider["bbox"]) == 4 and provider["step"]
+    assert 0 < provider["confidence"] <= 1 and provider["source"] == "page"
+    checks = {c["name"]: c["ok"] for c in result["checks"]}
+    assert checks["totals"] is True and checks["line_items"] is True
