@@ -1,8 +1,11 @@
-"""Money amounts in German (1.234,56) and English (1,234.56) notation, and the document totals.
+"""Money amounts: normalise, validate and put in context what the locale sources found.
 
-Each amount gets a role (net, tax, gross) from its label, or from its column header when it sits
-in a table row. Selection then looks for the triple whose net plus tax equals gross: a sum that
-checks out confirms all three, which labels alone cannot.
+The sources (:mod:`cosy.steps.fields.amount_sources`) report matches; ``fields.amount.normalise``
+resolves their overlaps and reads a signed decimal; ``fields.amount.validate`` drops what cannot
+be a money amount of a document; ``fields.amount.context`` adds label, column header and
+position; the total words of labels and headers are read per language in :mod:`amount_cues`.
+Selection then looks for the triple whose net plus tax equals gross: a sum that checks out
+confirms all three, which labels alone cannot.
 """
 
 from __future__ import annotations
@@ -13,19 +16,19 @@ from itertools import product
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import Candidate, find_mentions, flatten
+from cosy.steps.fields.amount_cues import amount_role as amount_role  # features.py reads it
+from cosy.steps.fields.amount_cues import classify_total as classify_total
+from cosy.steps.fields.amount_sources import SOURCES
+from cosy.steps.fields.common import Candidate
+from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 
-CURRENCY_SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "CHF": "CHF", "EUR": "EUR", "USD": "USD",
-                  "GBP": "GBP", "Fr.": "CHF"}
-AMOUNT = re.compile(
-    r"(?<![\w.,/-])(?P<sign>-)?\s?(?:[€$£]\s?)?(?P<amount>\d{1,3}(?:(?P<g>[.,' ])\d{3})*"
-    r"(?P<d>[.,])\d{2}|\d+(?P<d2>[.,])\d{2})(?![\d.,]?\d)(?!\s?%)"
-)
+MAX_AMOUNT = Decimal("1e9")
+"""No document of ours states a billion or more: such a 'number' is an identifier."""
 
 
 def parse_amount(text: str) -> Decimal | None:
     """The value of an amount written with either decimal mark, thousands groups optional."""
-    text = text.replace(" ", "").replace("'", "")
+    text = re.sub(r"[ '’\u00a0\u202f]", "", text)
     if len(text) >= 3 and text[-3] in ".,":
         whole, frac = text[:-3], text[-2:]
         whole = whole.replace(".", "").replace(",", "")
@@ -36,106 +39,76 @@ def parse_amount(text: str) -> Decimal | None:
     return None
 
 
-def _normalize(m: re.Match[str]) -> str | None:
-    g, d = m["g"], m["d"]
-    if g and g == d:  # 1.234.56 is not an amount
-        return None
-    value = parse_amount(m["amount"])
-    if value is None:
-        return None
-    if m["sign"]:
-        value = -value
-    return f"{value:.2f}"
+def normalise_amounts(sources: list[list[Hit]]) -> list[tuple[Hit, Decimal]]:
+    """Each amount written on the page once, as a signed decimal."""
+    out = []
+    for hit in resolve_overlaps(*sources):
+        value = parse_amount(hit.part("amount"))
+        if value is not None:
+            out.append((hit, -value if hit.part("sign") else value))
+    return out
 
 
-@step("fields.amount.candidates", scope="page",
-      requires=["page.lines", "page_no", "page.geometry"], provides=["page.amount_mentions"])
-def amount_candidates(page_lines: list[Line], page_no: int,
-                      page_geometry: dict[str, float]) -> list[Mention]:
-    """Every amount with two decimals on the page, normalised to a dot decimal string.
+@step("fields.amount.normalise", scope="page",
+      requires=["page.amount.de", "page.amount.en", "page.amount.fr", "page.amount.ch"],
+      provides=["page.amount.normalised"])
+def amount_normalise(page_amount_de: list[Hit], page_amount_en: list[Hit],
+                     page_amount_fr: list[Hit], page_amount_ch: list[Hit]
+                     ) -> list[tuple[Hit, Decimal]]:
+    """Signed decimal value of every amount the locale sources found, each amount once."""
+    return normalise_amounts([page_amount_de, page_amount_en, page_amount_fr, page_amount_ch])
+
+
+def validate_amounts(readings: list[tuple[Hit, Decimal]]) -> list[tuple[Hit, str]]:
+    """Amounts a document can state: below :data:`MAX_AMOUNT`, no zero-padded whole part
+    ('007,50' is a code); as two-decimal strings."""
+    out = []
+    for hit, value in readings:
+        digits = hit.part("amount")
+        if abs(value) >= MAX_AMOUNT or (len(digits) > 4 and digits[0] == "0"
+                                        and digits[1].isdigit()):
+            continue
+        out.append((hit, f"{value:.2f}"))
+    return out
+
+
+@step("fields.amount.validate", scope="page", requires=["page.amount.normalised"],
+      provides=["page.amount.valid"])
+def amount_validate(page_amount_normalised: list[tuple[Hit, Decimal]]) -> list[tuple[Hit, str]]:
+    """The amounts that can be money amounts of the document."""
+    return validate_amounts(page_amount_normalised)
+
+
+@step("fields.amount.context", scope="page",
+      requires=["page.amount.valid", "page.lines", "page_no", "page.geometry"],
+      provides=["page.amount.context"])
+def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Line],
+                   page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+    """Each amount with label, column header and height on the page.
 
     A lone labelled amount on its line ('Sales Tax 8.25%  $870.14') owes nothing to a column
     header above it: that header belongs to the item table, not to the totals.
     """
-    found: list[Candidate] = list(find_mentions(
-        page_lines, page_no, AMOUNT, "amount", "fields.amount.candidates", _normalize,
-        page_geometry["height"]))
+    found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry["height"],
+                                           "amount", page_amount_valid))
     per_line: dict[int, int] = {}
     for m in found:
         per_line[m.line] = per_line.get(m.line, 0) + 1
     for m in found:
         if per_line[m.line] == 1 and m.label and classify_total(m.label):
             m.header = ""
-    return found
+    return list(found)
+
+
+def amount_candidates(page_lines: list[Line], page_no: int,
+                      page_geometry: dict[str, float]) -> list[Mention]:
+    """Every amount with two decimals on the page, in context: the sources, normalise, validate
+    and context stages in one call (model recipes, tests)."""
+    found = normalise_amounts([src(page_lines) for src in SOURCES])
+    return amount_context(validate_amounts(found), page_lines, page_no, page_geometry)
 
 
 # --- roles ---------------------------------------------------------------------------------------
-
-NOT_A_TOTAL = re.compile(
-    r"preis|price|prix|rabatt|discount|remise|skonto|escompte|anzahlung|prepaid|paid|acompte|"
-    r"zuschl|abschl|allowance|charge|steuersatz|\bsatz|\brate\b|taux|leergut|deposit|menge|quantity|qty|"
-    r"quantité|kurs|exchange|einzel|unit", re.I)
-NET_STRONG = re.compile(
-    r"netto|\bnet\b|(?:ohne|without|sans|hors)\s*(?:ust|mwst|steuer|vat|tax|tva)|excl|exkl|w/o|"
-    r"hors tax|\bht\b", re.I)
-LINES_TOTAL = re.compile(
-    r"amount of lines|lines? total|total (?:of )?lines|summe (?:der )?positionen|positionssumme|"
-    r"warenwert", re.I)
-GROSS_STRONG = re.compile(
-    r"brutto|gross|incl|inkl|\bttc\b|grand total|gesamtbetrag|rechnungsbetrag|invoice total|"
-    r"total amount|gesamtsumme|summe gesamt|endbetrag|montant total|^total\W*$|^gesamt\W*$|"
-    r"^summe\W*$|^total (?:€|eur)\W*$", re.I)
-TAX = re.compile(r"steuer|mwst|\bust\b|ust\.|\bvat\b|\btax|\btva\b|taxe", re.I)
-GROSS_WEAK = re.compile(
-    r"zahlbetrag|zu zahlen|amount due|total due|due payable|balance due|payable|à payer|"
-    r"a payer|to pay|fällig|rechnungssumme", re.I)
-GROSS_NAMED = re.compile(
-    r"^(?:total\s[a-zé]+|[\w-]+\s(?:total|summe)|\w+(?:summe|betrag|wert))\W*$", re.I)
-"""'Order Total', 'Total Credit', 'Angebotssumme', 'Bestellwert': the total of what the document
-is, once net, tax and subtotal wordings are ruled out."""
-NOT_GROSS_NAMED = re.compile(r"sub|zwischen|position|line|netto|\bnet\b|carried|übertrag|report",
-                             re.I)
-NET_WEAK = re.compile(
-    r"subtotal|sub-total|zwischensumme|warenwert|positionssumme|summe positionen|line total|"
-    r"basisbetrag|\bbase\b|\bbasis\b|total\b", re.I)
-
-
-def classify_total(text: str) -> tuple[str, float] | None:
-    """The total a label names and how sure the wording is: ('total_net', 3.0), ..."""
-    text = text.strip()[-60:]
-    if not text or NOT_A_TOTAL.search(text):
-        return None
-    if NET_STRONG.search(text):
-        return "total_net", 3.0
-    if LINES_TOTAL.search(text):
-        return "total_net", 1.5
-    if GROSS_STRONG.search(text):
-        return "total_gross", 3.0
-    if TAX.search(text):
-        return "total_tax", 3.0
-    if GROSS_NAMED.search(text) and not NOT_GROSS_NAMED.search(text):
-        return "total_gross", 2.5
-    if GROSS_WEAK.search(text):
-        return "total_gross", 2.0
-    if NET_WEAK.search(text):
-        return "total_net", 1.5
-    return None
-
-
-def amount_role(m: Mention) -> tuple[str, float] | None:
-    """Role of an amount: its own label, or in a table row (or unlabelled) its column header."""
-    header = getattr(m, "header", "") or ""
-    by_label = classify_total(m.label or "") if m.label else None
-    by_header = classify_total(header) if header else None
-    rate_row = bool(re.search(r"\d\s?%", m.label or ""))  # "19% MwSt.:" labels a row of rates
-    if (getattr(m, "in_row", False) or rate_row) and by_header:
-        return by_header[0], by_header[1] - 0.5
-    if by_label:
-        return by_label
-    if by_header and not m.label:
-        return by_header[0], by_header[1] - 1.0
-    return None
-
 
 ROLES = ("total_net", "total_tax", "total_gross")
 
@@ -152,12 +125,13 @@ SUM_CHECK = 0.9
 def _field(name: str, m: Mention, confidence: float, value: str | None = None,
            model: str | None = None) -> FieldValue:
     return FieldValue(name, m.value if value is None else value, round(confidence, 4), m.page,
-                      m.bbox, m.span, "fields.amount.select", model or m.model)
+                      m.bbox, m.span, "fields.select.totals", model or m.model)
 
 
 def select_totals(mentions: list[Mention], top_k: int = 8,
                   probs: list[dict[str, float]] | None = None,
-                  model: str | None = None) -> dict[str, FieldValue]:
+                  model: str | None = None,
+                  cues: list[tuple[str, float] | None] | None = None) -> dict[str, FieldValue]:
     """Net, tax and gross total: the best-labelled triple, preferring one that adds up.
 
     Totals stand at the end of a document, so a later candidate of equal wording wins; a triple
@@ -176,7 +150,7 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
     index = {id(m): i for i, m in enumerate(mentions)}
     scored: dict[str, list[tuple[float, Mention]]] = {r: [] for r in ROLES}
     for i, m in enumerate(mentions):
-        role = amount_role(m)
+        role = cues[i] if cues is not None and len(cues) == n else amount_role(m)
         if role:
             strength = role[1]
             if scores is not None and scores[i].get(role[0], 1.0) < VETO_MAX:
@@ -229,20 +203,3 @@ def unsign_credit_note(totals: dict[str, FieldValue]) -> None:
     if gross is not None and Decimal(gross.value) < 0:
         for f in totals.values():
             f.value = f"{abs(Decimal(f.value)):.2f}"
-
-
-@step("fields.amount.select", scope="document",
-      requires=["page.amount_mentions", "page.amount_roles", "page.number_mentions"],
-      provides=["doc.field.amount"])
-def select_amount_fields(page_amount_mentions: list[list[Mention]],
-                         page_amount_roles: list[list[dict[str, float]]],
-                         page_number_mentions: list[list[Mention]]) -> dict[str, FieldValue]:
-    """Net, tax and gross totals of the document from all pages' amount candidates and the role
-    model's probabilities (``fields.amount.role``)."""
-    from cosy.steps.fields.roles import AMOUNT_ROLE_MODEL
-
-    probs = [p for page in page_amount_roles for p in page]
-    totals = select_totals(flatten(page_amount_mentions), probs=probs, model=AMOUNT_ROLE_MODEL)
-    if is_credit_note(flatten(page_number_mentions)):
-        unsign_credit_note(totals)
-    return totals

@@ -36,22 +36,22 @@ def classify_roles(ctx: StepContext, ref: str, mentions: list[Mention], lines: l
 
 
 @step("fields.date.role", scope="page",
-      requires=["page.date_mentions", "page.lines", "page.geometry", "page_no", "doc_info"],
-      provides=["page.date_roles"], model=DATE_ROLE_MODEL)
-def date_role(page_date_mentions: list[Mention], page_lines: list[Line],
+      requires=["page.date.context", "page.lines", "page.geometry", "page_no", "doc_info"],
+      provides=["page.date.role"], model=DATE_ROLE_MODEL)
+def date_role(page_date_context: list[Mention], page_lines: list[Line],
               page_geometry: dict[str, float], page_no: int, doc_info: Any,
               ctx: StepContext) -> list[RoleProbs]:
     """Issue/due/delivery/other probabilities of each date mention of the page."""
-    return classify_roles(ctx, DATE_ROLE_MODEL, page_date_mentions, page_lines, page_geometry,
+    return classify_roles(ctx, DATE_ROLE_MODEL, page_date_context, page_lines, page_geometry,
                           page_no, doc_info.pages)
 
 
 @step("fields.amount.role", scope="page",
-      requires=["page.amount_mentions", "page.lines", "page.geometry", "page_no", "doc_info"],
-      provides=["page.amount_roles"], model=AMOUNT_ROLE_MODEL)
-def amount_role(page_amount_mentions: list[Mention], page_lines: list[Line],
+      requires=["page.amount.context", "page.lines", "page.geometry", "page_no", "doc_info"],
+      provides=["page.amount.role"], model=AMOUNT_ROLE_MODEL)
+def amount_role(page_amount_context: list[Mention], page_lines: list[Line],
                 page_geometry: dict[str, float], page_no: int, doc_info: Any,
                 ctx: StepContext) -> list[RoleProbs]:
     """Net/tax/gross/other probabilities of each amount mention of the page."""
-    return classify_roles(ctx, AMOUNT_ROLE_MODEL, page_amount_mentions, page_lines,
+    return classify_roles(ctx, AMOUNT_ROLE_MODEL, page_amount_context, page_lines,
                           page_geometry, page_no, doc_info.pages)

@@ -13,7 +13,10 @@ from cosy.engine.step import step
 from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
 
 SELECTED = (
-    "doc.field.doc_number", "doc.field.date", "doc.field.currency", "doc.field.amount",
+    "doc.field.invoice_number", "doc.field.order_number", "doc.field.customer_number",
+    "doc.field.issue_date", "doc.field.delivery_date", "doc.field.due_date", "doc.field.period",
+    "doc.field.currency", "doc.field.amount", "doc.field.amount_due", "doc.field.tax_rate",
+    "doc.field.payment_terms", "doc.field.payment_days", "doc.field.discount",
     "doc.field.party", "doc.field.tax_id",
 )
 """The artifacts of the families' select steps (``doc.field.<kind>``) that make up doc.fields.

@@ -1,0 +1,112 @@
+"""Per-field selection of document numbers: the document's own number, order and customer number.
+
+The document's own number ('invoice_number', whatever the title calls the document) is chosen
+first; the order number is then a number labelled as an order that is not the document's own
+(an order confirmation's number is its own, not an order reference); the customer number is the
+first one labelled for the customer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cosy.domain import FieldValue, Mention
+from cosy.engine.step import step
+from cosy.steps.fields.common import flatten
+from cosy.steps.fields.numbers import THEIR_REFERENCE
+from cosy.steps.fields.title import RULE_KIND
+
+OWN_KIND = {"credit_note": ("credit_note", "invoice")}
+"""Label kinds that name a document's own number, by title kind (default: the title's kind)."""
+ORDER_WORDS = re.compile(r"bestell|order|auftrag|commande", re.I)
+
+
+def _field(name: str, m: Mention, confidence: float) -> FieldValue:
+    return FieldValue(name, m.value, confidence, m.page, m.bbox, m.span,
+                      f"fields.select.{name}", m.model)
+
+
+def _title_bonus(m: Mention) -> float:
+    """The document's own number stands in its title, near the top of the first page."""
+    return 1.0 if m.page == 1 and getattr(m, "y", 1.0) < 0.35 else 0.0
+
+
+def _theirs(m: Mention) -> bool:
+    return bool(THEIR_REFERENCE.search((m.label or "")[-50:]))
+
+
+def pick_own_number(mentions: list[Mention], title: str | None = None) -> FieldValue | None:
+    """The document's own number (an invoice's, or whatever the title calls the document).
+
+    With a title, it is the number whose label names the same kind of document and is no
+    reference to someone else's ('Ihre Bestellung'); a number labelled for another kind of
+    document is a reference, never the document's own.
+    """
+    own: list[Mention] = []
+    title = RULE_KIND.get(title, title) if title is not None else None
+    if title is not None:
+        kinds = OWN_KIND.get(title, (title,))
+        own = [m for m in mentions if getattr(m, "doc_kind", None) in kinds and not _theirs(m)]
+        if not own and title not in ("invoice", "credit_note"):
+            own = [m for m in mentions if m.role == "other" and _title_bonus(m)
+                   and getattr(m, "doc_kind", None) is None and not _theirs(m)]
+    if own:
+        m = max(own, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))
+        return _field("invoice_number", m, 0.85 + 0.1 * _title_bonus(m))
+    if title not in (None, "invoice", "credit_note"):
+        return None
+    invoices = [m for m in mentions if m.role == "invoice"]
+    if invoices:
+        m = max(invoices, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))
+        return _field("invoice_number", m, 0.8 + 0.15 * _title_bonus(m))
+    first = [m for m in mentions if m.role == "order" and _title_bonus(m)]
+    return _field("invoice_number", first[0], 0.6) if first else None  # an order's own number
+
+
+def pick_order_number(mentions: list[Mention], own: FieldValue | None) -> FieldValue | None:
+    """The first number labelled as an order (or a reference to one) that is not the own one."""
+    orders = [m for m in mentions if m.role in ("order", "reference")
+              and ORDER_WORDS.search(m.label or "") and (own is None or m.value != own.value)]
+    return _field("order_number", orders[0], 0.7) if orders else None
+
+
+def pick_customer_number(mentions: list[Mention]) -> FieldValue | None:
+    """The first number labelled for the customer (Kundennummer, Account No., N° client)."""
+    customers = [m for m in mentions if m.role == "customer"]
+    return _field("customer_number", customers[0], 0.7) if customers else None
+
+
+def select_numbers(mentions: list[Mention], title: str | None = None) -> dict[str, FieldValue]:
+    """Document, order and customer number in one call (the steps run one field each)."""
+    own = pick_own_number(mentions, title)
+    found = (own, pick_order_number(mentions, own), pick_customer_number(mentions))
+    return {f.name: f for f in found if f is not None}
+
+
+def _one(field: FieldValue | None) -> dict[str, FieldValue]:
+    return {field.name: field} if field is not None else {}
+
+
+@step("fields.select.invoice_number", scope="document",
+      requires=["page.doc_number.role", "doc.title_kind"], provides=["doc.field.invoice_number"])
+def select_invoice_number(page_doc_number_role: list[list[Mention]],
+                          doc_title_kind: str | None) -> dict[str, FieldValue]:
+    """The document's own number from all pages' numbers and the document's title kind."""
+    return _one(pick_own_number(flatten(page_doc_number_role), doc_title_kind))
+
+
+@step("fields.select.order_number", scope="document",
+      requires=["page.doc_number.role", "doc.field.invoice_number"],
+      provides=["doc.field.order_number"])
+def select_order_number(page_doc_number_role: list[list[Mention]],
+                        doc_field_invoice_number: dict[str, FieldValue]) -> dict[str, FieldValue]:
+    """The order the document refers to, never the document's own number."""
+    return _one(pick_order_number(flatten(page_doc_number_role),
+                                  doc_field_invoice_number.get("invoice_number")))
+
+
+@step("fields.select.customer_number", scope="document", requires=["page.doc_number.role"],
+      provides=["doc.field.customer_number"])
+def select_customer_number(page_doc_number_role: list[list[Mention]]) -> dict[str, FieldValue]:
+    """The buyer's customer number at the seller."""
+    return _one(pick_customer_number(flatten(page_doc_number_role)))

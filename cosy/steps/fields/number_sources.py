@@ -1,0 +1,99 @@
+"""Document-number candidate sources: label lexicons per language, the title line, headers.
+
+A number is introduced by a word for "number" in one language (German Nr./-nummer, English
+No./Number/#, French N°/numéro), by a document word directly before it ('Rechnung 2024-001',
+'INVOICE INV-77'), or stands below a column header that names a number ('Invoice #' above
+'819000'). Each is its own source; ``fields.doc_number.normalise`` resolves overlaps.
+"""
+
+from __future__ import annotations
+
+import re
+
+from cosy.domain import Line
+from cosy.engine.step import step
+from cosy.steps.fields.common import cells, header_above
+from cosy.steps.fields.hits import Hit, scan
+
+NUMBER_VALUE = (r"(?P<number>(?:(?-i:[A-Z]{1,4})\s(?=[A-Z0-9/-]*\d{3}))?"
+                r"[A-Z0-9][A-Z0-9/_.-]*\d[A-Z0-9/_.-]*)")
+"""A document number: letters, digits and separators with a digit; 'DEL 47826', 'F 17142' keep
+their short upper-case prefix (one space, then at least three digits)."""
+AFTER_LABEL = r"\.?\s*[:.]?\s*"
+
+
+def _labelled(words: str) -> re.Pattern[str]:
+    return re.compile(r"(?:" + words + r")" + AFTER_LABEL + NUMBER_VALUE, re.IGNORECASE)
+
+
+NUMBER_WORDS = {"de": r"nummer|nr", "en": r"number|no|#", "fr": r"numéro|numero|n°|nº"}
+LABELS = {lang: _labelled(words) for lang, words in NUMBER_WORDS.items()}
+TITLE = re.compile(
+    r"\b(?:rechnung|invoice|facture|avoir|gutschrift|credit\s?note|order|bestellung|"
+    r"purchase\s?order|angebot|quotation|quote|devis|auftrag|lieferschein|commande|"
+    r"reference|referenz)\b\s*[:.]?\s*" + NUMBER_VALUE, re.IGNORECASE)
+ID_CELL = re.compile(NUMBER_VALUE + r"$", re.IGNORECASE)
+HEADER_LABEL = re.compile(r"(?:nummer|number|numéro|numero|\bnr|\bno|n°|nº|#|-id|\bid)\.?\s*:?$",
+                          re.IGNORECASE)
+"""A column header that names a number ('Invoice #', 'Customer No.'): the value stands below."""
+
+
+@step("fields.doc_number.candidates.labels_de", scope="page", requires=["page.lines"],
+      provides=["page.doc_number.labels_de"])
+def german_number_labels(page_lines: list[Line]) -> list[Hit]:
+    """Values after a German number word: 'Rechnungsnummer: 4711', 'Kunden-Nr. K-12'."""
+    return scan(page_lines, LABELS["de"], "fields.doc_number.candidates.labels_de", "number")
+
+
+@step("fields.doc_number.candidates.labels_en", scope="page", requires=["page.lines"],
+      provides=["page.doc_number.labels_en"])
+def english_number_labels(page_lines: list[Line]) -> list[Hit]:
+    """Values after an English number word: 'Invoice No. 4711', 'PO Number 55', 'Order # 9'."""
+    return scan(page_lines, LABELS["en"], "fields.doc_number.candidates.labels_en", "number")
+
+
+@step("fields.doc_number.candidates.labels_fr", scope="page", requires=["page.lines"],
+      provides=["page.doc_number.labels_fr"])
+def french_number_labels(page_lines: list[Line]) -> list[Hit]:
+    """Values after a French number word: 'Facture N° F-12', 'Numéro client : 889'."""
+    return scan(page_lines, LABELS["fr"], "fields.doc_number.candidates.labels_fr", "number")
+
+
+@step("fields.doc_number.candidates.title", scope="page", requires=["page.lines"],
+      provides=["page.doc_number.title"])
+def title_numbers(page_lines: list[Line]) -> list[Hit]:
+    """Values right after a document word, as a title line writes them: 'RECHNUNG 2024-001'."""
+    return scan(page_lines, TITLE, "fields.doc_number.candidates.title", "number", rank=1)
+
+
+def _words_above(lines: list[Line], i: int, x0: float, x1: float) -> str:
+    """The words right above a value that overlap its column: one header of a row of headers
+    set so close that they read as one cell ('Rechnungsnummer Rechnungsdatum')."""
+    if i == 0:
+        return ""
+    above = [w for w in lines[i - 1].words if min(w.x1, x1) - max(w.x0, x0) > 0]
+    return " ".join(w.text for w in above)
+
+
+@step("fields.doc_number.candidates.header", scope="page", requires=["page.lines"],
+      provides=["page.doc_number.header"])
+def header_numbers(page_lines: list[Line]) -> list[Hit]:
+    """Cells shaped like a number below a column header naming one ('Invoice #' / '819000')."""
+    out = []
+    for i, line in enumerate(page_lines):
+        for cell in cells(line):
+            if not ID_CELL.match(cell.text):
+                continue
+            start = cell.start + line.text[cell.start:].index(cell.text)
+            header = header_above(page_lines, i, cell.x0, cell.x1, max_lines=2)
+            if header and not HEADER_LABEL.search(header):
+                header = _words_above(page_lines, i, cell.x0, cell.x1)
+            if header and HEADER_LABEL.search(header) and len(header) < 40:
+                end = start + len(cell.text)
+                out.append(Hit(i, start, end, "fields.doc_number.candidates.header", start, end,
+                               (("number", cell.text),), label=header, rank=2))
+    return out
+
+
+SOURCES = (german_number_labels, english_number_labels, french_number_labels, title_numbers,
+           header_numbers)

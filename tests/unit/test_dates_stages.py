@@ -1,0 +1,91 @@
+"""The date family's stages: sources per notation and language, normalise, validate, ranges,
+and the per-field selections (issue, delivery, due with the terms' implied due date, period)."""
+
+from __future__ import annotations
+
+from cosy.domain import FieldValue, Mention
+from cosy.steps.fields import date_cues, date_select, date_sources, dates
+from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+
+
+def _cues(context: list[Mention]) -> list[list[str]]:
+    return date_cues.date_cues(context, *(date_cues.cues_in(context, lang)
+                                          for lang in ("de", "en", "fr")))
+
+
+def _values(rows: list[str | list[str]]) -> list[str]:
+    return [m.value for m in dates.date_candidates(make_lines(rows), 1, GEOMETRY)]
+
+
+def test_each_source_reads_its_own_notation() -> None:
+    lines = make_lines(["Datum 05.03.2024", "Date 2024-03-06", "am 7. März 2024",
+                        "on March 8, 2024", "le 9 mars 2024", "Date 10/03/2024"])
+    found = {src.__name__: [h.line for h in src(lines)] for src in date_sources.SOURCES}
+    assert found == {"dotted_dates": [0], "iso_dates": [1], "german_text_dates": [2],
+                     "english_text_dates": [3], "french_text_dates": [4], "slashed_dates": [5]}
+
+
+def test_textual_dates_in_three_languages() -> None:
+    assert _values(["Lieferung am 1. Okt. 2023", "issued 5th March 2024",
+                    "Date: 1er août 2023"]) == ["2023-10-01", "2024-03-05", "2023-08-01"]
+
+
+def test_overlapping_sources_keep_one_reading() -> None:
+    # 'Mai' is German and French: both sources match, one date remains
+    assert _values(["Paris, le 5 mai 2024"]) == ["2024-05-05"]
+
+
+def test_validate_keeps_existing_dates_in_plausible_years() -> None:
+    hits = date_sources.dotted_dates(make_lines(["30.02.2024 29.02.2024 01.01.1899"]))
+    readings = dates.normalise_dates([hits])
+    assert [iso for _, iso in dates.validate_dates(readings)] == ["2024-02-29"]
+
+
+def test_ranges_pair_the_ends_of_a_period() -> None:
+    lines = make_lines([["Leistungszeitraum", "01.03.2024 - 31.03.2024"],
+                        ["Rechnungsdatum", "02.04.2024"]])
+    context = dates.date_candidates(lines, 1, GEOMETRY)
+    ranges = dates.date_ranges(context, lines)
+    assert ranges == [(0, 1)]
+    period = date_select.select_period([context], [ranges])
+    assert (period["period_start"].value, period["period_end"].value) == (
+        "2024-03-01", "2024-03-31")
+
+
+def test_due_date_is_printed_or_absent_never_computed() -> None:
+    rows = [["Rechnungsdatum:", "01.03.2024"], ["Fällig am:", "15.03.2024"]]
+    context = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    cues = _cues(context)
+    issue = date_select.select_issue_date([context], [cues], [[]])
+    assert issue["issue_date"].value == "2024-03-01"
+    due = date_select.select_due_date([context], [cues], [[]], issue, {}, "2024-03-15")
+    assert due["due_date"].value == "2024-03-15"
+    plain = date_select.select_due_date([context], [cues], [[]], issue, {}, None)
+    assert due["due_date"].confidence > plain["due_date"].confidence  # the terms agree
+    # terms alone (14 days) imply 2024-03-15, but no due date is printed: none is emitted
+    only_issue = dates.date_candidates(make_lines([rows[0]]), 1, GEOMETRY)
+    assert date_select.select_due_date([only_issue], [_cues(only_issue)], [[]], issue,
+                                       {}, "2024-03-15") == {}
+
+
+def test_delivery_never_takes_the_issue_dates_mention() -> None:
+    rows = [["Datum", "05.03.2018"]]
+    context = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    probs = [{"issue_date": 0.6, "delivery_date": 0.9, "due_date": 0.0, "other": 0.0}]
+    issue = {"issue_date": FieldValue("issue_date", "2018-03-05", 0.6, 1, context[0].bbox,
+                                      context[0].span)}
+    assert date_select.select_delivery_date([context], [_cues(context)], [probs],
+                                            issue) == {}
+
+
+def test_each_language_lexicon_names_its_roles() -> None:
+    rows = [["Rechnungsdatum:", "05.03.2018"], ["Due date:", "30.03.2018"],
+            ["Date de livraison :", "01.03.2018"], ["Skonto bis", "15.03.2018"]]
+    context = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    german = [label for label, _ in date_cues.german_date_cues(context)]
+    assert german == [{"issue", "issue_weak"}, set(), set(), {"not_a_role", "deadline"}]
+    english = [label for label, _ in date_cues.english_date_cues(context)]
+    assert english[1] == {"due", "issue_weak"}
+    french = [label for label, _ in date_cues.french_date_cues(context)]
+    assert french[2] == {"delivery", "issue_weak"}
+    assert _cues(context) == [["issue_date"], ["due_date"], ["delivery_date"], []]

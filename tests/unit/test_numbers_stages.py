@@ -1,0 +1,42 @@
+"""The document-number family's stages: label lexicons per language, title, header, selection."""
+
+from __future__ import annotations
+
+from cosy.steps.fields import number_select, number_sources, numbers
+from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+
+
+def test_each_language_lexicon_finds_its_labels() -> None:
+    lines = make_lines(["Rechnungsnummer: R-2024-17", "Invoice No. INV-88", "Facture N° F-1203"])
+    assert [h.part("number") for h in number_sources.german_number_labels(lines)] == ["R-2024-17"]
+    assert [h.part("number") for h in number_sources.english_number_labels(lines)] == ["INV-88"]
+    assert [h.part("number") for h in number_sources.french_number_labels(lines)] == ["F-1203"]
+
+
+def test_title_line_and_column_header_sources() -> None:
+    lines = make_lines(["RECHNUNG 2024-0042", ["Kunden-Nr.", "Datum"], ["K-7781", "05.03.2024"]])
+    assert [h.part("number") for h in number_sources.title_numbers(lines)] == ["2024-0042"]
+    header = number_sources.header_numbers(lines)
+    assert [(h.part("number"), h.label) for h in header] == [("K-7781", "Kunden-Nr.")]
+
+
+def test_validate_drops_dates_and_short_numbers() -> None:
+    lines = make_lines(["Rechnung Nr. 05.03.2024", "Seite Nr. 2", "Auftrag Nr. A-77"])
+    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    assert [m.value for m in found] == ["A-77"]
+
+
+def test_roles_and_per_field_selection() -> None:
+    lines = make_lines(["Lieferschein Nr. LS-5521", ["Rechnungsnummer:", "R-2024-17"],
+                        ["Ihre Bestellnummer:", "PO-4471"], ["Kundennummer:", "K-99"]])
+    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    assert [(m.value, m.role, m.doc_kind) for m in found] == [
+        ("LS-5521", "other", "delivery_note"), ("R-2024-17", "invoice", "invoice"),
+        ("PO-4471", "reference", "order"), ("K-99", "customer", "customer")]
+    own = number_select.select_invoice_number([found], "invoice")
+    assert own["invoice_number"].value == "R-2024-17"
+    assert number_select.select_order_number([found], own)["order_number"].value == "PO-4471"
+    assert number_select.select_customer_number([found])["customer_number"].value == "K-99"
+    # a delivery note's own number is the one its title names
+    note = number_select.select_invoice_number([found], "delivery_note")
+    assert note["invoice_number"].value == "LS-5521"
