@@ -75,8 +75,9 @@ def _ocr_engine() -> Any:
 
 def page_words(pdf: bytes, page_no: int) -> list[Word]:
     """A page's words as the pipeline gets them: the text layer, or OCR as ``ocr.words`` does."""
-    raw = parse.words(parse.open_page(pdf, page_no))
-    if ocr.needs_ocr(raw):
+    page = parse.open_page(pdf, page_no)
+    raw = parse.words(page)
+    if ocr.scan_check(raw, parse.images(page, parse.geometry(page)))["ocr"]:
         raw = ocr.read_page(_ocr_engine(), pdf, page_no)
     return text.normalized_words(raw)
 
@@ -90,7 +91,7 @@ def page_title(pdf: bytes, words: list[Word]) -> str | None:
     from cosy.steps.fields.title import select_title, title_candidates
 
     geometry = parse.geometry(parse.open_page(pdf, 1))
-    return select_title([title_candidates(layout.lines(words), 1, geometry)])
+    return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])
 
 
 def make_sample(spec: tuple[int, str, str, bool]) -> Sample:
