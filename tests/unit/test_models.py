@@ -143,7 +143,7 @@ def test_a_step_pinned_to_another_version_is_refused(resources: Resources, tmp_p
     with pytest.raises(ModelError, match=r"expects model doc_type@0\.1"):
         resources.model("doc_type@0.1")
     with pytest.raises(ModelError, match="not in the registry"):
-        resources.model("party_role")
+        resources.model("no_such_model")
     models = _copy_models(tmp_path)
     registry = json.loads((models / "registry.json").read_text())
     for entry in registry["models"]:

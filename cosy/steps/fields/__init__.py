@@ -15,6 +15,8 @@ from cosy.steps.fields import (  # noqa: F401
     number_sources,
     numbers,
     party,
+    party_select,
+    party_stages,
     payment,
     roles,
     select,

@@ -17,7 +17,9 @@ SELECTED = (
     "doc.field.issue_date", "doc.field.delivery_date", "doc.field.due_date", "doc.field.period",
     "doc.field.currency", "doc.field.amount", "doc.field.amount_due", "doc.field.tax_rate",
     "doc.field.payment_terms", "doc.field.payment_days", "doc.field.discount",
-    "doc.field.party", "doc.field.tax_id",
+    "doc.field.seller_name", "doc.field.seller_address", "doc.field.seller_legal_form",
+    "doc.field.buyer_name", "doc.field.buyer_address", "doc.field.buyer_legal_form",
+    "doc.field.tax_id",
 )
 """The artifacts of the families' select steps (``doc.field.<kind>``) that make up doc.fields.
 A new family adds its artifact here; the order is the order in which they are joined."""
