@@ -2,7 +2,8 @@
 
 ``generate_document`` makes one PDF in memory; ``generate_corpus`` writes many plus a
 ``truth.jsonl`` in the shape of the real development set (``../shared/corpus/real``), extended with
-``boxes`` (where each field value is printed), ``layout``, ``scanned``, ``pages`` and the
+``boxes`` (where each field value is printed), ``regions`` (each layout block drawn: its class,
+page and box; see ``Pen.region``), ``layout``, ``scanned``, ``pages`` and the
 ``entities``/``relations`` the knowledge graph should end up with. Everything is a function of the
 seed: the same seed gives byte-identical PDFs and truth.
 """
@@ -283,6 +284,7 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         "visible_in_text": visible,
         "boxes": {k: m.to_json() for k, m in marks.items()},
         "line_item_boxes": item_boxes,
+        "regions": pen.regions_json(),
         "entities": entities,
         "relations": relations,
     }

@@ -507,13 +507,14 @@ class Renderer:
             y += size * 1.2
             rest = [it for it in self.info_items() if it[2] not in ("invoice_number", "issue_date")]
             x = self.left
-            for label, value, name in rest:
-                wdt = self.inline(x, y, [(label + ": ", None), (value, name)], self.font,
-                                  self.size - 0.5)  # fmt: skip
-                x += wdt + 14
-                if x > self.right - 150:
-                    x = self.left
-                    y += self.size * 1.4
+            with self.pen.region("meta"):
+                for label, value, name in rest:
+                    wdt = self.inline(x, y, [(label + ": ", None), (value, name)], self.font,
+                                      self.size - 0.5)  # fmt: skip
+                    x += wdt + 14
+                    if x > self.right - 150:
+                        x = self.left
+                        y += self.size * 1.4
             return y + self.size * 2.2
         self.pen.text(self.left, y, title, self.bold, size, color=_darken(st.accent))
         return y + size * 1.6
@@ -570,6 +571,10 @@ class Renderer:
         return [(k, h, desc_w if k == "description" else cw, a) for k, h, cw, a in kept]
 
     def table_header(self, y: float, cols: list[tuple[str, str, float, str]]) -> float:
+        with self.pen.region("table_header"):
+            return self._table_header(y, cols)
+
+    def _table_header(self, y: float, cols: list[tuple[str, str, float, str]]) -> float:
         st, pen = self.st, self.pen
         s = self.size - 0.5
         h = s * 1.9
@@ -605,7 +610,8 @@ class Renderer:
 
     def new_page(self) -> float:
         self.pen.new_page()
-        return self.cont_header()
+        with self.pen.region("letterhead"):
+            return self.cont_header()
 
     def items_table(self, y: float) -> float:
         doc, st, pen = self.doc, self.st, self.pen
@@ -634,21 +640,22 @@ class Renderer:
                          stroke=None)  # fmt: skip
             x = self.left
             base = y + pad + s * 0.8
-            for key, _h, cw, align in cols:
-                if key == "description":
-                    bbs = [
-                        pen.text(x + 4, base + k * lead, ln, self.font, s)
-                        for k, ln in enumerate(desc_lines)
-                    ]
-                    pen.mark("description", union(bbs), "\n".join(desc_lines), item=idx)
-                else:
-                    text = cells[key]
-                    tx = x + cw - 4 if align == "right" else x + 4
-                    if text:
-                        pen.text(tx, base, text, self.font, s, align=align, name=key, item=idx)
-                if st.table == "grid":
-                    pen.rect(x, y, cw, row_h, stroke=(0.3, 0.3, 0.3), lw=0.5)
-                x += cw
+            with pen.region("table_row"):
+                for key, _h, cw, align in cols:
+                    if key == "description":
+                        bbs = [
+                            pen.text(x + 4, base + k * lead, ln, self.font, s)
+                            for k, ln in enumerate(desc_lines)
+                        ]
+                        pen.mark("description", union(bbs), "\n".join(desc_lines), item=idx)
+                    else:
+                        text = cells[key]
+                        tx = x + cw - 4 if align == "right" else x + 4
+                        if text:
+                            pen.text(tx, base, text, self.font, s, align=align, name=key, item=idx)
+                    if st.table == "grid":
+                        pen.rect(x, y, cw, row_h, stroke=(0.3, 0.3, 0.3), lw=0.5)
+                    x += cw
             y += row_h
             if st.table in ("rules", "band") and idx < len(doc.items) - 1:
                 pen.line(self.left, y, self.right, y, 0.25, (0.6, 0.6, 0.6))
@@ -677,9 +684,10 @@ class Renderer:
                    running: Decimal) -> float:  # fmt: skip
         s = self.size - 0.5
         y += s * 1.4
-        self.pen.text(self.left + 4, y, self.w("carry"), self.italic, s)
-        self.pen.text(self.right - 4, y, self.amount(running, self.st.table_currency), self.italic,
-                      s, align="right")  # fmt: skip
+        with self.pen.region("table_row"):
+            self.pen.text(self.left + 4, y, self.w("carry"), self.italic, s)
+            self.pen.text(self.right - 4, y, self.amount(running, self.st.table_currency),
+                          self.italic, s, align="right")  # fmt: skip
         return y + s * 0.8
 
     # --- totals ----------------------------------------------------------------------------------
@@ -967,42 +975,55 @@ class Renderer:
         if doc.doc_type == "contract":
             self.render_contract()
         else:
-            head_bottom = self.letterhead()
+            with self.pen.region("letterhead"):
+                head_bottom = self.letterhead()
             addr_top = 45 * MM if st.window == "B" else 27 * MM
             if head_bottom > addr_top - 2:
                 addr_top = head_bottom + 4
-            below = self.address_window(addr_top)
-            y = self.info_block(addr_top + 12 * MM, below)
+            with self.pen.region("address"):
+                below = self.address_window(addr_top)
+            with self.pen.region("meta"):
+                y = self.info_block(addr_top + 12 * MM, below)
             y = max(y, (95 if st.window == "B" else 80) * MM)
             if doc.doc_type == "letter":
                 y = self.render_letter(y)
             else:
-                y = self.title(y)
-                y = self.intro(y)
+                with self.pen.region("title"):
+                    y = self.title(y)
+                with self.pen.region("body"):
+                    y = self.intro(y)
                 if doc.orders:
-                    y = self.paragraph(y, _fill(self.w("multi_orders"), {
+                    with self.pen.region("body"):
+                        y = self.paragraph(y, _fill(self.w("multi_orders"), {
                         "orders": (", ".join(doc.orders), None),
-                        "notes": (", ".join(doc.delivery_notes), None)}))  # fmt: skip
+                            "notes": (", ".join(doc.delivery_notes), None)}))  # fmt: skip
                 if doc.doc_type == "payment_reminder":
                     y = self.reminder_table(y)
                 else:
                     y = self.items_table(y)
                     if doc.total_net is not None:
-                        y = self.totals(y)
+                        with self.pen.region("totals"):
+                            y = self.totals(y)
                     else:
                         y += self.size * 2
                 if doc.reverse_charge:
-                    y = self.paragraph(y, [(self.w("reverse_charge"), None)], size=self.size - 0.5)
+                    with self.pen.region("body"):
+                        y = self.paragraph(y, [(self.w("reverse_charge"), None)],
+                                           size=self.size - 0.5)
                 parts = self.terms_parts()
                 if parts:
-                    y = self.paragraph(y + self.size * 0.5, parts)
+                    with self.pen.region("payment"):
+                        y = self.paragraph(y + self.size * 0.5, parts)
                 if doc.doc_type == "delivery_note":
-                    y = self.signature_line(y + self.size * 2, self.w("received"))
+                    with self.pen.region("body"):
+                        y = self.signature_line(y + self.size * 2, self.w("received"))
                 elif st.intro:
-                    y = self.closing(y)
+                    with self.pen.region("body"):
+                        y = self.closing(y)
         for i in range(len(self.pen.pages)):
             self.pen.goto(i)
-            self.footer()
+            with self.pen.region("footer"):
+                self.footer()
         self.pen.goto(len(self.pen.pages) - 1)
         return self.pen
 
@@ -1024,36 +1045,42 @@ class Renderer:
             (w("tbl.open"), self.right, "right"),
         ]
         y += s
-        for label, x, align in cols:
-            pen.text(x, y, label, self.bold, s, align=align)
+        with pen.region("table_header"):
+            for label, x, align in cols:
+                pen.text(x, y, label, self.bold, s, align=align)
         pen.line(self.left, y + s * 0.5, self.right, y + s * 0.5, 0.6)
         y += s * 1.7
         assert doc.invoice_reference and doc.invoice_reference_date and doc.total_gross
         inv_due = doc.invoice_reference_date + dt.timedelta(days=doc.payment_days)
-        pen.text(self.left, y, doc.invoice_reference, self.font, s, name="invoice_reference")
-        pen.text(cols[1][1], y, self.d(doc.invoice_reference_date), self.font, s)
-        pen.text(cols[2][1], y, self.d(inv_due), self.font, s)
-        pen.text(self.right, y, self.amount(doc.total_gross), self.font, s, align="right",
-                 name="total_gross")  # fmt: skip
+        with pen.region("table_row"):
+            pen.text(self.left, y, doc.invoice_reference, self.font, s, name="invoice_reference")
+            pen.text(cols[1][1], y, self.d(doc.invoice_reference_date), self.font, s)
+            pen.text(cols[2][1], y, self.d(inv_due), self.font, s)
+            pen.text(self.right, y, self.amount(doc.total_gross), self.font, s, align="right",
+                     name="total_gross")  # fmt: skip
         y += s * 1.5
         if doc.fee:
-            pen.text(self.left, y, w("fee"), self.font, s)
-            pen.text(self.right, y, self.amount(doc.fee), self.font, s, align="right")
+            with pen.region("table_row"):
+                pen.text(self.left, y, w("fee"), self.font, s)
+                pen.text(self.right, y, self.amount(doc.fee), self.font, s, align="right")
             y += s * 1.5
         pen.line(self.left + 250, y - s * 0.9, self.right, y - s * 0.9, 0.6)
         assert doc.amount_due is not None
-        pen.text(self.left + 250, y + 2, w("amount_due"), self.bold, s)
-        pen.text(self.right, y + 2, self.amount(doc.amount_due), self.bold, s, align="right",
-                 name="amount_due")  # fmt: skip
+        with pen.region("totals"):
+            pen.text(self.left + 250, y + 2, w("amount_due"), self.bold, s)
+            pen.text(self.right, y + 2, self.amount(doc.amount_due), self.bold, s,
+                     align="right", name="amount_due")  # fmt: skip
         return y + s * 3
 
     def render_letter(self, y: float) -> float:
         doc, w, pen = self.doc, self.w, self.pen
         if "issue_date" not in pen.primary:
-            pen.text(self.right, y - self.size * 2, self.d(doc.issue_date), self.font, self.size,
-                     align="right", name="issue_date")  # fmt: skip
+            with pen.region("meta"):
+                pen.text(self.right, y - self.size * 2, self.d(doc.issue_date), self.font,
+                         self.size, align="right", name="issue_date")  # fmt: skip
         assert doc.subject is not None
-        y = self.paragraph(y, [(doc.subject, None)], font=self.bold)
+        with pen.region("title"):
+            y = self.paragraph(y, [(doc.subject, None)], font=self.bold)
         y = self.paragraph(y, [(w("hello"), None)])
         iban = doc.issuer.bank.iban if doc.issuer.bank else None
         first = True
@@ -1075,16 +1102,20 @@ class Renderer:
         doc, w, pen, st = self.doc, self.w, self.pen, self.st
         y = 20 * MM
         if st.letterhead in ("left", "band", "split", "right"):
-            pen.text(self.right, y, doc.issuer.name, self.bold, self.size + 2, align="right",
-                     name="seller_name")  # fmt: skip
+            with pen.region("letterhead"):
+                pen.text(self.right, y, doc.issuer.name, self.bold, self.size + 2, align="right",
+                         name="seller_name")  # fmt: skip
             y += 10 * MM
         y += 10 * MM
         cx = (self.left + self.right) / 2
-        pen.text(cx, y, w("title.contract"), self.bold, st.title_size + 2, align="center")
+        with pen.region("title"):
+            pen.text(cx, y, w("title.contract"), self.bold, st.title_size + 2, align="center")
         y += st.title_size * 1.5
         if doc.number:
-            self.inline(cx, y, [(w("no.contract") + ": ", None), (doc.number, "invoice_number")],
-                        self.font, self.size, align="center")  # fmt: skip
+            with pen.region("meta"):
+                self.inline(cx, y, [(w("no.contract") + ": ", None),
+                                    (doc.number, "invoice_number")],
+                            self.font, self.size, align="center")  # fmt: skip
             y += self.size * 3
         pen.text(cx, y, w("contract.between"), self.font, self.size, align="center")
         y += self.size * 2.2
@@ -1095,8 +1126,9 @@ class Renderer:
             lines: list[tuple[str, str | None]] = [(party.name, f"{role}_name")]
             foreign = doc.seller.address.country != doc.buyer.address.country
             lines += self.address_lines(party, role, foreign)
-            y = self.block(cx, y, lines, self.font, self.size + 0.5, self.size * 1.4,
-                           align="center")  # fmt: skip
+            with pen.region("address"):
+                y = self.block(cx, y, lines, self.font, self.size + 0.5, self.size * 1.4,
+                               align="center")  # fmt: skip
             pen.text(cx, y, role_text, self.italic, self.size, align="center")
             y += self.size * 2.2
             if role == "seller":

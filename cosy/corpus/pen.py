@@ -13,6 +13,8 @@ box equal to the union of pdfplumber's char boxes for the value.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -134,6 +136,10 @@ class Pen:
     marks: list[Mark] = field(default_factory=list)
     primary: dict[str, Mark] = field(default_factory=dict)
     item_marks: dict[int, dict[str, Mark]] = field(default_factory=dict)
+    regions: list[dict[str, Any]] = field(default_factory=list)
+    _region_stack: list[tuple[int, str]] = field(default_factory=list)
+    _region_index: dict[tuple[int, int], int] = field(default_factory=dict)
+    _region_count: int = 0
 
     # --- pages -----------------------------------------------------------------------------------
 
@@ -161,6 +167,38 @@ class Pen:
             self.item_marks.setdefault(item, {}).setdefault(name, m)
         return m
 
+    @contextmanager
+    def region(self, cls: str) -> Iterator[None]:
+        """Record the text drawn inside as one layout block of class ``cls`` (per page).
+
+        Only recording: nothing is drawn, no random number is drawn, so the PDF bytes do not
+        depend on it. Text drawn outside any region counts as ``body``.
+        """
+        self._region_count += 1
+        self._region_stack.append((self._region_count, cls))
+        try:
+            yield
+        finally:
+            self._region_stack.pop()
+
+    def _record_region(self, bbox: BBox) -> None:
+        rid, cls = self._region_stack[-1] if self._region_stack else (0, "body")
+        key = (rid, self.page)
+        i = self._region_index.get(key)
+        if rid == 0 and (i is None or i != len(self.regions) - 1):
+            i = None  # loose body text: one region per run between other regions
+        if i is None:
+            self._region_index[key] = len(self.regions)
+            self.regions.append({"class": cls, "page": self.page, "bbox": list(bbox)})
+            return
+        b = self.regions[i]["bbox"]
+        self.regions[i]["bbox"] = [min(b[0], bbox[0]), min(b[1], bbox[1]),
+                                   max(b[2], bbox[2]), max(b[3], bbox[3])]
+
+    def regions_json(self) -> list[dict[str, Any]]:
+        return [{"class": r["class"], "page": r["page"],
+                 "bbox": [round(v, 2) for v in r["bbox"]]} for r in self.regions]
+
     # --- drawing ---------------------------------------------------------------------------------
 
     def text(
@@ -185,6 +223,8 @@ class Pen:
             self.pages[self.current].append(("text", x, y, s, font, size, color))
         d = descent(font) * size
         bbox = (x, y + d - size, x + w, y + d)
+        if s.strip():
+            self._record_region(bbox)
         if name is not None and s:
             self.mark(name, bbox, s, item)
         return bbox
@@ -193,6 +233,10 @@ class Pen:
                   align: str = "left", color: RGB = BLACK) -> None:  # fmt: skip
         """Text with ``{p}``/``{n}`` filled in at emit time (page numbers)."""
         self.pages[self.current].append(("ptext", x, y, template, font, size, color, align))
+        w = width(template.format(p=9, n=9), font, size)  # its region's box: one-digit numbers
+        x0 = x - w if align == "right" else x - w / 2 if align == "center" else x
+        d = descent(font) * size
+        self._record_region((x0, y + d - size, x0 + w, y + d))
 
     def rich(
         self,

@@ -56,3 +56,4 @@ def page_text(page_lines: list[Line]) -> str:
 def text(page_lines: list[Line]) -> str:
     """The page text in reading order: what the language and document-type models read."""
     return page_text(page_lines)
+

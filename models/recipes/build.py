@@ -18,7 +18,13 @@ import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import Any  # noqa: E402
 
-from models.recipes import ocr, party_role, role_models, text_models  # noqa: E402
+from models.recipes import (  # noqa: E402
+    block_class,
+    ocr,
+    party_role,
+    role_models,
+    text_models,
+)
 from models.recipes.corpus import samples  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
@@ -56,7 +62,7 @@ def main(argv: list[str] | None = None) -> None:
     write_registry(out, entries, t0)
 
 
-ROLE_MODULES: tuple[Any, ...] = (role_models, party_role)
+ROLE_MODULES: tuple[Any, ...] = (role_models, party_role, block_class)
 """Recipe modules of the mention-level models: each has ``RECIPES`` (with ``.name``) and
 ``build_all(out_dir, names=None)`` returning registry entries; ``--only`` picks by name."""
 ROLE_NAMES = tuple(r.name for m in ROLE_MODULES for r in m.RECIPES)
