@@ -78,12 +78,13 @@ def report_roles(entries: list[dict], t0: float) -> list[dict]:
 
 def only_roles(out: Path, names: list[str], t0: float) -> None:
     """Rebuild the named role models and replace their entries in the existing registry."""
-    current = json.loads((out / "registry.json").read_text(encoding="utf-8"))["models"]
     built = []
     for module in ROLE_MODULES:
         mine = [r.name for r in module.RECIPES if r.name in names]
         if mine:
             built += report_roles(module.build_all(out, mine), t0)
+    # read the registry only now: another build may have rewritten it while these trained
+    current = json.loads((out / "registry.json").read_text(encoding="utf-8"))["models"]
     keep = [e for e in current if e["name"] not in {b["name"] for b in built}]
     write_registry(out, keep + built, t0)
 
