@@ -100,7 +100,7 @@ class Resources:
 
     def warm(self) -> None:
         """Load everything a document may need, so that no document pays for a first load."""
-        for lang in ("de", "en"):
+        for lang in ("de", "en", "fr"):
             self.nlp(lang)
         for spec in self.models.values():
             verify(spec)  # every file, before any is used: one bad file refuses the worker

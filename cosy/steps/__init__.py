@@ -12,6 +12,8 @@ from cosy.steps import (  # noqa: F401
     layout_features,
     layout_regions,
     lineitems,
+    ner,
+    nlp,
     ocr,
     parse,
     result,

@@ -24,6 +24,7 @@ from models.recipes import (  # noqa: E402
     party_role,
     role_models,
     text_models,
+    token_ner,
 )
 from models.recipes.corpus import samples  # noqa: E402
 
@@ -62,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     write_registry(out, entries, t0)
 
 
-ROLE_MODULES: tuple[Any, ...] = (role_models, party_role, block_class)
+ROLE_MODULES: tuple[Any, ...] = (role_models, party_role, token_ner, block_class)
 """Recipe modules of the mention-level models: each has ``RECIPES`` (with ``.name``) and
 ``build_all(out_dir, names=None)`` returning registry entries; ``--only`` picks by name."""
 ROLE_NAMES = tuple(r.name for m in ROLE_MODULES for r in m.RECIPES)

@@ -19,7 +19,7 @@ SELECTED = (
     "doc.field.payment_terms", "doc.field.payment_days", "doc.field.discount",
     "doc.field.seller_name", "doc.field.seller_address", "doc.field.seller_legal_form",
     "doc.field.buyer_name", "doc.field.buyer_address", "doc.field.buyer_legal_form",
-    "doc.field.tax_id",
+    "doc.field.tax_id", "doc.field.contact", "doc.field.staff",
 )
 """The artifacts of the families' select steps (``doc.field.<kind>``) that make up doc.fields.
 A new family adds its artifact here; the order is the order in which they are joined."""
