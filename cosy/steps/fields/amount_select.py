@@ -19,7 +19,8 @@ from cosy.steps.fields.common import flatten
 AMOUNT_DUE = re.compile(
     r"zahlbetrag|zu zahlen|offener betrag|restbetrag|noch offen|amount due|balance due|"
     r"total payable|amount payable|total due|net à payer|net a payer|reste à payer|"
-    r"reste a payer|montant à payer|montant dû", re.I)
+    r"reste a payer|montant à payer|montant dû|residual|remaining|outstanding|"
+    r"solde|restant dû|reste dû", re.I)
 PAID = re.compile(r"anzahlung|bereits bezahlt|abzüglich|erhalten|paid|payment received|"
                   r"prepay|deposit|acompte|déjà réglé|versé", re.I)
 """A payment already made: the amount due then differs from the gross total."""
