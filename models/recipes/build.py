@@ -20,6 +20,7 @@ from typing import Any  # noqa: E402
 
 from models.recipes import (  # noqa: E402
     block_class,
+    identifier_role,
     ocr,
     party_role,
     role_models,
@@ -63,7 +64,7 @@ def main(argv: list[str] | None = None) -> None:
     write_registry(out, entries, t0)
 
 
-ROLE_MODULES: tuple[Any, ...] = (role_models, party_role, token_ner, block_class)
+ROLE_MODULES: tuple[Any, ...] = (role_models, identifier_role, party_role, token_ner, block_class)
 """Recipe modules of the mention-level models: each has ``RECIPES`` (with ``.name``) and
 ``build_all(out_dir, names=None)`` returning registry entries; ``--only`` picks by name."""
 ROLE_NAMES = tuple(r.name for m in ROLE_MODULES for r in m.RECIPES)

@@ -19,7 +19,10 @@ SELECTED = (
     "doc.field.payment_terms", "doc.field.payment_days", "doc.field.discount",
     "doc.field.seller_name", "doc.field.seller_address", "doc.field.seller_legal_form",
     "doc.field.buyer_name", "doc.field.buyer_address", "doc.field.buyer_legal_form",
-    "doc.field.tax_id", "doc.field.contact", "doc.field.staff",
+    "doc.field.iban", "doc.field.debtor_iban", "doc.field.bic",
+    "doc.field.bank_name", "doc.field.seller_vat_id", "doc.field.buyer_vat_id",
+    "doc.field.seller_tax_number", "doc.field.seller_register", "doc.field.seller_register_court",
+    "doc.field.contact", "doc.field.staff",
 )
 """The artifacts of the families' select steps (``doc.field.<kind>``) that make up doc.fields.
 A new family adds its artifact here; the order is the order in which they are joined."""

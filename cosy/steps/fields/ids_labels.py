@@ -1,0 +1,128 @@
+"""Identifier labels and page zones: what every identifier family's context stage reads.
+
+One spaCy PhraseMatcher per language finds the labels that introduce identifiers ('USt-IdNr.',
+'VAT Reg. No.', 'N° TVA intracom.', 'Bankverbindung', 'Company No.'), each with the kind it
+introduces; a page is matched against every language, because a German invoice may print an
+English label. The zones step says where each line stands (letterhead, body, footer): the
+writer's identifiers live in letterhead and footer, the addressee's in the body.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from cosy.domain import Line
+from cosy.engine.step import StepContext, step
+from cosy.steps.fields.ids_common import (
+    LEXICON,
+    IdContext,
+    LabelHit,
+    LineZone,
+    build_contexts,
+    page_zones,
+)
+
+
+@cache
+def _blank(lang: str) -> Any:
+    import spacy
+
+    return spacy.blank(lang)
+
+
+def phrase_matcher(nlp: Any, lang: str) -> Any:
+    """A case-insensitive PhraseMatcher of one language's identifier labels (match id = kind)."""
+    from spacy.matcher import PhraseMatcher
+
+    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+    for kind, phrases in LEXICON[lang].items():
+        matcher.add(kind, [nlp.make_doc(p) for p in phrases])
+    return matcher
+
+
+_MATCHERS: dict[tuple[int, str], Any] = {}
+
+
+def find_labels(lines: list[Line], lang: str, nlp: Any = None) -> list[LabelHit]:
+    """Every label of ``lang``'s lexicon on the page's lines, longest match per position."""
+    nlp = nlp if nlp is not None else _blank(lang)
+    key = (id(nlp), lang)
+    if key not in _MATCHERS:
+        _MATCHERS[key] = (nlp, phrase_matcher(nlp, lang))  # keep nlp alive: its id is the key
+    matcher = _MATCHERS[key][1]
+    out: list[LabelHit] = []
+    for i, line in enumerate(lines):
+        doc = nlp.make_doc(line.text)
+        taken: list[tuple[int, int]] = []
+        for match_id, s, e in sorted(matcher(doc), key=lambda m: -(doc[m[1]:m[2]].end_char
+                                                                  - doc[m[1]:m[2]].start_char)):
+            span = doc[s:e]
+            a, b = span.start_char, span.end_char
+            if any(a < y and x < b for x, y in taken):
+                continue  # 'VAT Reg. No.' wins over 'VAT'
+            taken.append((a, b))
+            out.append(LabelHit(i, a, b, nlp.vocab.strings[match_id], span.text, lang))
+    return sorted(out, key=lambda h: (h.line, h.start))
+
+
+@step("fields.identifier.labels.de", scope="page", requires=["page.lines"],
+      provides=["page.identifier.labels.de"])
+def labels_de(page_lines: list[Line], ctx: StepContext) -> list[LabelHit]:
+    """German identifier labels (USt-IdNr., Steuernummer, Registergericht, Bankverbindung)."""
+    return find_labels(page_lines, "de", ctx.resources.nlp("de"))
+
+
+@step("fields.identifier.labels.en", scope="page", requires=["page.lines"],
+      provides=["page.identifier.labels.en"])
+def labels_en(page_lines: list[Line], ctx: StepContext) -> list[LabelHit]:
+    """English identifier labels (VAT Reg. No., Tax ID, Company No., Sort Code)."""
+    return find_labels(page_lines, "en", ctx.resources.nlp("en"))
+
+
+@step("fields.identifier.labels.fr", scope="page", requires=["page.lines"],
+      provides=["page.identifier.labels.fr"])
+def labels_fr(page_lines: list[Line], ctx: StepContext) -> list[LabelHit]:
+    """French identifier labels (N° TVA intracom., SIRET, RCS, Domiciliation)."""
+    return find_labels(page_lines, "fr", ctx.resources.nlp("fr"))
+
+
+LABEL_ARTIFACTS = ["page.identifier.labels.de", "page.identifier.labels.en",
+                   "page.identifier.labels.fr"]
+"""What a context step requires to see every language's labels."""
+
+
+def merge_labels(*per_language: list[LabelHit]) -> list[LabelHit]:
+    """All languages' hits of a page; where two overlap, the longer label stands."""
+    out: list[LabelHit] = []
+    for hit in sorted((h for hits in per_language for h in hits),
+                      key=lambda h: (h.line, -(h.end - h.start))):
+        if not any(o.line == hit.line and hit.start < o.end and o.start < hit.end for o in out):
+            out.append(hit)
+    return sorted(out, key=lambda h: (h.line, h.start))
+
+
+@step("fields.identifier.zones", scope="page", requires=["page.lines", "page.geometry"],
+      provides=["page.identifier.zones"])
+def identifier_zones(page_lines: list[Line], page_geometry: dict[str, float]) -> list[LineZone]:
+    """Each line's zone (letterhead, body, footer), relative top and relative font size."""
+    return page_zones(page_lines, page_geometry)
+
+
+def context_step(kind: str, doc: str) -> Any:
+    """The context step of a family whose mentions the role model reads: its validated
+    mentions with every language's labels and the page's zones."""
+
+    def context(page_lines: list[Line], page_geometry: dict[str, float],
+                page_identifier_zones: list[LineZone], **parts: Any) -> list[IdContext]:
+        hits: list[LabelHit] = merge_labels(*(parts[a.replace(".", "_")] for a in LABEL_ARTIFACTS))
+        mentions = parts[f"page_{kind}_validated"]
+        return build_contexts(mentions, page_lines, page_identifier_zones, hits,
+                              float(page_geometry.get("width") or 595.0))
+
+    context.__doc__ = doc
+    context.__qualname__ = f"{kind}_context"
+    return step(f"fields.{kind}.context", scope="page",
+                requires=[f"page.{kind}.validated", "page.lines", "page.geometry",
+                          "page.identifier.zones", *LABEL_ARTIFACTS],
+                provides=[f"page.{kind}.context"])(context)
