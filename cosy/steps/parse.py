@@ -86,3 +86,22 @@ def pdf_date(value: str) -> str | None:
         return dt.date(int(m[1]), int(m[2]), int(m[3])).isoformat()
     except ValueError:
         return None
+
+
+RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+
+
+@step("parse.tables", scope="page", requires=["pdf_page"], provides=["page.tables"])
+def tables(pdf_page: Any) -> list[dict[str, Any]]:
+    """Ruled tables (pdfplumber, cells bounded by drawn lines): each row's cell texts and boxes.
+    Their cells are exact where reading columns from header positions has to guess."""
+    out = []
+    for table in pdf_page.find_tables(RULED):
+        texts = table.extract()
+        if len(texts) < 2 or max(len(r) for r in texts) < 3:
+            continue
+        rows = [[{"text": " ".join((t or "").split()), "bbox": tuple(map(float, box))}
+                 if box is not None else None for t, box in zip(texts[k], row.cells, strict=False)]
+                for k, row in enumerate(table.rows)]
+        out.append({"bbox": tuple(map(float, table.bbox)), "rows": rows})
+    return out

@@ -93,3 +93,34 @@ def test_line_item_scoring_matches_rows_by_total_and_quantity() -> None:
     predicted = [{"quantity": "2", "total": "20.00"}, {"quantity": "1", "total": "5.01"},
                  {"quantity": "3", "total": None, "description": "c"}]
     assert score_line_items(truth, predicted) == {"tp": 2, "fp": 1, "fn": 1}
+
+
+def test_ruled_table_header_names_its_columns() -> None:
+    from cosy.steps.lineitems.ruled import column_kinds
+
+    def header(*texts: str) -> list[dict]:
+        return [{"text": t, "bbox": (0, 0, 1, 1)} for t in texts]
+
+    # English 'Amount' left of the product is the quantity when 'Total' is the line total
+    assert column_kinds(header("Amount", "Product", "VAT", "Price", "Total")) == [
+        "quantity", "description", "tax", "unit_price", "total"]
+    # French: 'Prix HT' right of 'Prix unitaire' is the line total; 'Rem.' stays unread
+    assert column_kinds(header("Description", "Quantité", "Prix unitaire", "Rem.", "Prix HT")) \
+        == ["description", "quantity", "unit_price", None, "total"]
+
+
+def test_ruled_tables_give_the_generated_items() -> None:
+    from cosy.corpus import generate_document
+    from cosy.steps import parse
+    from cosy.steps.lineitems import ruled
+
+    pdf, truth = generate_document(101, doc_type="invoice", layout="din_times", language="de")
+    page = parse.open_page(pdf, 1)
+    tables = parse.tables(page)
+    rows = ruled.ruled_rows(tables, 1)
+    found = lineitems.items.items(rows, lineitems.items.quantities(rows),
+                                  lineitems.items.prices(rows))
+    assert score_line_items(truth["line_items"], found) == {
+        "tp": len(truth["line_items"]), "fp": 0, "fn": 0}
+    # the reader that finds more items wins; an unruled page keeps the column reader's rows
+    assert ruled.choose(rows[:1], rows) == rows and ruled.choose(rows, []) == rows

@@ -2,9 +2,10 @@
 
 Ruled or not, an item table announces itself by a row of column headers (Pos | Beschreibung |
 Menge | Einzelpreis | Gesamt, Description | Qty | Unit price | Amount ...). The steps: the header
-and its columns (:mod:`.header`), the table's lines, their cells and the lines that make each
-item (:mod:`.rows`), each item's values and their arithmetic, and the join over pages
-(:mod:`.items`). A continuation page repeats the header, so each page is read on its own.
+and its columns (:mod:`.header`); the table's lines, their cells and the lines that make each
+item (:mod:`.rows`), or a ruled table's cells (:mod:`.ruled`); each item's values and their
+arithmetic, and the join over pages (:mod:`.items`). A continuation page repeats the header, so
+each page is read on its own.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from cosy.domain import Line
-from cosy.steps.lineitems import header, items, rows, values  # noqa: F401
+from cosy.steps.lineitems import header, items, rows, ruled, values  # noqa: F401
 from cosy.steps.lineitems.header import Header, columns, find_header, match_header
 from cosy.steps.lineitems.items import items_total, merge
 from cosy.steps.lineitems.values import parse_quantity

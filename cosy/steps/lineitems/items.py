@@ -91,16 +91,21 @@ def items(page_lineitem_raw_rows: list[Row], page_lineitem_quantities: list[Quan
     return out
 
 
-@step("lineitems.merge", scope="document", requires=["page.lineitem_rows", "doc.xml.items"],
+@step("lineitems.merge", scope="document",
+      requires=["page.lineitem_rows", "doc.xml.items", "doc.amount.credit_note"],
       provides=["doc.line_items"])
-def merge(page_lineitem_rows: list[list[dict[str, Any]]],
-          doc_xml_items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge(page_lineitem_rows: list[list[dict[str, Any]]], doc_xml_items: list[dict[str, Any]],
+          doc_amount_credit_note: bool = False) -> list[dict[str, Any]]:
     """All pages' items in reading order: one table that ran over pages is one list.
 
-    An embedded e-invoice's items replace the page's unless both add up to the same total (then
-    the page's stay: they carry page and box).
+    A credit note's items are unsigned like its totals ('-20,48' credits 20.48). An embedded
+    e-invoice's items replace the page's unless both add up to the same total (then the page's
+    stay: they carry page and box).
     """
     found = [{**item, "source": "page"} for page in page_lineitem_rows for item in page]
+    if doc_amount_credit_note:
+        found = [{**item, "total": item["total"].lstrip("-") if item["total"] else None}
+                 for item in found]
     if doc_xml_items and (not found or items_total(found) != items_total(doc_xml_items)):
         return doc_xml_items
     return found

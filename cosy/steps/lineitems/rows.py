@@ -123,7 +123,7 @@ class Row:
 
 @step("lineitems.rows", scope="page",
       requires=["page.lineitem_cells", "page.lineitem_columns", "page_no"],
-      provides=["page.lineitem_raw_rows"])
+      provides=["page.lineitem_column_rows"])
 def rows(page_lineitem_cells: list[CellLine], page_lineitem_columns: Columns | None,
          page_no: int) -> list[Row]:
     """Lines grouped into items: a line with the key value starts one, a description-only line
