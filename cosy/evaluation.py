@@ -24,12 +24,12 @@ FIELDS: tuple[str, ...] = (
     "invoice_number", "issue_date", "due_date", "delivery_date", "currency", "total_net",
     "total_tax", "total_gross", "seller_name", "seller_address", "buyer_name", "buyer_address",
     "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban", "bic", "amount_due",
-    "contact_person", "director",
+    "contact_person", "director", "seller_register", "bank_name",
 )
 """The fields scored: the extracted fields the truth format knows (a field a truth file does not
 list as printed is not scored on it: the real set has no contact persons)."""
 
-NAMES = {"seller_name", "buyer_name", "contact_person", "director"}
+NAMES = {"seller_name", "buyer_name", "contact_person", "director", "bank_name"}
 ADDRESSES = {"seller_address", "buyer_address"}
 AMOUNTS = {"total_net", "total_tax", "total_gross", "amount_due"}
 DATES = {"issue_date", "due_date", "delivery_date"}
