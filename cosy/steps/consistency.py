@@ -28,6 +28,7 @@ class Check:
     ok: bool | None  # None: the document does not print what the rule needs
     fields: tuple[str, ...]
     detail: str = ""
+    penalise: bool = True  # whether a failing verdict lowers the fields' confidence
 
     def to_dict(self) -> dict[str, Any]:
         return {"name": self.name, "ok": self.ok, "fields": list(self.fields),
@@ -72,8 +73,10 @@ def line_items(doc_fields_merged: dict[str, FieldValue],
     if net is None or total is None:
         return Check("line_items", None, fields)
     ok = abs(net - total) <= CENT
+    # allowances and charges on the whole document make the sum differ from the net total
+    # without any misreading: a sum that agrees confirms, one that does not only informs
     return Check("line_items", ok, fields,
-                 f"{len(doc_line_items)} items sum to {total}, net {net}")
+                 f"{len(doc_line_items)} items sum to {total}, net {net}", penalise=False)
 
 
 @step("consistency.dates", scope="document", requires=["doc.fields.merged"],
@@ -96,21 +99,20 @@ of them) applied to the net total."""
 @step("consistency.tax_rate", scope="document", requires=["doc.fields.merged"],
       provides=["doc.check.tax_rate"])
 def tax_rate(doc_fields_merged: dict[str, FieldValue]) -> Check:
-    """The tax total is the net total at the printed rate, else at a standard rate or a mix of
-    two (7 % and 19 % on one German invoice)."""
+    """The tax total is the net total at the printed or a standard rate; a share between the
+    standard rates is a mix (7 % and 19 % on one German invoice) and says nothing."""
     fields = ("total_tax",)
     net, tax = _amount(doc_fields_merged, "total_net"), _amount(doc_fields_merged, "total_tax")
     if net is None or tax is None or net <= 0:
         return Check("tax_rate", None, fields)
     printed = _amount(doc_fields_merged, "tax_rate")
-    rates = (printed,) if printed is not None else STANDARD_RATES
+    rates = ((printed,) if printed is not None else ()) + STANDARD_RATES
     for rate in rates:
         if abs(net * rate / 100 - tax) <= max(CENT, net * Decimal("0.00005")):
             return Check("tax_rate", True, fields, f"{tax} is {rate} % of {net}")
-    lo, hi = min(rates), max(rates)
-    mixed = printed is None and net * lo / 100 - CENT <= tax <= net * hi / 100 + CENT
-    return Check("tax_rate", None if mixed else False, fields,
-                 f"{tax} is {(tax / net * 100).quantize(CENT)} % of {net}")
+    share = (tax / net * 100).quantize(CENT)
+    mixed = min(STANDARD_RATES) <= share <= max(STANDARD_RATES)  # several rates, or a discount
+    return Check("tax_rate", None if mixed else False, fields, f"{tax} is {share} % of {net}")
 
 
 @step("consistency.vat_country", scope="document", requires=["doc.fields.merged"],
@@ -134,8 +136,58 @@ def vat_country(doc_fields_merged: dict[str, FieldValue]) -> Check:
                  "; ".join(d for *_, d in verdicts))
 
 
+@step("consistency.payment_terms", scope="document", requires=["doc.fields.merged"],
+      provides=["doc.check.payment_terms"])
+def payment_terms(doc_fields_merged: dict[str, FieldValue]) -> Check:
+    """A printed due date is the issue date plus the printed payment days; a cash discount's
+    days are fewer than the payment days."""
+    issue, due = _date(doc_fields_merged, "issue_date"), _date(doc_fields_merged, "due_date")
+    days = _amount(doc_fields_merged, "payment_days")
+    discount_days = _amount(doc_fields_merged, "discount_days")
+    verdicts: list[tuple[str, bool, str]] = []
+    if issue is not None and due is not None and days is not None:
+        # 'within 30 days' of 5 June is printed as 4 or 5 July: a day either way agrees
+        ok = abs((due - issue).days - int(days)) <= 1
+        verdicts.append(("due_date", ok, f"{issue} + {int(days)} days ~ {due}" if ok
+                         else f"{issue} + {int(days)} days != {due}"))
+    if days is not None and discount_days is not None:
+        ok = discount_days < days
+        verdicts.append(("discount_days", ok, f"discount {discount_days} < {days} days"))
+    if not verdicts:
+        return Check("payment_terms", None, ())
+    return Check("payment_terms", all(ok for _, ok, _ in verdicts),
+                 tuple(f for f, _, _ in verdicts), "; ".join(d for *_, d in verdicts))
+
+
+@step("consistency.period", scope="document", requires=["doc.fields.merged"],
+      provides=["doc.check.period"])
+def period(doc_fields_merged: dict[str, FieldValue]) -> Check:
+    """A billing period starts before it ends and does not end long after the invoice."""
+    fields = ("period_start", "period_end")
+    start, end = _date(doc_fields_merged, "period_start"), _date(doc_fields_merged, "period_end")
+    if start is None or end is None:
+        return Check("period", None, fields)
+    issue = _date(doc_fields_merged, "issue_date")
+    ok = start <= end and (issue is None or end <= issue + dt.timedelta(days=366))
+    return Check("period", ok, fields, f"{start} .. {end}")
+
+
+@step("consistency.iban_country", scope="document", requires=["doc.fields.merged"],
+      provides=["doc.check.iban_country"])
+def iban_country(doc_fields_merged: dict[str, FieldValue]) -> Check:
+    """The BIC beside the payee IBAN names the IBAN's country (the BIC's letters 5-6; Monaco's
+    banks share French IBANs): an IBAN and BIC of two accounts are a misreading."""
+    iban, bic = doc_fields_merged.get("iban"), doc_fields_merged.get("bic")
+    if iban is None or bic is None or len(str(bic.value)) < 6:
+        return Check("iban_country", None, ("bic",))
+    a, b = str(iban.value)[:2], str(bic.value)[4:6]
+    ok = a == b or {a, b} <= {"FR", "MC"}
+    return Check("iban_country", ok, ("bic",), f"IBAN {a}, BIC {b}")
+
+
 CHECKS = ("doc.check.totals", "doc.check.line_items", "doc.check.dates", "doc.check.tax_rate",
-          "doc.check.vat_country")
+          "doc.check.vat_country", "doc.check.payment_terms",
+          "doc.check.period", "doc.check.iban_country")
 CONFIRMED, CONTRADICTED = 0.1, 0.25
 """Confidence a holding rule adds to each field it speaks for (up to 0.99), and a failing rule
 takes away: one rule alone neither makes nor breaks a value."""
@@ -149,7 +201,7 @@ def apply(doc_fields_merged: dict[str, FieldValue],
     out = dict(doc_fields_merged)
     verdicts = [checks[c.replace(".", "_")] for c in CHECKS]
     for check in verdicts:
-        if check.ok is None:
+        if check.ok is None or (check.ok is False and not check.penalise):
             continue
         for name in check.fields:
             f = out.get(name)
