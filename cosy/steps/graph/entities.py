@@ -13,6 +13,7 @@ from cosy.domain import Entity, FieldValue
 from cosy.engine.step import step
 from cosy.ingest import DocumentInfo
 from cosy.kg import vocab
+from cosy.steps.classify import Prediction
 from cosy.steps.graph.build import ROLES, address_key, fold
 
 
@@ -121,6 +122,36 @@ def persons(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo,
     return out
 
 
+ORDER_TYPES = frozenset({"order", "order_confirmation"})
+"""Document types whose own number is an order's number (the buyer's purchase order)."""
+
+
+@step("graph.orders", scope="document",
+      requires=["doc.fields", "doc.doc_type", "doc.entity.organizations", "doc_info"],
+      provides=["doc.entity.orders"])
+def orders(doc_fields: dict[str, FieldValue], doc_doc_type: Prediction,
+           doc_entity_organizations: dict[str, Entity],
+           doc_info: DocumentInfo) -> dict[str, Entity]:
+    """The purchase order a document refers to ('Bestellnummer' on an invoice or delivery
+    note), and the order an order document is. An order number is the buyer's, so the order is
+    keyed by number and buyer: the invoice and the order it bills meet in one node."""
+    buyer = doc_entity_organizations.get("buyer")
+    out = {}
+    uses = {"referenced": "order_number"}
+    if doc_doc_type.label in ORDER_TYPES:
+        uses["self"] = "invoice_number"  # the field that holds a document's own number
+    for use, field in uses.items():
+        number = _value(doc_fields, field)
+        if not number:
+            continue
+        keys = {"order_number": str(number), "buyer": buyer.id if buyer else ""}
+        out[use] = Entity(vocab.entity_id(doc_info.tenant, "Order",
+                                          f"{keys['order_number']}|{keys['buyer']}"),
+                          "Order", str(number), doc_info.tenant,
+                          {k: v for k, v in keys.items() if v})
+    return out
+
+
 ITEM_FIELDS = ("description", "quantity", "unit", "unit_price", "total")
 
 
@@ -143,17 +174,18 @@ def line_items(doc_line_items: list[dict[str, Any]], doc_info: DocumentInfo) -> 
 @step("graph.entities", scope="document",
       requires=["doc.entity.document", "doc.entity.organizations", "doc.entity.addresses",
                 "doc.entity.accounts", "doc.entity.tax_ids", "doc.entity.persons",
-                "doc.entity.line_items"],
+                "doc.entity.orders", "doc.entity.line_items"],
       provides=["doc.entities"])
 def all_entities(doc_entity_document: Entity, doc_entity_organizations: dict[str, Entity],
                  doc_entity_addresses: dict[str, Entity], doc_entity_accounts: dict[str, Entity],
                  doc_entity_tax_ids: dict[str, Entity], doc_entity_persons: dict[str, Entity],
+                 doc_entity_orders: dict[str, Entity],
                  doc_entity_line_items: list[Entity]) -> list[Entity]:
     """Every node of the document once: within the document, one key is one entity (seller and
     buyer at one address share the address node; a VAT ID printed twice is one TaxID)."""
     out: dict[str, Entity] = {doc_entity_document.id: doc_entity_document}
     for group in (doc_entity_organizations, doc_entity_addresses, doc_entity_accounts,
-                  doc_entity_tax_ids, doc_entity_persons):
+                  doc_entity_tax_ids, doc_entity_persons, doc_entity_orders):
         for e in group.values():
             if e.id in out:
                 out[e.id].keys.update({k: v for k, v in e.keys.items() if k not in out[e.id].keys})

@@ -136,6 +136,21 @@ def person_literals(doc_fields: dict[str, FieldValue], doc_entity_persons: dict[
     return out
 
 
+@step("graph.order_literals", scope="document", requires=["doc.fields", "doc.entity.orders",
+                                                        "doc_info"],
+      provides=["doc.triples.orders"])
+def order_literals(doc_fields: dict[str, FieldValue], doc_entity_orders: dict[str, Entity],
+                   doc_info: DocumentInfo, ctx: StepContext) -> list[Triple]:
+    """Each order's number, where the document prints it."""
+    w = Writer.of(doc_info, ctx)
+    out = []
+    for use, order in doc_entity_orders.items():
+        f = doc_fields["order_number" if use == "referenced" else "invoice_number"]
+        out += [w.type(order.id, vocab.SCHEMA + "Order", "graph.orders"),
+                w.literal(order.id, vocab.SCHEMA + "orderNumber", f, XSD_STRING)]
+    return out
+
+
 ITEM_PREDICATES = {  # item key: (predicate, literal datatype)
     "description": (vocab.DESCRIPTION, vocab.XSD + "string"),
     "quantity": (vocab.QUANTITY, vocab.XSD + "decimal"),

@@ -1,6 +1,7 @@
 """Relation steps: one per kind of edge, each evidenced by the field that supports it.
 
-document → seller (provider), buyer (customer), payee and debtor account, line items;
+document → seller (provider), buyer (customer), payee and debtor account, line items, the
+order it refers to (or is);
 organisation → address, tax registrations, contact person and director (and person → works
 for); payee account → its holder.
 """
@@ -115,6 +116,25 @@ def people(doc_fields: dict[str, FieldValue], doc_entity_organizations: dict[str
     return out
 
 
+@step("relations.orders", scope="document",
+      requires=["doc.fields", "doc.entity.document", "doc.entity.orders", "doc_info"],
+      provides=["doc.triples.rel.orders"])
+def orders(doc_fields: dict[str, FieldValue], doc_entity_document: Entity,
+           doc_entity_orders: dict[str, Entity], doc_info: DocumentInfo,
+           ctx: StepContext) -> list[Triple]:
+    """Document → the order it refers to (schema:referencesOrder); an order document → the
+    order it is (cosy:isOrder): so an invoice and its purchase order are two hops apart."""
+    w = Writer.of(doc_info, ctx)
+    out = []
+    for use, order in doc_entity_orders.items():
+        field = "order_number" if use == "referenced" else "invoice_number"
+        predicate = vocab.SCHEMA + "referencesOrder" if use == "referenced" \
+            else vocab.COSY + "isOrder"
+        out.append(w.link(doc_entity_document.id, predicate, order.id, doc_fields[field],
+                          "relations.orders"))
+    return out
+
+
 @step("relations.line_items", scope="document",
       requires=["doc.entity.document", "doc.entity.line_items", "doc.line_items", "doc_info"],
       provides=["doc.triples.rel.line_items"])
@@ -131,7 +151,8 @@ def line_items(doc_entity_document: Entity, doc_entity_line_items: list[Entity],
 @step("graph.triples", scope="document",
       requires=["doc.triples.document", "doc.triples.organizations", "doc.triples.addresses",
                 "doc.triples.accounts", "doc.triples.tax_ids", "doc.triples.persons",
-                "doc.triples.line_items", "doc.triples.rel.parties", "doc.triples.rel.accounts",
+                "doc.triples.line_items", "doc.triples.orders", "doc.triples.rel.parties",
+                "doc.triples.rel.accounts", "doc.triples.rel.orders",
                 "doc.triples.rel.account_holders", "doc.triples.rel.addresses",
                 "doc.triples.rel.tax_ids", "doc.triples.rel.people",
                 "doc.triples.rel.line_items"],
