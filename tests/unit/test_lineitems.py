@@ -124,3 +124,19 @@ def test_ruled_tables_give_the_generated_items() -> None:
         "tp": len(truth["line_items"]), "fp": 0, "fn": 0}
     # the reader that finds more items wins; an unruled page keeps the column reader's rows
     assert ruled.choose(rows[:1], rows) == rows and ruled.choose(rows, []) == rows
+
+
+def test_coded_columns_unit_item_number_and_tax_rate() -> None:
+    from cosy.steps.lineitems import codes
+    from cosy.steps.lineitems.items import Quantity
+    from cosy.steps.lineitems.rows import Row
+
+    assert [codes.unit_code(u) for u in ("Stk.", "pcs", "Std", "Liter(s)", "m²", "H87", "Kiste",
+                                         None)] == ["H87", "H87", "HUR", "LTR", "MTK", "H87",
+                                                    None, None]
+    assert codes.units([Quantity(None, "kg"), Quantity(None, None)]) == ["KGM", None]
+    rows = [Row(1, (0, 0, 1, 1), {"item_id": "TB100A4", "tax": "19 %"}),
+            Row(1, (0, 0, 1, 1), {"item_id": "Trennblätter", "tax": "A"}),
+            Row(1, (0, 0, 1, 1), {"tax": "5,5"})]
+    assert codes.item_ids(rows) == ["TB100A4", None, None]  # a word is a spilled description
+    assert codes.tax_rates(rows) == ["19.00", None, "5.50"]

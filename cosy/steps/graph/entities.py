@@ -152,7 +152,8 @@ def orders(doc_fields: dict[str, FieldValue], doc_doc_type: Prediction,
     return out
 
 
-ITEM_FIELDS = ("description", "quantity", "unit", "unit_price", "total")
+ITEM_FIELDS = ("description", "quantity", "unit", "unit_price", "total", "unit_code",
+               "seller_item_id", "tax_rate")
 
 
 @step("graph.line_items", scope="document", requires=["doc.line_items", "doc_info"],

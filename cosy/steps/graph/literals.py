@@ -158,6 +158,9 @@ ITEM_PREDICATES = {  # item key: (predicate, literal datatype)
     "unit_price": (vocab.PRICE, vocab.XSD + "decimal"),
     "total": (vocab.LINE_TOTAL, vocab.XSD + "decimal"),
     "position": (vocab.POSITION, vocab.XSD + "integer"),
+    "unit_code": (vocab.SCHEMA + "unitCode", vocab.XSD + "string"),
+    "seller_item_id": (vocab.SCHEMA + "sku", vocab.XSD + "string"),
+    "tax_rate": (vocab.COSY + "taxRate", vocab.XSD + "decimal"),
 }
 
 

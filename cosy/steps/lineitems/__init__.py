@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from cosy.domain import Line
-from cosy.steps.lineitems import header, items, rows, ruled, values  # noqa: F401
+from cosy.steps.lineitems import codes, header, items, rows, ruled, values  # noqa: F401
 from cosy.steps.lineitems.header import Header, columns, find_header, match_header
 from cosy.steps.lineitems.items import items_total, merge
 from cosy.steps.lineitems.values import parse_quantity
@@ -28,4 +28,6 @@ def read_items(lines: list[Line], head: Header | None, page_no: int,
     cols = columns(head)
     found = rows.rows(rows.cells(rows.table_lines(lines, head, cols, geometry), cols), cols,
                       page_no)
-    return items.items(found, items.quantities(found), items.prices(found))
+    quantities = items.quantities(found)
+    return items.items(found, quantities, items.prices(found), codes.units(quantities),
+                       codes.item_ids(found), codes.tax_rates(found))

@@ -64,15 +64,24 @@ def arithmetic_holds(q: Quantity, p: Prices) -> bool | None:
 
 
 @step("lineitems.items", scope="page",
-      requires=["page.lineitem_raw_rows", "page.lineitem_quantities", "page.lineitem_prices"],
+      requires=["page.lineitem_raw_rows", "page.lineitem_quantities", "page.lineitem_prices",
+                "page.lineitem_units", "page.lineitem_item_ids", "page.lineitem_tax_rates"],
       provides=["page.lineitem_rows"])
 def items(page_lineitem_raw_rows: list[Row], page_lineitem_quantities: list[Quantity],
-          page_lineitem_prices: list[Prices]) -> list[dict[str, Any]]:
-    """The page's items of DESIGN §8 (decimal strings), each with its page, box, and whether its
-    quantity, price and total agree; a row with neither a total nor a quantity is no item."""
+          page_lineitem_prices: list[Prices], page_lineitem_units: list[str | None] | None = None,
+          page_lineitem_item_ids: list[str | None] | None = None,
+          page_lineitem_tax_rates: list[str | None] | None = None) -> list[dict[str, Any]]:
+    """The page's items of DESIGN §8 (decimal strings), each with its page, box, unit code,
+    article number, tax rate, and whether its quantity, price and total agree; a row with
+    neither a total nor a quantity is no item."""
+    n = len(page_lineitem_raw_rows)
+    codes = page_lineitem_units or [None] * n
+    ids = page_lineitem_item_ids or [None] * n
+    rates = page_lineitem_tax_rates or [None] * n
     out = []
-    for row, q, p in zip(page_lineitem_raw_rows, page_lineitem_quantities, page_lineitem_prices,
-                         strict=True):
+    for row, q, p, code, item_id, rate in zip(page_lineitem_raw_rows, page_lineitem_quantities,
+                                              page_lineitem_prices, codes, ids, rates,
+                                              strict=True):
         if p.total is None and q.value is None:
             continue
         description = " ".join([row.cells.get("description", ""), *row.extra]).strip()
@@ -84,6 +93,9 @@ def items(page_lineitem_raw_rows: list[Row], page_lineitem_quantities: list[Quan
             "unit": q.unit,
             "unit_price": f"{p.unit_price:.2f}" if p.unit_price is not None else None,
             "total": f"{p.total:.2f}" if p.total is not None else None,
+            "unit_code": code,
+            "seller_item_id": item_id,
+            "tax_rate": rate,
             "page": row.page,
             "bbox": [round(v, 1) for v in row.bbox],
             "arithmetic_ok": arithmetic_holds(q, p),
