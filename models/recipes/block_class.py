@@ -23,7 +23,7 @@ import numpy as np
 
 from cosy.corpus import generate_document
 from cosy.steps.layout_features import BLOCK_CLASSES, block_class_spec
-from models.recipes.corpus import Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -42,7 +42,7 @@ MIN_LABELLED = 0.5  # share of a segment's characters that must lie in a truth r
 
 
 @dataclass(frozen=True)
-class BlockClassRecipe:
+class BlockClassRecipe(NamedRecipe):
     ref: str = "block_class@1.0"
     task: str = ("class of a line segment (and, by vote, of its block): letterhead, address, "
                  "meta, title, table_header, table_row, totals, payment, footer, body")
@@ -51,14 +51,6 @@ class BlockClassRecipe:
     heldout: Split = HELDOUT
     hidden: int = 64
     epochs: int = 12
-
-    @property
-    def name(self) -> str:
-        return self.ref.split("@")[0]
-
-    @property
-    def version(self) -> str:
-        return self.ref.split("@")[1]
 
     @property
     def spec(self) -> dict[str, Any]:

@@ -21,6 +21,20 @@ from cosy.domain import Word
 from cosy.steps import layout, ocr, parse, text
 
 
+class NamedRecipe:
+    """A recipe named by its registry ref ('date_role@1.0'): name and version from the ref."""
+
+    ref: str
+
+    @property
+    def name(self) -> str:
+        return self.ref.split("@")[0]
+
+    @property
+    def version(self) -> str:
+        return self.ref.split("@")[1]
+
+
 @dataclass(frozen=True)
 class Sample:
     """One generated document: its labels and the text of each page."""

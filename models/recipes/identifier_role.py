@@ -34,7 +34,7 @@ from cosy.identifiers import normalize_identifier
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.ids_features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
 from cosy.steps.fields.ids_features import identifier_spec as _spec
-from models.recipes.corpus import Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -60,21 +60,13 @@ BOX_ROLES = {
 
 
 @dataclass(frozen=True)
-class IdentifierRecipe:
+class IdentifierRecipe(NamedRecipe):
     ref: str
     task: str
     labels: tuple[str, ...]
     train: Split = TRAIN
     heldout: Split = HELDOUT
     max_iter: int = 150
-
-    @property
-    def name(self) -> str:
-        return self.ref.split("@")[0]
-
-    @property
-    def version(self) -> str:
-        return self.ref.split("@")[1]
 
     @property
     def spec(self) -> dict[str, Any]:

@@ -26,7 +26,7 @@ import numpy as np
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
 from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
 from cosy.inference.registry import run_classifier, spec_from_entry
-from models.recipes.corpus import Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -45,7 +45,7 @@ HELDOUT = Split(9_200_000, 1000)
 
 
 @dataclass(frozen=True)
-class RoleRecipe:
+class RoleRecipe(NamedRecipe):
     ref: str
     kind: str  # "date" | "amount"
     task: str
@@ -53,14 +53,6 @@ class RoleRecipe:
     train: Split = TRAIN
     heldout: Split = HELDOUT
     max_iter: int = 200
-
-    @property
-    def name(self) -> str:
-        return self.ref.split("@")[0]
-
-    @property
-    def version(self) -> str:
-        return self.ref.split("@")[1]
 
     @property
     def spec(self) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from cosy.steps.classify import (
     document_text,
     with_title,
 )
-from models.recipes.corpus import Sample, Split, check_disjoint, page_title, samples
+from models.recipes.corpus import NamedRecipe, Sample, Split, check_disjoint, page_title, samples
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -49,7 +49,7 @@ SCANNED = Split(9_500_000, 18, scanned=True, language="de")  # OCR card set, als
 
 
 @dataclass(frozen=True)
-class TextRecipe:
+class TextRecipe(NamedRecipe):
     ref: str  # name@version, as the step pins it
     task: str
     labels: tuple[str, ...]
@@ -58,14 +58,6 @@ class TextRecipe:
     train: Split
     heldout: Split
     c: float = 10.0
-
-    @property
-    def name(self) -> str:
-        return self.ref.split("@")[0]
-
-    @property
-    def version(self) -> str:
-        return self.ref.split("@")[1]
 
 
 DOC_TYPE = TextRecipe(

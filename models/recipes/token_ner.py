@@ -27,7 +27,7 @@ from cosy.corpus import generate_document
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.ner import FEATURES, TAGS, decode, feature_indices, token_features
 from cosy.steps.nlp import Token
-from models.recipes.corpus import Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -48,7 +48,7 @@ ENTITY_FIELDS = {"seller_name": "ORG", "buyer_name": "ORG", "contact_person": "P
 
 
 @dataclass(frozen=True)
-class NerRecipe:
+class NerRecipe(NamedRecipe):
     ref: str = "token_ner@1.0"
     task: str = ("BIO tag of a spaCy token of a page: organisation, person or postal-address "
                  "span (ORG, PER, ADDRESS), else O")
@@ -57,14 +57,6 @@ class NerRecipe:
     heldout: Split = HELDOUT
     c: float = 4.0
     max_iter: int = 300
-
-    @property
-    def name(self) -> str:
-        return self.ref.split("@")[0]
-
-    @property
-    def version(self) -> str:
-        return self.ref.split("@")[1]
 
 
 RECIPE = NerRecipe()
