@@ -39,6 +39,7 @@ from models.recipes.report import (
     classification_metrics,
     entry_stub,
     file_entry,
+    latency_table,
     machine,
     metrics_table,
     percentiles_ms,
@@ -431,10 +432,7 @@ Per identifier kind:
 
 ## Latency ({machine()}, 1 intra-op thread)
 
-| | p50 ms | p99 ms |
-|---|---:|---:|
-| ONNX model, batch 1 | {lat['batch1'][0]:.3f} | {lat['batch1'][1]:.3f} |
-| ONNX model, batch 64 | {lat['batch64'][0]:.3f} | {lat['batch64'][1]:.3f} |
+{latency_table(lat)}
 
 Measured while other work shared the machine's cores; p99 includes that noise.
 

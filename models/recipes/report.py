@@ -59,6 +59,14 @@ def metrics_table(m: dict[str, Any]) -> str:
     return "\n".join(rows)
 
 
+def latency_table(lat: dict[str, tuple[float, float]]) -> str:
+    """The card's latency rows for the model at batch 1 and 64 (p50, p99 in ms); a card may add
+    rows of its own below (feature code, a whole page)."""
+    return ("| | p50 ms | p99 ms |\n|---|---:|---:|\n"
+            f"| ONNX model, batch 1 | {lat['batch1'][0]:.3f} | {lat['batch1'][1]:.3f} |\n"
+            f"| ONNX model, batch 64 | {lat['batch64'][0]:.3f} | {lat['batch64'][1]:.3f} |")
+
+
 def write_card(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text.strip() + "\n", encoding="utf-8")

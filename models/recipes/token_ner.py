@@ -32,6 +32,7 @@ from models.recipes.report import (
     classification_metrics,
     entry_stub,
     file_entry,
+    latency_table,
     machine,
     metrics_table,
     percentiles_ms,
@@ -309,10 +310,7 @@ printed forms of names and address lines per token, so token tags cannot be deri
 
 ## Latency ({machine()}, 1 intra-op thread)
 
-| | p50 ms | p99 ms |
-|---|---:|---:|
-| ONNX model, batch 1 | {lat['batch1'][0]:.3f} | {lat['batch1'][1]:.3f} |
-| ONNX model, batch 64 | {lat['batch64'][0]:.3f} | {lat['batch64'][1]:.3f} |
+{latency_table(lat)}
 | ONNX model, one page ({lat['page_tokens']} tokens) | {lat['page'][0]:.3f} | {lat['page'][1]:.3f} |
 
 Measured while other work shared the machine's cores; p99 includes that noise.
