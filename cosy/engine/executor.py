@@ -186,16 +186,25 @@ class SyncExecutor(Executor):
 
 
 def run_tasks(tasks: list[Task], sources: dict[str, Any], info: DocumentInfo,
-              settings: Settings, on_done: Callable[[Task], None] | None = None
+              settings: Settings, on_done: Callable[[Task], None] | None = None,
+              keep: frozenset[str] | None = None
               ) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
-    """Run planned tasks one after another in this process; their results by task key."""
+    """Run planned tasks one after another in this process; their results by task key.
+
+    With ``keep`` only those artifacts stay in the results (with every task's timings): a
+    one-page document run as one Dask task then sends back its outputs, not the lines, tokens
+    and layouts its groups handed each other.
+    """
     results: dict[str, tuple[dict[str, Any], dict[str, float]]] = {}
     for t in tasks:
         deps = _deps(t, results.__getitem__)
         results[t.key] = run_group(t.group, t.page, sources, deps, t.multi, info, settings)
         if on_done:
             on_done(t)
-    return results
+    if keep is None:
+        return results
+    return {k: ({a: v for a, v in exports.items() if a in keep}, timings)
+            for k, (exports, timings) in results.items()}
 
 
 def _reporter(pipeline: Pipeline, info: DocumentInfo,
@@ -259,7 +268,8 @@ class DaskExecutor(Executor):
                 # nothing to run in parallel: one task for the whole plan saves a scatter and a
                 # task round trip (measured: ~30 % of a one-page document's wall time)
                 fut = self.client.submit(run_tasks, tasks, {"pdf_bytes": data, "doc_info": info},
-                                         info, self.settings, key=f"doc-{tag}", pure=False)
+                                         info, self.settings, None, frozenset(pipeline.outputs),
+                                         key=f"doc-{tag}", pure=False)
                 futures[fut.key] = fut
                 results = fut.result()
                 for t in tasks:

@@ -109,3 +109,17 @@ def test_existing_scheduler_is_used_when_configured():
             assert result.outputs["doc.result"]["fields"]["invoice_number"]["value"] == "A-1"
         finally:
             ex.close()
+
+
+def test_one_task_run_sends_back_only_what_is_kept():
+    from cosy.engine.executor import plan, run_tasks
+
+    data, info = doc()
+    pipeline = load_pipeline()
+    tasks = plan(pipeline, 1)
+    keep = frozenset(pipeline.outputs)
+    full = run_tasks(tasks, {"pdf_bytes": data, "doc_info": info}, info, Settings())
+    kept = run_tasks(tasks, {"pdf_bytes": data, "doc_info": info}, info, Settings(), None, keep)
+    assert {a for exports, _ in kept.values() for a in exports} == keep
+    assert {a for exports, _ in full.values() for a in exports} > keep  # lines, tokens, ...
+    assert [set(t) for _, t in kept.values()] == [set(t) for _, t in full.values()]
