@@ -13,9 +13,7 @@ with ten classes take, which keeps the recipe inside its time budget on two core
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +21,7 @@ import numpy as np
 
 from cosy.corpus import generate_document
 from cosy.steps.layout_features import BLOCK_CLASSES, block_class_spec
-from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -132,13 +130,7 @@ def doc_rows(spec_: tuple[int, str, str, bool]) -> tuple[np.ndarray, list[str], 
 
 
 def collect(split: Split, workers: int | None = None) -> tuple[np.ndarray, list[str]]:
-    specs = split.specs()
-    workers = workers or min(2, os.cpu_count() or 1)
-    if workers <= 1:
-        docs = [doc_rows(s) for s in specs]
-    else:
-        with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
-            docs = list(pool.imap(doc_rows, specs, chunksize=8))
+    docs = map_documents(doc_rows, split.specs(), workers)
     return np.concatenate([d[0] for d in docs]), [y for d in docs for y in d[1]]
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
-from typing import Any
+from typing import Any, TypeVar
 
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
 from cosy.domain import Word
 from cosy.steps import layout, ocr, parse, text
+
+T = TypeVar("T")
 
 
 class NamedRecipe:
@@ -124,14 +126,20 @@ def make_sample(spec: tuple[int, str, str, bool]) -> Sample:
     return Sample(seed, doc_type, language, tuple(pages), truth, page_title(pdf, words[0]))
 
 
-def samples(split: Split, workers: int | None = None) -> list[Sample]:
-    """Generate and read a split in parallel; the order (and so the result) is the seeds' order."""
-    specs = split.specs()
+def map_documents(fn: Callable[[Any], T], specs: Sequence[Any], workers: int | None = None,
+                  chunksize: int = 8) -> list[T]:
+    """``fn`` over document specs in single-threaded worker processes (the machine's cores, at
+    most 2), results in the specs' order: every recipe reads its generated documents this way."""
     workers = workers or min(2, os.cpu_count() or 1)
     if workers <= 1:
-        return [make_sample(s) for s in specs]
+        return [fn(s) for s in specs]
     with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
-        return list(pool.imap(make_sample, specs, chunksize=8))
+        return list(pool.imap(fn, specs, chunksize=chunksize))
+
+
+def samples(split: Split, workers: int | None = None) -> list[Sample]:
+    """Generate and read a split in parallel; the order (and so the result) is the seeds' order."""
+    return map_documents(make_sample, split.specs(), workers)
 
 
 def _single_thread() -> None:

@@ -21,20 +21,18 @@ Model: gradient-boosted trees, exported with skl2onnx like the date and amount r
 from __future__ import annotations
 
 import itertools
-import os
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
+from cosy.corpus import generate_document
 from cosy.identifiers import normalize_identifier
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.ids_features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
 from cosy.steps.fields.ids_features import identifier_spec as _spec
-from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -226,15 +224,7 @@ def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str], list[s
 
 
 def collect(split: Split, workers: int | None = None) -> tuple[np.ndarray, list[str], list[str]]:
-    specs = [(seed, DOC_TYPES[i % len(DOC_TYPES)],
-              LANGUAGES[(i // len(DOC_TYPES)) % len(LANGUAGES)])
-             for i, (seed, *_rest) in enumerate(split.specs())]
-    workers = workers or min(2, os.cpu_count() or 1)
-    if workers <= 1:
-        docs = [doc_rows(s) for s in specs]
-    else:
-        with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
-            docs = list(pool.imap(doc_rows, specs, chunksize=8))
+    docs = map_documents(doc_rows, [s[:3] for s in split.specs()], workers)
     return (np.concatenate([d[0] for d in docs]), [y for d in docs for y in d[1]],
             [k for d in docs for k in d[2]])
 

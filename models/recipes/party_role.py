@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from cosy.evaluation import values_match
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party_features import PARTY_ROLES, party_features, party_spec
 from cosy.steps.fields.party_select import FALLBACK_MIN
-from models.recipes.corpus import Split, _single_thread, check_disjoint
+from models.recipes.corpus import Split, check_disjoint, map_documents
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -174,13 +172,7 @@ def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str]]:
 
 
 def collect(split: Split, workers: int | None = None) -> tuple[np.ndarray, list[str]]:
-    specs = [(seed, doc_type, language) for seed, doc_type, language, _ in split.specs()]
-    workers = workers or min(2, os.cpu_count() or 1)
-    if workers <= 1:
-        docs = [doc_rows(s) for s in specs]
-    else:
-        with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
-            docs = list(pool.imap(doc_rows, specs, chunksize=16))
+    docs = map_documents(doc_rows, [s[:3] for s in split.specs()], workers, chunksize=16)
     dim = party_spec()["dim"]
     x = np.concatenate([d[0] for d in docs if len(d[0])] or [np.zeros((0, dim), np.float32)])
     return x, [y for d in docs for y in d[1]]

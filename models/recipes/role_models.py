@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
+from cosy.corpus import generate_document
 from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
 from cosy.inference.registry import run_classifier, spec_from_entry
-from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -119,15 +117,7 @@ def doc_rows(spec_: tuple[int, str, str]) -> dict[str, Any]:
 
 
 def collect(split: Split, workers: int | None = None) -> dict[str, tuple[np.ndarray, list[str]]]:
-    specs = [(seed, DOC_TYPES[i % len(DOC_TYPES)],
-              LANGUAGES[(i // len(DOC_TYPES)) % len(LANGUAGES)])
-             for i, (seed, *_rest) in enumerate(split.specs())]
-    workers = workers or min(2, os.cpu_count() or 1)
-    if workers <= 1:
-        docs = [doc_rows(s) for s in specs]
-    else:
-        with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
-            docs = list(pool.imap(doc_rows, specs, chunksize=8))
+    docs = map_documents(doc_rows, [s[:3] for s in split.specs()], workers)
     out = {}
     for r in RECIPES:
         out[r.kind] = (np.concatenate([d[r.kind][0] for d in docs]),

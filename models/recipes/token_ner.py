@@ -14,10 +14,8 @@ hashed binary features (scikit-learn, lbfgs), exported with skl2onnx, ``zipmap``
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +25,7 @@ from cosy.corpus import generate_document
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.ner import FEATURES, TAGS, decode, feature_indices, token_features
 from cosy.steps.nlp import Token
-from models.recipes.corpus import NamedRecipe, Split, _single_thread, check_disjoint
+from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -136,13 +134,7 @@ def doc_rows(spec: tuple[int, str, str, bool]) -> list[tuple[list[list[int]], li
 
 def collect(split: Split, workers: int | None = None) -> list[tuple[list[list[int]], list[str]]]:
     """Every page of a split (seed order), read in parallel."""
-    specs = split.specs()
-    workers = workers or min(2, os.cpu_count() or 1)
-    if workers <= 1:
-        docs = [doc_rows(s) for s in specs]
-    else:
-        with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
-            docs = list(pool.imap(doc_rows, specs, chunksize=8))
+    docs = map_documents(doc_rows, split.specs(), workers)
     return [page for d in docs for page in d]
 
 
