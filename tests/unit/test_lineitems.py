@@ -79,11 +79,11 @@ def test_pages_merge_and_xml_items_win_when_page_has_none() -> None:
               "total": "2.00"}]
     page2 = [{"description": "b", "quantity": "2", "unit": None, "unit_price": "1.50",
               "total": "3.00"}]
-    merged = lineitems.merge([page1, page2], [])
+    merged = lineitems.merge([page1, page2], [], False)
     assert [i["description"] for i in merged] == ["a", "b"]
     assert lineitems.items_total(merged) == Decimal("5.00")
     xml = [{"description": "x", "quantity": "1", "total": "9.00", "source": "xml"}]
-    assert lineitems.merge([[], []], xml)[0]["source"] == "xml"
+    assert lineitems.merge([[], []], xml, False)[0]["source"] == "xml"
 
 
 def test_line_item_scoring_matches_rows_by_total_and_quantity() -> None:
@@ -118,8 +118,10 @@ def test_ruled_tables_give_the_generated_items() -> None:
     page = parse.open_page(pdf, 1)
     tables = parse.tables(page)
     rows = ruled.ruled_rows(tables, 1)
-    found = lineitems.items.items(rows, lineitems.items.quantities(rows),
-                                  lineitems.items.prices(rows))
+    quantities = lineitems.items.quantities(rows)
+    found = lineitems.items.items(rows, quantities, lineitems.items.prices(rows),
+                                  lineitems.codes.units(quantities),
+                                  lineitems.codes.item_ids(rows), lineitems.codes.tax_rates(rows))
     assert score_line_items(truth["line_items"], found) == {
         "tp": len(truth["line_items"]), "fp": 0, "fn": 0}
     # the reader that finds more items wins; an unruled page keeps the column reader's rows

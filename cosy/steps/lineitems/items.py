@@ -68,19 +68,16 @@ def arithmetic_holds(q: Quantity, p: Prices) -> bool | None:
                 "page.lineitem_units", "page.lineitem_item_ids", "page.lineitem_tax_rates"],
       provides=["page.lineitem_rows"])
 def items(page_lineitem_raw_rows: list[Row], page_lineitem_quantities: list[Quantity],
-          page_lineitem_prices: list[Prices], page_lineitem_units: list[str | None] | None = None,
-          page_lineitem_item_ids: list[str | None] | None = None,
-          page_lineitem_tax_rates: list[str | None] | None = None) -> list[dict[str, Any]]:
+          page_lineitem_prices: list[Prices], page_lineitem_units: list[str | None],
+          page_lineitem_item_ids: list[str | None],
+          page_lineitem_tax_rates: list[str | None]) -> list[dict[str, Any]]:
     """The page's items of DESIGN §8 (decimal strings), each with its page, box, unit code,
     article number, tax rate, and whether its quantity, price and total agree; a row with
     neither a total nor a quantity is no item."""
-    n = len(page_lineitem_raw_rows)
-    codes = page_lineitem_units or [None] * n
-    ids = page_lineitem_item_ids or [None] * n
-    rates = page_lineitem_tax_rates or [None] * n
     out = []
     for row, q, p, code, item_id, rate in zip(page_lineitem_raw_rows, page_lineitem_quantities,
-                                              page_lineitem_prices, codes, ids, rates,
+                                              page_lineitem_prices, page_lineitem_units,
+                                              page_lineitem_item_ids, page_lineitem_tax_rates,
                                               strict=True):
         if p.total is None and q.value is None:
             continue
@@ -107,7 +104,7 @@ def items(page_lineitem_raw_rows: list[Row], page_lineitem_quantities: list[Quan
       requires=["page.lineitem_rows", "doc.xml.items", "doc.amount.credit_note"],
       provides=["doc.line_items"])
 def merge(page_lineitem_rows: list[list[dict[str, Any]]], doc_xml_items: list[dict[str, Any]],
-          doc_amount_credit_note: bool = False) -> list[dict[str, Any]]:
+          doc_amount_credit_note: bool) -> list[dict[str, Any]]:
     """All pages' items in reading order: one table that ran over pages is one list.
 
     A credit note's items are unsigned like its totals ('-20,48' credits 20.48). An embedded
