@@ -98,11 +98,7 @@ def line_tokens(nlp: Any, line: Line, index: int) -> list[Token]:
 
 
 def tokenize_lines(nlp: Any, lines: list[Line]) -> list[Token]:
-    """The lines' tokens. Inside a spaCy memory zone: every invoice number and amount would
-    otherwise stay in the worker's vocabulary for good (worker memory grew 18 % over 2,000
-    pages); tokens leave the zone as plain :class:`Token` records."""
-    with nlp.memory_zone():
-        return [t for i, line in enumerate(lines) for t in line_tokens(nlp, line, i)]
+    return [t for i, line in enumerate(lines) for t in line_tokens(nlp, line, i)]
 
 
 @step("nlp.tokens", scope="page", requires=["page.lines", "doc.language"],
@@ -146,12 +142,11 @@ def split_sentences(nlp: Any, lines: list[Line], toks: list[Token]) -> list[Sent
     """Sentences from spaCy's sentencizer, plus a break wherever the layout ends a unit."""
     if not toks:
         return []
-    with nlp.memory_zone():  # see tokenize_lines
-        doc = nlp.get_pipe("sentencizer")(page_doc(nlp, toks))
-        starts = [i for i in range(len(toks)) if i == 0
-                  or (toks[i].line != toks[i - 1].line and _line_breaks_sentence(lines, toks, i))
-                  or (toks[i].line == toks[i - 1].line and doc[i].is_sent_start
-                      and _ends_sentence(toks, i))]
+    doc = nlp.get_pipe("sentencizer")(page_doc(nlp, toks))
+    starts = [i for i in range(len(toks)) if i == 0
+              or (toks[i].line != toks[i - 1].line and _line_breaks_sentence(lines, toks, i))
+              or (toks[i].line == toks[i - 1].line and doc[i].is_sent_start
+                  and _ends_sentence(toks, i))]
     out = []
     for a, b in zip(starts, [*starts[1:], len(toks)], strict=True):
         part = toks[a:b]
@@ -266,18 +261,16 @@ def match_labels(nlp: Any, toks: list[Token], lexicon: str) -> list[LabelHit]:
     """Every hit of a lexicon on the page's tokens, within one line."""
     if not toks:
         return []
-    matcher = phrase_matcher(nlp, lexicon)  # built outside the zone: its strings must stay
+    doc = page_doc(nlp, toks)
     out = []
-    with nlp.memory_zone():  # see tokenize_lines
-        doc = page_doc(nlp, toks)
-        for match_id, a, b in matcher(doc):
-            if toks[a].line != toks[b - 1].line:
-                continue
-            part = toks[a:b]
-            box = (part[0].bbox[0], min(t.bbox[1] for t in part), part[-1].bbox[2],
-                   max(t.bbox[3] for t in part))
-            out.append(LabelHit(nlp.vocab.strings[match_id], lexicon, doc[a:b].text,
-                                toks[a].line, a, b, box))
+    for match_id, a, b in phrase_matcher(nlp, lexicon)(doc):
+        if toks[a].line != toks[b - 1].line:
+            continue
+        part = toks[a:b]
+        box = (part[0].bbox[0], min(t.bbox[1] for t in part), part[-1].bbox[2],
+               max(t.bbox[3] for t in part))
+        out.append(LabelHit(nlp.vocab.strings[match_id], lexicon, doc[a:b].text, toks[a].line,
+                            a, b, box))
     return out
 
 

@@ -89,27 +89,3 @@ def test_one_letter_symbols_count_only_before_a_value_of_their_kind() -> None:
 def test_a_label_word_inside_prose_is_no_label() -> None:
     _, hits = _hits(_nlp(), _lines("Wir haben Ihre Rechnungsnummer erhalten"))
     assert hits == []
-
-
-def test_pages_leave_no_strings_in_the_vocabulary() -> None:
-    """Worker memory must not grow with every invoice number a page prints (spaCy memory zones)."""
-    from cosy.config import Settings
-    from cosy.corpus import generate_document
-    from cosy.engine.executor import SyncExecutor
-    from cosy.engine.profiles import load_pipeline
-    from cosy.inference.resources import get_resources
-    from cosy.ingest import inspect_document
-
-    settings = Settings(dask_scheduler="sync")
-    executor, pipeline = SyncExecutor(settings), load_pipeline.__wrapped__("default")
-
-    def run(seed: int) -> None:
-        pdf, _ = generate_document(seed, doc_type="invoice", language="de")
-        info = inspect_document(pdf, "a.pdf", "t", max_bytes=1 << 24, max_pages=10)
-        executor.run(pipeline, pdf, info)
-
-    run(500)  # builds the matchers, loads the pipeline
-    strings = len(get_resources(settings).nlp("de").vocab.strings)
-    for seed in range(501, 504):  # new numbers, names and amounts on every page
-        run(seed)
-    assert len(get_resources(settings).nlp("de").vocab.strings) == strings

@@ -52,20 +52,18 @@ def matched(nlp: Any, toks: list[Token], kind: str, page: int,
     """Tokens the kind's Matcher finds, as candidates (an e-mail is never a website)."""
     if not toks:
         return []
-    matcher = token_matcher(nlp, kind)  # built outside the memory zone: its strings stay
+    doc = page_doc(nlp, toks)
     out = []
-    with nlp.memory_zone():  # the page's strings leave the vocabulary afterwards
-        doc = page_doc(nlp, toks)
-        for _, a, _b in matcher(doc):
-            t = toks[a]
-            if kind == "website" and (doc[a].like_email or "@" in t.text):
-                continue
-            if a > 0 and toks[a - 1].line == t.line and not toks[a - 1].space \
-                    and toks[a - 1].text not in "(<[":
-                continue  # part of a longer string ('urn:cen.eu:en16931'), not an address
-            out.append(ContactMention(kind=kind, raw=t.text, value=t.text, page=page,
-                                      bbox=t.bbox, span=(t.start, t.end), step=step_name,
-                                      confidence=0.85, line=t.line, source="matcher"))
+    for _, a, _b in token_matcher(nlp, kind)(doc):
+        t = toks[a]
+        if kind == "website" and (doc[a].like_email or "@" in t.text):
+            continue
+        if a > 0 and toks[a - 1].line == t.line and not toks[a - 1].space \
+                and toks[a - 1].text not in "(<[":
+            continue  # part of a longer string ('urn:cen.eu:en16931'), not an address
+        out.append(ContactMention(kind=kind, raw=t.text, value=t.text, page=page, bbox=t.bbox,
+                                  span=(t.start, t.end), step=step_name, confidence=0.85,
+                                  line=t.line, source="matcher"))
     return out
 
 

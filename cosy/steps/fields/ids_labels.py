@@ -52,18 +52,17 @@ def find_labels(lines: list[Line], lang: str, nlp: Any = None) -> list[LabelHit]
         _MATCHERS[key] = (nlp, phrase_matcher(nlp, lang))  # keep nlp alive: its id is the key
     matcher = _MATCHERS[key][1]
     out: list[LabelHit] = []
-    with nlp.memory_zone():  # the page's strings leave the worker's vocabulary afterwards
-        for i, line in enumerate(lines):
-            doc = nlp.make_doc(line.text)
-            taken: list[tuple[int, int]] = []
-            for match_id, s, e in sorted(matcher(doc), key=lambda m: -(
-                    doc[m[1]:m[2]].end_char - doc[m[1]:m[2]].start_char)):
-                span = doc[s:e]
-                a, b = span.start_char, span.end_char
-                if any(a < y and x < b for x, y in taken):
-                    continue  # 'VAT Reg. No.' wins over 'VAT'
-                taken.append((a, b))
-                out.append(LabelHit(i, a, b, nlp.vocab.strings[match_id], span.text, lang))
+    for i, line in enumerate(lines):
+        doc = nlp.make_doc(line.text)
+        taken: list[tuple[int, int]] = []
+        for match_id, s, e in sorted(matcher(doc), key=lambda m: -(doc[m[1]:m[2]].end_char
+                                                                  - doc[m[1]:m[2]].start_char)):
+            span = doc[s:e]
+            a, b = span.start_char, span.end_char
+            if any(a < y and x < b for x, y in taken):
+                continue  # 'VAT Reg. No.' wins over 'VAT'
+            taken.append((a, b))
+            out.append(LabelHit(i, a, b, nlp.vocab.strings[match_id], span.text, lang))
     return sorted(out, key=lambda h: (h.line, h.start))
 
 
