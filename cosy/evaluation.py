@@ -24,15 +24,22 @@ FIELDS: tuple[str, ...] = (
     "invoice_number", "issue_date", "due_date", "delivery_date", "currency", "total_net",
     "total_tax", "total_gross", "seller_name", "seller_address", "buyer_name", "buyer_address",
     "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban", "bic", "amount_due",
-    "contact_person", "director", "seller_register", "bank_name",
+    "contact_person", "director", "seller_register", "bank_name", "order_reference",
+    "buyer_reference", "debtor_iban", "customer_number", "supplier_number", "invoice_reference",
+    "valid_until", "start_date", "monthly_fee", "prepaid_amount", "dunning_fee",
+    "tax_category",
 )
-"""The fields scored: the extracted fields the truth format knows (a field a truth file does not
-list as printed is not scored on it: the real set has no contact persons)."""
+"""The fields scored: every field the truth format knows that extraction is asked for (a field a
+truth file does not list as printed is not scored on it: the real set has no contact persons)."""
+
+EXTRACTED_AS = {"order_reference": "order_number"}
+"""Truth names whose extracted field is named otherwise (DESIGN §8 calls it ``order_number``)."""
 
 NAMES = {"seller_name", "buyer_name", "contact_person", "director", "bank_name"}
 ADDRESSES = {"seller_address", "buyer_address"}
-AMOUNTS = {"total_net", "total_tax", "total_gross", "amount_due"}
-DATES = {"issue_date", "due_date", "delivery_date"}
+AMOUNTS = {"total_net", "total_tax", "total_gross", "amount_due", "monthly_fee", "prepaid_amount",
+           "dunning_fee"}
+DATES = {"issue_date", "due_date", "delivery_date", "valid_until", "start_date"}
 
 
 # --- matching ------------------------------------------------------------------------------------
@@ -145,6 +152,27 @@ def summarize_line_items(counts: list[dict[str, int]]) -> dict[str, Any]:
     return {"documents": len(counts), "tp": tp, "fp": fp, "fn": fn, **_prf(tp, fp, fn)}
 
 
+# --- tax breakdown -------------------------------------------------------------------------------
+
+
+def score_tax_breakdown(truth_rows: list[dict[str, Any]],
+                        predicted: list[dict[str, Any]]) -> dict[str, int]:
+    """Breakdown rows matched one to one by rate, base and tax (amounts within half a cent):
+    tp, fp, fn. Summed over documents by :func:`summarize_line_items`."""
+    unmatched = list(range(len(truth_rows)))
+    tp = 0
+    for row in predicted:
+        got = [_item_value(row, k) for k in ("rate", "base", "tax")]
+        for k in unmatched:
+            want = [_item_value(truth_rows[k], key) for key in ("rate", "base", "tax")]
+            if all(w is not None and g is not None and abs(w - g) <= Decimal("0.005")
+                   for w, g in zip(want, got, strict=True)):
+                unmatched.remove(k)
+                tp += 1
+                break
+    return {"tp": tp, "fp": len(predicted) - tp, "fn": len(unmatched)}
+
+
 # --- scoring -------------------------------------------------------------------------------------
 
 
@@ -213,9 +241,15 @@ def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]
     }
 
 
-def _field_values(result: dict[str, Any]) -> dict[str, Any]:
-    return {name: f.get("value") if isinstance(f, dict) else f
-            for name, f in result.get("fields", {}).items()}
+def field_values(result: dict[str, Any]) -> dict[str, Any]:
+    """The result's field values under the truth's names (``order_number`` as
+    ``order_reference``), for scoring."""
+    values = {name: f.get("value") if isinstance(f, dict) else f
+              for name, f in result.get("fields", {}).items()}
+    for truth_name, name in EXTRACTED_AS.items():
+        if name in values:
+            values[truth_name] = values[name]
+    return values
 
 
 def canonical_doc_type(name: str | None) -> str | None:
@@ -252,6 +286,7 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     truth_path = Path(truth_path)
     per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]] = []
     item_counts: list[dict[str, int]] = []
+    tax_counts: list[dict[str, int]] = []  # documents whose truth has a breakdown
     doc_types: list[tuple[str, str, str | None]] = []
     errors: list[dict[str, str]] = []
     pages = 0
@@ -267,15 +302,19 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
         except Exception as err:
             errors.append({"file": truth["file"], "error": f"{type(err).__name__}: {err}"})
             result = {}
-        per_doc.append(score_document(truth, _field_values(result)))
+        per_doc.append(score_document(truth, field_values(result)))
         if truth.get("line_items"):
             item_counts.append(score_line_items(truth["line_items"],
                                                 result.get("line_items") or []))
+        if truth.get("tax_breakdown") is not None:
+            tax_counts.append(score_tax_breakdown(truth["tax_breakdown"],
+                                                  result.get("tax_breakdown") or []))
         doc_types.append((truth["file"], truth.get("doc_type", ""), _doc_type(result)))
         if progress:
             print(f"  {truth['file']}", file=sys.stderr, flush=True)
     report = summarize(per_doc, doc_types)
     report["line_items"] = summarize_line_items(item_counts)
+    report["tax_breakdown"] = summarize_line_items(tax_counts)
     report["errors"] = errors
     wall = time.perf_counter() - t0
     report["timing"] = {"total_s": round(wall, 3), "pages": pages,
@@ -310,6 +349,11 @@ def format_report(report: dict[str, Any]) -> str:
         out.append(f"Line items (rows matched by total and quantity, {li['documents']} documents):"
                    f" TP {li['tp']}, FP {li['fp']}, FN {li['fn']}; precision "
                    f"{li['precision']:.3f}, recall {li['recall']:.3f}, F1 {li['f1']:.3f}")
+    if report.get("tax_breakdown", {}).get("documents"):
+        tb = report["tax_breakdown"]
+        out.append(f"Tax breakdown (rows matched by rate, base and tax, {tb['documents']} "
+                   f"documents): TP {tb['tp']}, FP {tb['fp']}, FN {tb['fn']}; precision "
+                   f"{tb['precision']:.3f}, recall {tb['recall']:.3f}, F1 {tb['f1']:.3f}")
     if report.get("timing"):
         t = report["timing"]
         out.append(f"Time: {t['total_s']} s for {t['pages']} pages ({t['s_per_page']} s/page)")

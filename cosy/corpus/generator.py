@@ -43,7 +43,7 @@ from cosy.corpus.fmt import date_style, format_date, money, number_style
 from cosy.corpus.layouts import LAYOUTS, Renderer, jitter
 from cosy.corpus.pen import Pen
 from cosy.corpus.scan import scan_pdf
-from cosy.corpus.texts import Words
+from cosy.corpus.texts import TEXTS, Words
 from cosy.identifiers import normalize_identifier
 
 __all__ = ["DOC_TYPES", "LANGUAGES", "LAYOUTS", "generate_corpus", "generate_document"]
@@ -66,14 +66,15 @@ TRUTH_FIELDS = [
 ]  # fmt: skip
 EXTRA_FIELDS = [
     "customer_number", "supplier_number", "invoice_reference", "valid_until", "start_date",
-    "monthly_fee", "contact_person", "director", "bank_name", "seller_register",
+    "monthly_fee", "contact_person", "director", "bank_name", "seller_register", "prepaid_amount",
+    "dunning_fee", "tax_category",
 ]  # fmt: skip
 # Printed only sometimes: their truth value is null when the layout left them out.
 _IF_PRINTED = {
     "due_date", "delivery_date", "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban",
     "bic", "buyer_reference", "order_reference", "customer_number", "supplier_number",
     "invoice_reference", "valid_until", "start_date", "monthly_fee", "contact_person",
-    "director", "bank_name", "seller_register",
+    "director", "bank_name", "seller_register", "prepaid_amount", "dunning_fee",
 }  # fmt: skip
 
 
@@ -252,6 +253,9 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         "valid_until": _date(doc.valid_until),
         "start_date": _date(doc.start_date),
         "monthly_fee": _amount(doc.monthly_fee),
+        "prepaid_amount": _amount(doc.prepaid),
+        "dunning_fee": _amount(doc.fee),
+        "tax_category": _tax_category(doc, pen),
         "contact_person": doc.issuer.contact,
         "director": doc.issuer.director,
         "bank_name": bank.name if bank else None,
@@ -266,6 +270,8 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
     visible = {k: (k in marks) for k, v in fields.items() if v is not None}
     if fields["currency"] is not None:
         visible["currency"] = True  # printed with every amount, as symbol or code
+    if fields["tax_category"] is not None:
+        visible["tax_category"] = True  # printed as its rates or its sentence, never marked
     priced = doc.doc_type in WITH_PRICES
     items = [it.to_truth(priced) for it in doc.items]
     item_boxes = [
@@ -281,6 +287,7 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         "pages": len(pen.pages),
         "fields": fields,
         "line_items": items,
+        "tax_breakdown": _tax_breakdown(doc, fields["tax_category"]),
         "visible_in_text": visible,
         "boxes": {k: m.to_json() for k, m in marks.items()},
         "line_item_boxes": item_boxes,
@@ -288,6 +295,36 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         "entities": entities,
         "relations": relations,
     }
+
+
+_INTRA_COMMUNITY = ("Innergemeinschaftliche Lieferung", "Intra-Community supply",
+                    "Livraison intracommunautaire")
+"""Words of the reverse-charge sentences that state an intra-community supply (K), not AE."""
+
+
+def _tax_category(doc: Doc, pen: Pen) -> str | None:
+    """UNTDID 5305 code of the printed totals: K or AE by the zero-rate sentence the page
+    prints (read back from the pen, which drew a variant at random), S where every printed
+    rate charges VAT; None where no totals are printed."""
+    if not doc.tax_groups or doc.total_net is None:
+        return None
+    if not doc.reverse_charge:
+        return "S" if all(rate > 0 for rate, _, _ in doc.tax_groups) else None
+    printed = " ".join(" ".join(op[3] for page in pen.pages for op in page
+                                if op[0] == "text").split())
+    sentence = next((v for v in TEXTS[doc.language]["reverse_charge"]
+                     if " ".join(v.split()) in printed), None)
+    if sentence is None:
+        return None
+    return "K" if any(k in sentence for k in _INTRA_COMMUNITY) else "AE"
+
+
+def _tax_breakdown(doc: Doc, category: str | None) -> list[dict[str, Any]] | None:
+    """The printed VAT breakdown, one row per rate (rate, base, tax, category)."""
+    if not doc.tax_groups or doc.total_net is None:
+        return None
+    return [{"rate": float(rate), "base": _amount(base), "tax": _amount(tax),
+             "category": category} for rate, base, tax in doc.tax_groups]
 
 
 def _graph(doc: Doc, fields: dict[str, Any], marks: dict[str, Any],

@@ -717,7 +717,7 @@ class Renderer:
         lines.append((w.pick(gross_key, "gross"), self.amount(doc.total_gross), "total_gross",
                       doc.prepaid is None))  # fmt: skip
         if doc.prepaid is not None and doc.amount_due is not None:
-            lines.append((w("paid"), "-" + self.amount(doc.prepaid), None, False))
+            lines.append((w("paid"), "-" + self.amount(doc.prepaid), "prepaid_amount", False))
             lines.append((w("amount_due"), self.amount(doc.amount_due), "amount_due", True))
         return lines
 
@@ -1062,7 +1062,8 @@ class Renderer:
         if doc.fee:
             with pen.region("table_row"):
                 pen.text(self.left, y, w("fee"), self.font, s)
-                pen.text(self.right, y, self.amount(doc.fee), self.font, s, align="right")
+                pen.text(self.right, y, self.amount(doc.fee), self.font, s, align="right",
+                         name="dunning_fee")  # fmt: skip
             y += s * 1.5
         pen.line(self.left + 250, y - s * 0.9, self.right, y - s * 0.9, 0.6)
         assert doc.amount_due is not None

@@ -32,6 +32,9 @@ FIELD_PREDICATES: dict[str, tuple[str, str | None]] = {
     "invoice_number": (SCHEMA + "identifier", XSD + "string"),
     "order_number": (SCHEMA + "orderNumber", XSD + "string"),
     "customer_number": (COSY + "customerNumber", XSD + "string"),
+    "buyer_reference": (COSY + "buyerReference", XSD + "string"),
+    "supplier_number": (COSY + "supplierNumber", XSD + "string"),
+    "invoice_reference": (COSY + "invoiceReference", XSD + "string"),
     "issue_date": (SCHEMA + "dateIssued", XSD + "date"),
     "due_date": (SCHEMA + "paymentDueDate", XSD + "date"),
     "delivery_date": (COSY + "deliveryDate", XSD + "date"),
@@ -40,10 +43,19 @@ FIELD_PREDICATES: dict[str, tuple[str, str | None]] = {
     "total_tax": (COSY + "totalTax", XSD + "decimal"),
     "total_gross": (SCHEMA + "totalPaymentDue", XSD + "decimal"),
     "payment_terms": (COSY + "paymentTerms", XSD + "string"),
+    "payment_means": (SCHEMA + "paymentMethod", XSD + "string"),  # UNTDID 4461 code
+    "payment_means_name": (COSY + "paymentMeansName", XSD + "string"),
+    "mandate_reference": (COSY + "mandateReference", XSD + "string"),
     "amount_due": (COSY + "amountDue", XSD + "decimal"),
+    "valid_until": (SCHEMA + "validThrough", XSD + "date"),
+    "start_date": (SCHEMA + "startDate", XSD + "date"),
+    "monthly_fee": (COSY + "monthlyFee", XSD + "decimal"),
+    "prepaid_amount": (COSY + "prepaidAmount", XSD + "decimal"),
+    "dunning_fee": (COSY + "dunningFee", XSD + "decimal"),
     "period_start": (COSY + "periodStart", XSD + "date"),
     "period_end": (COSY + "periodEnd", XSD + "date"),
     "tax_rate": (COSY + "taxRate", XSD + "decimal"),
+    "tax_category": (COSY + "taxCategory", XSD + "string"),  # UNTDID 5305 code
     "payment_days": (COSY + "paymentDays", XSD + "integer"),
     "discount_percent": (COSY + "discountPercent", XSD + "decimal"),
     "discount_days": (COSY + "discountDays", XSD + "integer"),
@@ -79,6 +91,10 @@ DEBTOR_ACCOUNT = COSY + "debtorAccount"
 TAX_REGISTRATION = COSY + "taxRegistration"
 IBAN = COSY + "iban"
 BIC = COSY + "bic"
+IS_INVOICE = COSY + "isInvoice"  # an invoice document -> the Invoice node it is
+REFERS_TO_INVOICE = COSY + "refersToInvoice"  # a credit note or reminder -> the earlier invoice
+CORRECTS_INVOICE = COSY + "correctsInvoice"  # a corrected invoice -> the invoice it replaces
+CREDITOR_ID = COSY + "creditorId"  # SEPA creditor identifier of the payee
 VAT_ID = SCHEMA + "vatID"
 PAYEE_ACCOUNT = COSY + "payeeAccount"
 PROVIDER = SCHEMA + "provider"
@@ -101,6 +117,14 @@ UNIT = SCHEMA + "unitText"
 PRICE = SCHEMA + "price"
 LINE_TOTAL = COSY + "lineTotal"
 POSITION = SCHEMA + "position"
+TAX_SUBTOTAL = COSY + "taxSubtotal"  # document -> a row of its VAT breakdown (UBL TaxSubtotal)
+TAX_SUBTOTAL_PREDICATES = {
+    # breakdown row key: (predicate on the TaxSubtotal node, literal datatype)
+    "rate": (COSY + "taxRate", XSD + "decimal"),
+    "base": (COSY + "taxableAmount", XSD + "decimal"),
+    "tax": (COSY + "taxAmount", XSD + "decimal"),
+    "category": (COSY + "taxCategory", XSD + "string"),
+}
 FILE_NAME = COSY + "fileName"
 PAGES = COSY + "pageCount"
 

@@ -3,6 +3,9 @@
 from cosy.steps import (  # noqa: F401
     classify,
     consistency,
+    consistency_payment,
+    consistency_tax,
+    consistency_terms,
     einvoice,
     fields,
     graph,

@@ -186,8 +186,10 @@ def iban_country(doc_fields_merged: dict[str, FieldValue]) -> Check:
 
 
 CHECKS = ("doc.check.totals", "doc.check.line_items", "doc.check.dates", "doc.check.tax_rate",
-          "doc.check.vat_country", "doc.check.payment_terms",
-          "doc.check.period", "doc.check.iban_country")
+          "doc.check.vat_country", "doc.check.payment_terms", "doc.check.period",
+          "doc.check.iban_country", "doc.check.dunning_fee", "doc.check.prepaid",
+          "doc.check.validity", "doc.check.start", "doc.check.payment_means",
+          "doc.check.tax_breakdown")
 CONFIRMED, CONTRADICTED = 0.1, 0.25
 """Confidence a holding rule adds to each field it speaks for (up to 0.99), and a failing rule
 takes away: one rule alone neither makes nor breaks a value."""

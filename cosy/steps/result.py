@@ -14,14 +14,15 @@ from cosy.steps.consistency import Check
 @step("result.assemble", scope="document",
       requires=["doc_info", "page.geometry", "page.scan", "doc.fields", "doc.entities",
                 "doc.triples", "doc.doc_type", "doc.language", "doc.line_items", "doc.checks",
-                "doc.layout"],
+                "doc.layout", "doc.tax_breakdown"],
       provides=["doc.result"], sink=True)
 def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
              page_scan: list[dict[str, Any]],
              doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
              doc_triples: list[Triple], doc_doc_type: Prediction,
              doc_language: Prediction, doc_line_items: list[dict[str, Any]],
-             doc_checks: list[Check], doc_layout: list[dict[str, Any]]) -> dict[str, Any]:
+             doc_checks: list[Check], doc_layout: list[dict[str, Any]],
+             doc_tax_breakdown: list[dict[str, Any]]) -> dict[str, Any]:
     """Document header (type and language by the classifiers), fields, line items, the
     consistency checks that adjusted the fields' confidence, entities and triples, and the page
     layout (blocks with their class), so a reviewer sees what the layout model saw."""
@@ -33,6 +34,7 @@ def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
                                       for s in page_scan]},
         "fields": {name: f.to_json() for name, f in sorted(doc_fields.items())},
         "line_items": doc_line_items,
+        "tax_breakdown": doc_tax_breakdown,
         "checks": [c.to_dict() for c in doc_checks],
         "layout": doc_layout,
         "entities": [e.to_dict() for e in doc_entities],

@@ -16,7 +16,7 @@ from cosy.config import Settings
 from cosy.corpus import generate_document
 from cosy.engine.executor import SyncExecutor
 from cosy.engine.profiles import load_pipeline
-from cosy.evaluation import FIELDS, score_line_items, values_match
+from cosy.evaluation import FIELDS, field_values, score_line_items, values_match
 from cosy.ingest import inspect_document
 from cosy.kg import vocab
 
@@ -51,7 +51,7 @@ def run() -> Any:
 @pytest.mark.parametrize("case", CASES, ids=[f"{c[1]}-{c[2]}" for c in CASES])
 def test_printed_fields(case: tuple[int, str, str, str], run: Any) -> None:
     result, truth = run(case)
-    got = {k: v["value"] for k, v in result["fields"].items()}
+    got = field_values(result)
     wrong = {f: (truth["fields"][f], got.get(f)) for f in FIELDS
              if truth["visible_in_text"].get(f) and truth["fields"].get(f) is not None
              and not values_match(f, truth["fields"][f], got.get(f))}

@@ -14,7 +14,7 @@ import pytest
 from cosy.config import Settings
 from cosy.engine.executor import SyncExecutor
 from cosy.engine.profiles import load_pipeline
-from cosy.evaluation import FIELDS, values_match
+from cosy.evaluation import FIELDS, field_values, values_match
 from cosy.ingest import inspect_document
 
 GOLDEN = [
@@ -44,8 +44,7 @@ def extract() -> Any:
         data = path.read_bytes()
         info = inspect_document(data, path.name, "default", max_bytes=settings.max_bytes,
                                 max_pages=500)
-        fields = executor.run(pipeline, data, info).outputs["doc.result"]["fields"]
-        return {k: v["value"] for k, v in fields.items()}
+        return field_values(executor.run(pipeline, data, info).outputs["doc.result"])
 
     return run
 

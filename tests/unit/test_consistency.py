@@ -75,8 +75,8 @@ def test_period_and_bank_country() -> None:
 def test_apply_moves_confidence_by_the_verdicts() -> None:
     merged = fields(total_net="100.00", total_tax="19.00", total_gross="119.00",
                     issue_date="2024-03-01", due_date="2024-02-01")
-    out, checks = c.apply(
-        merged,
+    silent = {k.replace(".", "_"): c.Check(k, None, ()) for k in c.CHECKS}
+    out, checks = c.apply(merged, **silent | dict(
         doc_check_totals=c.totals(merged),
         doc_check_line_items=c.line_items(merged, [{"total": "100.00"}]),
         doc_check_dates=c.dates(merged),
@@ -84,17 +84,15 @@ def test_apply_moves_confidence_by_the_verdicts() -> None:
         doc_check_vat_country=c.vat_country(merged),
         doc_check_payment_terms=c.payment_terms(merged),
         doc_check_period=c.period(merged),
-        doc_check_iban_country=c.iban_country(merged))
-    assert [ch.name for ch in checks] == ["totals", "line_items", "dates", "tax_rate",
-                                          "vat_country", "payment_terms", "period",
-                                          "iban_country"]
+        doc_check_iban_country=c.iban_country(merged)))
+    assert [ch.name for ch in checks][:8] == ["totals", "line_items", "dates", "tax_rate",
+                                              "vat_country", "payment_terms", "period",
+                                              "iban_country"]
+    assert len(checks) == len(c.CHECKS)  # every declared check reaches the result
     assert out["total_net"].confidence == 0.9  # confirmed by totals and by line items
     assert out["due_date"].confidence < 0.7  # due before issue: less trusted, still reported
     short = fields(total_net="100.00")
-    out, _ = c.apply(short, **{k: c.Check(k, None, ()) for k in
-                               ("doc_check_totals", "doc_check_dates", "doc_check_tax_rate",
-                                "doc_check_vat_country", "doc_check_payment_terms",
-                                "doc_check_period", "doc_check_iban_country")},
-                     doc_check_line_items=c.line_items(short, [{"total": "90.00"}]))
+    out, _ = c.apply(short, **silent | {
+        "doc_check_line_items": c.line_items(short, [{"total": "90.00"}])})
     assert out["total_net"].confidence == 0.7  # items that do not add up only inform
     assert merged["total_net"].confidence == 0.7  # the input is not changed

@@ -35,7 +35,8 @@ def test_roles_and_per_field_selection() -> None:
         ("PO-4471", "reference", "order"), ("K-99", "customer", "customer")]
     own = number_select.select_invoice_number([found], "invoice")
     assert own["invoice_number"].value == "R-2024-17"
-    assert number_select.select_order_number([found], own)["order_number"].value == "PO-4471"
+    assert number_select.select_order_number([found], own, "invoice", [[]])["order_number"].value \
+        == "PO-4471"
     assert number_select.select_customer_number([found])["customer_number"].value == "K-99"
     # a delivery note's own number is the one its title names
     note = number_select.select_invoice_number([found], "delivery_note")

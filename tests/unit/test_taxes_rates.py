@@ -1,11 +1,13 @@
-"""Tax rates: percentages a tax word names, the breakdown rows, the document's one rate."""
+"""Tax rates: percentages a tax word names, and the document's one rate (read off the breakdown
+rows of :mod:`cosy.steps.fields.tax_breakdown` where it has them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cosy.domain import Mention
-from cosy.steps.fields import amounts, taxes
+from cosy.steps.fields import amounts, tax_breakdown, taxes
+from cosy.steps.fields import tax_breakdown_sources as sources
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 
@@ -13,8 +15,9 @@ def _rates(rows: list[str | list[str]]) -> tuple[list[Mention], list[dict[str, A
     lines = make_lines(rows)
     valid = taxes.tax_rate_validate(taxes.tax_rate_normalise(taxes.tax_rate_candidates(lines)))
     context = taxes.tax_rate_context(valid, lines, 1, GEOMETRY)
-    rows_ = taxes.tax_breakdown(context, amounts.amount_candidates(lines, 1, GEOMETRY))
-    return context, rows_
+    same_line = sources.same_line_rows(context, amounts.amount_candidates(lines, 1, GEOMETRY))
+    readings = tax_breakdown.breakdown_normalise([], [], [], [], same_line)
+    return context, tax_breakdown.breakdown_validate(readings, 1)
 
 
 def test_rates_are_normalised_and_told_from_discounts() -> None:
@@ -28,10 +31,10 @@ def test_breakdown_rows_check_base_times_rate() -> None:
                             ["Skonto 2 %", "119,00", "9,99"]])
     assert [(r["rate"], r["base"], r["tax"]) for r in rows] == [
         ("19.00", "100.00", "19.00"), ("7.00", "50.00", "3.50")]
-    assert taxes.select_tax_rate([context], [rows]) == {}  # two rates: no single tax rate
+    assert taxes.select_tax_rate([context], rows) == {}  # two rates: no single tax rate
 
 
 def test_single_rate_document() -> None:
     context, rows = _rates([["Nettobetrag", "200,00"], ["zzgl. 19 % MwSt.", "38,00"]])
-    found = taxes.select_tax_rate([context], [rows])
+    found = taxes.select_tax_rate([context], rows)
     assert found["tax_rate"].value == "19.00"

@@ -1,9 +1,12 @@
-"""Per-field selection of document numbers: the document's own number, order and customer number.
+"""Per-field selection of document numbers: the document's own number, order, customer and
+supplier number, and the invoice a credit note, correction or reminder refers to.
 
 The document's own number ('invoice_number', whatever the title calls the document) is chosen
 first; the order number is then a number labelled as an order that is not the document's own
-(an order confirmation's number is its own, not an order reference); the customer number is the
-first one labelled for the customer.
+(an order confirmation's number is its own, not an order reference; an order's own number is
+its order number); the customer number is the first one labelled for the customer, the supplier
+number the first labelled for the supplier; the referenced invoice is a number labelled as an
+invoice that is not the document's own.
 """
 
 from __future__ import annotations
@@ -18,7 +21,16 @@ from cosy.steps.fields.title import RULE_KIND
 
 OWN_KIND = {"credit_note": ("credit_note", "invoice")}
 """Label kinds that name a document's own number, by title kind (default: the title's kind)."""
-ORDER_WORDS = re.compile(r"bestell|order|auftrag|commande", re.I)
+ORDER_WORDS = re.compile(r"bestell|order|auftrag|commande|purchase|\bPO\b", re.I)
+REFERRING_KINDS = frozenset({"credit_note", "corrected_invoice", "payment_reminder"})
+"""Title kinds that refer to an earlier invoice (the one credited, corrected or dunned)."""
+EARLIER_INVOICE = re.compile(r"original|ursprung|ursprüngl|d['’]\s?origine|liée|related|bezug|"
+                             r"\bzu\b|correct|korrig|rectifi|replace|ersetzt|remplace|initial|preceding|"
+                             r"vorherig|\bref\b|réf", re.I)
+"""Words that say an invoice number is an earlier one ('Original Invoice', 'Facture liée')."""
+TAX_WORDS = re.compile(r"\b(?:vat|ust|tva|mwst|tax)\b|steuer", re.I)
+"""A tax registration's label ('Customer VAT Number', 'USt-IdNr.'): no customer or supplier
+number."""
 
 
 def _field(name: str, m: Mention, confidence: float) -> FieldValue:
@@ -63,23 +75,70 @@ def pick_own_number(mentions: list[Mention], title: str | None = None) -> FieldV
     return _field("invoice_number", first[0], 0.6) if first else None  # an order's own number
 
 
-def pick_order_number(mentions: list[Mention], own: FieldValue | None) -> FieldValue | None:
-    """The first number labelled as an order (or a reference to one) that is not the own one."""
+def pick_order_number(mentions: list[Mention], own: FieldValue | None, title: str | None = None,
+                      references: list[Mention] | None = None) -> FieldValue | None:
+    """The first number labelled as an order (or a reference to one) that is not the own one.
+
+    An order's own number is its order number (an untitled document whose own number is
+    labelled as an order is one). Without an order label, an invoice's 'Your
+    reference' holding a code (not a Leitweg-ID, not a name) is the buyer's order reference.
+    """
+    if own is not None and (title == "order" or (title is None and any(
+            m.value == own.value and getattr(m, "doc_kind", None) == "order" for m in mentions))):
+        return FieldValue("order_number", own.value, own.confidence, own.page, own.bbox, own.span,
+                          "fields.select.order_number", own.model)
     orders = [m for m in mentions if m.role in ("order", "reference")
               and ORDER_WORDS.search(m.label or "") and (own is None or m.value != own.value)]
-    return _field("order_number", orders[0], 0.7) if orders else None
+    if orders:
+        return _field("order_number", orders[0], 0.7)
+    if title not in (None, "invoice", "credit_note", "corrected_invoice"):
+        return None
+    theirs = [m for m in references or () if getattr(m, "label_kind", "") == "your"
+              and getattr(m, "leitweg", None) is None and re.search(r"\d", m.value)
+              and re.fullmatch(r"[\w/.-]+", m.value) and (own is None or m.value != own.value)]
+    return _field("order_number", theirs[0], 0.5) if theirs else None
 
 
 def pick_customer_number(mentions: list[Mention]) -> FieldValue | None:
-    """The first number labelled for the customer (Kundennummer, Account No., N° client)."""
-    customers = [m for m in mentions if m.role == "customer"]
+    """The first number labelled for the customer (Kundennummer, Account No., N° client), not
+    the customer's VAT ID ('Customer VAT Number')."""
+    customers = [m for m in mentions
+                 if m.role == "customer" and not TAX_WORDS.search(m.label or "")]
     return _field("customer_number", customers[0], 0.7) if customers else None
 
 
+def pick_supplier_number(mentions: list[Mention]) -> FieldValue | None:
+    """The first number labelled for the supplier (Lieferantennummer, Vendor ID, N° fournisseur),
+    not the supplier's VAT ID or tax number."""
+    found = [m for m in mentions if getattr(m, "doc_kind", None) == "supplier"
+             and not TAX_WORDS.search(m.label or "")]
+    return _field("supplier_number", found[0], 0.7) if found else None
+
+
+def pick_invoice_reference(mentions: list[Mention], own: FieldValue | None,
+                           title: str | None) -> FieldValue | None:
+    """The earlier invoice a document refers to: a number labelled as an invoice (or as a
+    document, 'Ursprungsbeleg') that is not the document's own. On a credit note, correction
+    or reminder any invoice number does; on other documents only one whose label says it is
+    an earlier invoice."""
+    own_value = own.value if own is not None else None
+    found = [m for m in mentions if (getattr(m, "doc_kind", None) == "invoice"
+                                     or (m.role == "invoice" and getattr(m, "doc_kind", 1) is None))
+             and m.value != own_value
+             and (title in REFERRING_KINDS or EARLIER_INVOICE.search((m.label or "")[-50:]))]
+    if not found:
+        return None
+    m = max(found, key=lambda m: bool(EARLIER_INVOICE.search((m.label or "")[-50:]))
+            - 0.01 * found.index(m))
+    return _field("invoice_reference", m, 0.8 if title in REFERRING_KINDS else 0.6)
+
+
 def select_numbers(mentions: list[Mention], title: str | None = None) -> dict[str, FieldValue]:
-    """Document, order and customer number in one call (the steps run one field each)."""
+    """Document, order, customer and supplier number and the referenced invoice in one call
+    (the steps run one field each)."""
     own = pick_own_number(mentions, title)
-    found = (own, pick_order_number(mentions, own), pick_customer_number(mentions))
+    found = (own, pick_order_number(mentions, own, title), pick_customer_number(mentions),
+             pick_supplier_number(mentions), pick_invoice_reference(mentions, own, title))
     return {f.name: f for f in found if f is not None}
 
 
@@ -96,13 +155,37 @@ def select_invoice_number(page_doc_number_role: list[list[Mention]],
 
 
 @step("fields.select.order_number", scope="document",
-      requires=["page.doc_number.role", "doc.field.invoice_number"],
+      requires=["page.doc_number.role", "doc.field.invoice_number", "doc.title_kind",
+                "page.buyer_reference.context"],
       provides=["doc.field.order_number"])
 def select_order_number(page_doc_number_role: list[list[Mention]],
-                        doc_field_invoice_number: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """The order the document refers to, never the document's own number."""
+                        doc_field_invoice_number: dict[str, FieldValue],
+                        doc_title_kind: str | None,
+                        page_buyer_reference_context: list[list[Mention]]
+                        ) -> dict[str, FieldValue]:
+    """The order the document refers to (an order's: its own number)."""
     return _one(pick_order_number(flatten(page_doc_number_role),
-                                  doc_field_invoice_number.get("invoice_number")))
+                                  doc_field_invoice_number.get("invoice_number"), doc_title_kind,
+                                  flatten(page_buyer_reference_context)))
+
+
+@step("fields.select.supplier_number", scope="document", requires=["page.doc_number.role"],
+      provides=["doc.field.supplier_number"])
+def select_supplier_number(page_doc_number_role: list[list[Mention]]) -> dict[str, FieldValue]:
+    """The number the buyer gives the supplier (on orders and self-billed invoices)."""
+    return _one(pick_supplier_number(flatten(page_doc_number_role)))
+
+
+@step("fields.select.invoice_reference", scope="document",
+      requires=["page.doc_number.role", "doc.field.invoice_number", "doc.title_kind"],
+      provides=["doc.field.invoice_reference"])
+def select_invoice_reference(page_doc_number_role: list[list[Mention]],
+                             doc_field_invoice_number: dict[str, FieldValue],
+                             doc_title_kind: str | None) -> dict[str, FieldValue]:
+    """The invoice a credit note, corrected invoice or reminder refers to, never its own."""
+    return _one(pick_invoice_reference(flatten(page_doc_number_role),
+                                       doc_field_invoice_number.get("invoice_number"),
+                                       doc_title_kind))
 
 
 @step("fields.select.customer_number", scope="document", requires=["page.doc_number.role"],

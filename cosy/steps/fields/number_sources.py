@@ -1,9 +1,11 @@
 """Document-number candidate sources: label lexicons per language, the title line, headers.
 
 A number is introduced by a word for "number" in one language (German Nr./-nummer, English
-No./Number/#, French N°/numéro), by a document word directly before it ('Rechnung 2024-001',
-'INVOICE INV-77'), or stands below a column header that names a number ('Invoice #' above
-'819000'). Each is its own source; ``fields.doc_number.normalise`` resolves overlaps.
+No./Number/#, French N°/numéro with its noun after it: 'N° de commande'), by a document word
+directly before it ('Rechnung 2024-001', 'INVOICE INV-77'), by a reference, ID or code word
+('Order Ref.', 'Customer ID', 'Code client', 'Facture liée'), or stands below a column header
+that names a number ('Invoice #' above '819000'). Each is its own source;
+``fields.doc_number.normalise`` resolves overlaps.
 """
 
 from __future__ import annotations
@@ -26,16 +28,35 @@ def _labelled(words: str) -> re.Pattern[str]:
     return re.compile(r"(?:" + words + r")" + AFTER_LABEL + NUMBER_VALUE, re.IGNORECASE)
 
 
-NUMBER_WORDS = {"de": r"nummer|nr", "en": r"number|no|#", "fr": r"numéro|numero|n°|nº"}
+FRENCH_NOUNS = (r"(?:\s+(?:de\s+|du\s+|d['’]\s?)?(?:bon\s+de\s+commande|commande|client|facture|"
+                r"fournisseur|contrat|devis|livraison|avoir)(?:\s+(?:rectificative|d'origine))?)?")
+"""French puts the noun after the number word: 'N° de commande', 'N° client', 'N° fournisseur'."""
+NUMBER_WORDS = {"de": r"nummer|nr", "en": r"number|no|#",
+                "fr": r"(?:numéro|numero|n°|nº)" + FRENCH_NOUNS}
 LABELS = {lang: _labelled(words) for lang, words in NUMBER_WORDS.items()}
 TITLE = re.compile(
     r"\b(?:rechnung|invoice|facture|avoir|gutschrift|credit\s?note|order|bestellung|"
     r"purchase\s?order|angebot|quotation|quote|devis|auftrag|lieferschein|commande|"
     r"reference|referenz)\b\s*[:.]?\s*" + NUMBER_VALUE, re.IGNORECASE)
+NAMED = re.compile(
+    r"(?:(?:référence|reference|referenz|réf|ref)\b\.?"
+    r"(?:\s+(?:de\s+|du\s+)?(?:commande|client|facture|fournisseur|order|invoice|bestellung))?"
+    r"|\b(?:id|code)\b(?:\s+(?:client|fournisseur))?"
+    r"|\b(?:facture|invoice|rechnung)\s+(?:rectifiée|corrigée|d['’]\s?origine|liée|initiale|"
+    r"originale|korrigierte|ursprüngliche))" + AFTER_LABEL + NUMBER_VALUE, re.IGNORECASE)
+"""A value named by a reference, ID or code word ('Order Ref.: 195668', 'Bestellreferenz 77',
+'Customer ID: 866247', 'Code client: 300-3302', 'Référence commande : C-12') or by a qualified
+document word ('Facture d'origine : F 95682', 'Facture liée FA-2017-0010')."""
 ID_CELL = re.compile(NUMBER_VALUE + r"$", re.IGNORECASE)
-HEADER_LABEL = re.compile(r"(?:nummer|number|numéro|numero|\bnr|\bno|n°|nº|#|-id|\bid)\.?\s*:?$",
-                          re.IGNORECASE)
-"""A column header that names a number ('Invoice #', 'Customer No.'): the value stands below."""
+HEADER_LABEL = re.compile(r"(?:nummer|number|numéro|numero|nr|\bno|n°|nº|#|-id|\bid|referenz|"
+                          r"reference|référence|\bref|\bréf)\.?\s*:?$|"
+                          r"^(?:n°|nº|no\.|nr\.|numéro|numero)\s*(?:de\s+)?[^\W\d]+$|"
+                          r"^code\s+(?:client|fournisseur)$|"
+                          r"^(?:ihre?|your|votre)\s+(?:bestellung|order|commande)$|"
+                          r"^(?:zu|bezug:?|original|corrects|replaces|ref\.?)\s+(?:rechnung|invoice)$|"
+                          r"^facture\s+(?:d['’]\s?origine|liée|rectifiée)$", re.IGNORECASE)
+"""A column header that names a number ('Invoice #', 'Customer No.', 'Order Ref.', 'N°
+fournisseur') or a document referred to ('Your Order', 'Zu Rechnung'): the value stands below."""
 
 
 @step("fields.doc_number.candidates.labels_de", scope="page", requires=["page.lines"],
@@ -57,6 +78,14 @@ def english_number_labels(page_lines: list[Line]) -> list[Hit]:
 def french_number_labels(page_lines: list[Line]) -> list[Hit]:
     """Values after a French number word: 'Facture N° F-12', 'Numéro client : 889'."""
     return scan(page_lines, LABELS["fr"], "fields.doc_number.candidates.labels_fr", "number")
+
+
+@step("fields.doc_number.candidates.named", scope="page", requires=["page.lines"],
+      provides=["page.doc_number.named"])
+def named_numbers(page_lines: list[Line]) -> list[Hit]:
+    """Values named by a reference, ID or code word or a qualified document word, in any of
+    the three languages: 'Order Ref.: 195668', 'Customer ID: 866247', 'Facture liée F-10'."""
+    return scan(page_lines, NAMED, "fields.doc_number.candidates.named", "number")
 
 
 @step("fields.doc_number.candidates.title", scope="page", requires=["page.lines"],
@@ -96,4 +125,4 @@ def header_numbers(page_lines: list[Line]) -> list[Hit]:
 
 
 SOURCES = (german_number_labels, english_number_labels, french_number_labels, title_numbers,
-           header_numbers)
+           header_numbers, named_numbers)

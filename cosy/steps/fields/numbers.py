@@ -28,11 +28,12 @@ KINDS = (
     ("invoice", re.compile(r"rechnung|invoice|facture|avoir|gutschrift|credit|beleg|\bbill\b|"
                            r"document|dokument", re.I)),
     ("order", re.compile(r"bestell|order|auftrag|commande|purchase|\bPO\b", re.I)),
-    ("customer", re.compile(r"kunde|customer|client|debitor|account|konto", re.I)),
+    ("customer", re.compile(r"kunde|customer|client|debitor|account|konto|\bkd\b", re.I)),
 )
 DOC_KINDS = (
     # what a label says the number is the number of; ties at the same end: first listed wins
-    ("order_confirmation", re.compile(r"auftrag|confirmation|sales\sorder|best[äa]tigung", re.I)),
+    ("order_confirmation", re.compile(r"auftrag|confirmation(?:\s+de\s+(?:la\s+)?commande)?|"
+                                      r"sales\sorder|best[äa]tigung", re.I)),
     ("credit_note", re.compile(r"gutschrift|credit\s?note|avoir", re.I)),
     ("payment_reminder", re.compile(r"mahnung|reminder|relance|rappel", re.I)),
     ("delivery_note", re.compile(r"lieferschein|delivery\snote|shipment|\bBL\b|livraison|"
@@ -41,7 +42,7 @@ DOC_KINDS = (
     ("contract", re.compile(r"vertrag|agreement|contract|contrat", re.I)),
     ("order", re.compile(r"bestell|order|commande|purchase|\bPO\b", re.I)),
     ("invoice", re.compile(r"rechnung|invoice|facture|\bbill\b", re.I)),
-    ("customer", re.compile(r"kunde|customer|client|debitor|account", re.I)),
+    ("customer", re.compile(r"kunde|customer|client|debitor|account|\bkd\b", re.I)),
     ("supplier", re.compile(r"lieferant|supplier|vendor|fournisseur", re.I)),
 )
 THEIR_REFERENCE = re.compile(r"\b(?:ihre?|your|votre|vos|unsere?|our|notre)\b|liée|related|"
@@ -88,15 +89,17 @@ def normalise_numbers(sources: list[list[Hit]]) -> list[tuple[Hit, str]]:
 
 @step("fields.doc_number.normalise", scope="page",
       requires=["page.doc_number.labels_de", "page.doc_number.labels_en",
-                "page.doc_number.labels_fr", "page.doc_number.title", "page.doc_number.header"],
+                "page.doc_number.labels_fr", "page.doc_number.title", "page.doc_number.header",
+                "page.doc_number.named"],
       provides=["page.doc_number.normalised"])
 def number_normalise(page_doc_number_labels_de: list[Hit], page_doc_number_labels_en: list[Hit],
                      page_doc_number_labels_fr: list[Hit], page_doc_number_title: list[Hit],
-                     page_doc_number_header: list[Hit]) -> list[tuple[Hit, str]]:
+                     page_doc_number_header: list[Hit],
+                     page_doc_number_named: list[Hit]) -> list[tuple[Hit, str]]:
     """The numbers all sources found, each once, trimmed."""
     return normalise_numbers([page_doc_number_labels_de, page_doc_number_labels_en,
                               page_doc_number_labels_fr, page_doc_number_title,
-                              page_doc_number_header])
+                              page_doc_number_header, page_doc_number_named])
 
 
 def validate_numbers(found: list[tuple[Hit, str]]) -> list[tuple[Hit, str]]:

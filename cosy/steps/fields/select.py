@@ -23,6 +23,11 @@ SELECTED = (
     "doc.field.bank_name", "doc.field.seller_vat_id", "doc.field.buyer_vat_id",
     "doc.field.seller_tax_number", "doc.field.seller_register", "doc.field.seller_register_court",
     "doc.field.contact", "doc.field.staff",
+    "doc.field.payment_means", "doc.field.creditor_id", "doc.field.mandate_reference",
+    "doc.field.valid_until", "doc.field.start_date", "doc.field.monthly_fee",
+    "doc.field.prepaid_amount", "doc.field.dunning_fee",
+    "doc.field.buyer_reference", "doc.field.supplier_number", "doc.field.invoice_reference",
+    "doc.field.tax_category",
 )
 """The artifacts of the families' select steps (``doc.field.<kind>``) that make up doc.fields.
 A new family adds its artifact here; the order is the order in which they are joined."""

@@ -1,9 +1,9 @@
-"""Tax rates (19 %, 7 %, 20 %, 5,5 %) and the tax breakdown rows of a document.
+"""Tax rates (19 %, 7 %, 20 %, 5,5 %) and the document's one VAT rate.
 
 Percentages are everywhere on a business document (discounts, Skonto, surcharges); a tax rate is
 one that exists as a VAT rate and that a tax word introduces ('19 % MwSt.', 'VAT 20%', 'TVA
-5,5 %') or that heads a row whose amounts check out (base x rate = tax). The breakdown rows
-(rate, base, tax) are what a multi-rate invoice prints above its totals.
+5,5 %') or that heads a breakdown row whose amounts check out (base x rate = tax). The rows
+themselves are the tax breakdown family's (:mod:`cosy.steps.fields.tax_breakdown`).
 """
 
 from __future__ import annotations
@@ -80,30 +80,6 @@ def tax_rate_context(page_tax_rate_valid: list[tuple[Hit, str]], page_lines: lis
     return found
 
 
-@step("fields.tax_rate.breakdown", scope="page",
-      requires=["page.tax_rate.context", "page.amount.context"],
-      provides=["page.tax_rate.breakdown"])
-def tax_breakdown(page_tax_rate_context: list[Mention], page_amount_context: list[Mention]
-                  ) -> list[dict[str, Any]]:
-    """Rows of the tax breakdown: a rate with two amounts of its line where base x rate = tax
-    (to the cent, rounding either way)."""
-    rows = []
-    for rate in page_tax_rate_context:
-        r = Decimal(rate.value)
-        row = getattr(rate, "line", -1)
-        same = [a for a in page_amount_context
-                if getattr(a, "line", -2) == row and a.span[0] > rate.span[0]]
-        for base in same:
-            b = Decimal(base.value)
-            tax = next((t for t in same if t is not base
-                        and abs(b * r / 100 - Decimal(t.value)) <= Decimal("0.011")), None)
-            if tax is not None and b != 0:
-                rows.append({"rate": rate.value, "base": base.value, "tax": tax.value,
-                             "page": rate.page, "bbox": rate.bbox, "span": rate.span})
-                break
-    return rows
-
-
 def pick_tax_rate(rates: list[Mention], rows: list[dict[str, Any]]) -> FieldValue | None:
     """The document's one VAT rate: the rate of its breakdown rows, else the rate tax words
     name. A document with several rates (7 % and 19 %) has no single rate: none is emitted."""
@@ -111,7 +87,8 @@ def pick_tax_rate(rates: list[Mention], rows: list[dict[str, Any]]) -> FieldValu
         if len({Decimal(r["rate"]) for r in rows}) != 1:
             return None
         row = rows[0]
-        return FieldValue("tax_rate", row["rate"], 0.9, row["page"], row["bbox"], row["span"],
+        bbox = tuple(row["bbox"]) if row.get("bbox") else None
+        return FieldValue("tax_rate", row["rate"], 0.9, row["page"], bbox, None,
                           "fields.select.tax_rate")
     taxed = [m for m in rates if m.role == "tax"]
     if taxed and len({Decimal(m.value) for m in taxed}) == 1:
@@ -122,11 +99,11 @@ def pick_tax_rate(rates: list[Mention], rows: list[dict[str, Any]]) -> FieldValu
 
 
 @step("fields.select.tax_rate", scope="document",
-      requires=["page.tax_rate.context", "page.tax_rate.breakdown"],
+      requires=["page.tax_rate.context", "doc.tax_breakdown"],
       provides=["doc.field.tax_rate"])
 def select_tax_rate(page_tax_rate_context: list[list[Mention]],
-                    page_tax_rate_breakdown: list[list[dict[str, Any]]]) -> dict[str, FieldValue]:
-    """The document's (main) VAT rate as a percent string ('19.00')."""
-    field = pick_tax_rate(flatten(page_tax_rate_context),
-                          [r for page in page_tax_rate_breakdown for r in page])
+                    doc_tax_breakdown: list[dict[str, Any]]) -> dict[str, FieldValue]:
+    """The document's (main) VAT rate as a percent string ('19.00'), read off its breakdown
+    (``fields.tax_breakdown.*``) where it has one."""
+    field = pick_tax_rate(flatten(page_tax_rate_context), doc_tax_breakdown)
     return {"tax_rate": field} if field is not None else {}

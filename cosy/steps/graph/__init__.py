@@ -7,4 +7,4 @@ result and the store. Each step reads the selected fields (``doc.fields``), so a
 one predicate in :mod:`cosy.kg.vocab`, not a change here.
 """
 
-from cosy.steps.graph import entities, literals, relations  # noqa: F401
+from cosy.steps.graph import entities, invoices, literals, relations, tax  # noqa: F401

@@ -175,23 +175,26 @@ def line_items(doc_line_items: list[dict[str, Any]], doc_info: DocumentInfo) -> 
 @step("graph.entities", scope="document",
       requires=["doc.entity.document", "doc.entity.organizations", "doc.entity.addresses",
                 "doc.entity.accounts", "doc.entity.tax_ids", "doc.entity.persons",
-                "doc.entity.orders", "doc.entity.line_items"],
+                "doc.entity.orders", "doc.entity.line_items", "doc.entity.tax_subtotals",
+                "doc.entity.invoices"],
       provides=["doc.entities"])
 def all_entities(doc_entity_document: Entity, doc_entity_organizations: dict[str, Entity],
                  doc_entity_addresses: dict[str, Entity], doc_entity_accounts: dict[str, Entity],
                  doc_entity_tax_ids: dict[str, Entity], doc_entity_persons: dict[str, Entity],
                  doc_entity_orders: dict[str, Entity],
-                 doc_entity_line_items: list[Entity]) -> list[Entity]:
+                 doc_entity_line_items: list[Entity],
+                 doc_entity_tax_subtotals: list[Entity],
+                 doc_entity_invoices: dict[str, Entity]) -> list[Entity]:
     """Every node of the document once: within the document, one key is one entity (seller and
     buyer at one address share the address node; a VAT ID printed twice is one TaxID)."""
     out: dict[str, Entity] = {doc_entity_document.id: doc_entity_document}
     for group in (doc_entity_organizations, doc_entity_addresses, doc_entity_accounts,
-                  doc_entity_tax_ids, doc_entity_persons, doc_entity_orders):
+                  doc_entity_tax_ids, doc_entity_persons, doc_entity_orders, doc_entity_invoices):
         for e in group.values():
             if e.id in out:
                 out[e.id].keys.update({k: v for k, v in e.keys.items() if k not in out[e.id].keys})
             else:
                 out[e.id] = e
-    for e in doc_entity_line_items:
+    for e in (*doc_entity_line_items, *doc_entity_tax_subtotals):
         out.setdefault(e.id, e)
     return list(out.values())

@@ -68,6 +68,8 @@ def organization_literals(doc_fields: dict[str, FieldValue],
             f = doc_fields.get(f"{role}_{suffix}")
             if f is not None:
                 out.append(w.literal(org.id, p, f, datatype))
+        if role == "seller" and "creditor_id" in doc_fields:  # the payee collecting debits
+            out.append(w.literal(org.id, vocab.CREDITOR_ID, doc_fields["creditor_id"], XSD_STRING))
     return out
 
 

@@ -155,7 +155,9 @@ def line_items(doc_entity_document: Entity, doc_entity_line_items: list[Entity],
                 "doc.triples.rel.accounts", "doc.triples.rel.orders",
                 "doc.triples.rel.account_holders", "doc.triples.rel.addresses",
                 "doc.triples.rel.tax_ids", "doc.triples.rel.people",
-                "doc.triples.rel.line_items"],
+                "doc.triples.rel.line_items", "doc.triples.tax_subtotals",
+                "doc.triples.rel.tax_subtotals", "doc.triples.invoices",
+                "doc.triples.rel.invoices"],
       provides=["doc.triples"], sink=True)
 def all_triples(**parts: list[Triple]) -> list[Triple]:
     """Every triple of the document once (by id), in a stable order for the result."""
