@@ -22,7 +22,16 @@ import pypdfium2 as pdfium
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.steps import einvoice_ubl as ubl
-from cosy.steps.xml_tree import amount, child, children, local, quantity, text
+from cosy.steps.xml_tree import (
+    amount,
+    child,
+    children,
+    local,
+    nonzero,
+    one_category,
+    quantity,
+    text,
+)
 
 XML_CONFIDENCE = 0.99
 MAX_XML_BYTES = 5 << 20  # an invoice XML is kilobytes; refuse to parse anything absurd
@@ -102,6 +111,18 @@ def cii_fields(root: ET.Element) -> dict[str, Any]:
         .replace(" ", "") or None,
         "bic": text(means, "PayeeSpecifiedCreditorFinancialInstitution", "BICID"),
         "payment_terms": text(terms, "Description"),
+        "buyer_reference": text(agreement, "BuyerReference"),  # BT-10
+        "invoice_reference": text(settlement, "InvoiceReferencedDocument",
+                                  "IssuerAssignedID"),  # BT-25
+        "payment_means": text(means, "TypeCode"),  # BT-81, UNTDID 4461
+        "creditor_id": text(settlement, "CreditorReferenceID"),  # BT-90
+        "mandate_reference": text(terms, "DirectDebitMandateID"),  # BT-89
+        "debtor_iban": (text(means, "PayerPartyDebtorFinancialAccount", "IBANID") or "")
+        .replace(" ", "") or None,  # BT-91
+        "prepaid_amount": nonzero(amount(sums, "TotalPrepaidAmount")),  # BT-113
+        "amount_due": amount(sums, "DuePayableAmount"),  # BT-115
+        "tax_category": one_category(
+            text(tax, "CategoryCode") for tax in children(settlement, "ApplicableTradeTax")),
     }
     for role, tag in (("seller", "SellerTradeParty"), ("buyer", "BuyerTradeParty")):
         for key, value in _party(child(agreement, tag)).items():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from cosy.steps.xml_tree import amount, child, children, quantity, text
+from cosy.steps.xml_tree import amount, child, children, nonzero, one_category, quantity, text
 
 ROOTS = ("Invoice", "CreditNote")
 TYPE_CODES = {"380": "invoice", "381": "credit_note", "384": "corrected_invoice",
@@ -56,6 +56,18 @@ def _tax_total(root: ET.Element, currency: str | None) -> str | None:
     return None
 
 
+def _creditor_id(root: ET.Element) -> str | None:
+    """The SEPA creditor identifier: a seller (or payee) party identification of scheme SEPA."""
+    for tag in ("PayeeParty", "AccountingSupplierParty"):
+        party = child(root, tag)
+        party = child(party, "Party") if tag == "AccountingSupplierParty" else party
+        for ident in children(party, "PartyIdentification"):
+            node = child(ident, "ID")
+            if node is not None and node.get("schemeID") == "SEPA" and node.text:
+                return node.text.strip()
+    return None
+
+
 def fields(root: ET.Element) -> dict[str, Any]:
     """Header fields (DESIGN §8 names) of a UBL invoice or credit note."""
     sums = child(root, "LegalMonetaryTotal")
@@ -77,6 +89,19 @@ def fields(root: ET.Element) -> dict[str, Any]:
         "iban": (text(means, "PayeeFinancialAccount", "ID") or "").replace(" ", "") or None,
         "bic": text(means, "PayeeFinancialAccount", "FinancialInstitutionBranch", "ID"),
         "payment_terms": text(root, "PaymentTerms", "Note"),
+        "buyer_reference": text(root, "BuyerReference"),  # BT-10
+        "invoice_reference": text(root, "BillingReference", "InvoiceDocumentReference",
+                                  "ID"),  # BT-25
+        "payment_means": text(means, "PaymentMeansCode"),  # BT-81, UNTDID 4461
+        "creditor_id": _creditor_id(root),  # BT-90
+        "mandate_reference": text(means, "PaymentMandate", "ID"),  # BT-89
+        "debtor_iban": (text(means, "PaymentMandate", "PayerFinancialAccount", "ID") or "")
+        .replace(" ", "") or None,  # BT-91
+        "prepaid_amount": nonzero(amount(sums, "PrepaidAmount")),  # BT-113
+        "amount_due": amount(sums, "PayableAmount"),  # BT-115
+        "tax_category": one_category(
+            text(sub, "TaxCategory", "ID")
+            for total in children(root, "TaxTotal") for sub in children(total, "TaxSubtotal")),
     }
     for role, tag in (("seller", "AccountingSupplierParty"), ("buyer", "AccountingCustomerParty")):
         for key, value in _party(child(root, tag)).items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 
@@ -47,3 +48,14 @@ def quantity(node: ET.Element | None) -> str | None:
         return format(Decimal(node.text.strip()).normalize(), "f")
     except InvalidOperation:
         return None
+
+
+def nonzero(value: str | None) -> str | None:
+    """An amount only where it says something: a prepaid amount of 0.00 is no prepayment."""
+    return value if value is not None and Decimal(value) != 0 else None
+
+
+def one_category(codes: Iterable[str | None]) -> str | None:
+    """The document's VAT category (UNTDID 5305) when all its tax subtotals share one."""
+    found = {c for c in codes if c}
+    return found.pop() if len(found) == 1 else None

@@ -196,3 +196,68 @@ def test_page_alone_without_the_attachment(hybrid: bytes) -> None:
     assert fields["issue_date"] == {**fields["issue_date"], "value": "2024-03-02",
                                     "source": "page"}
     assert "iban" not in fields
+
+
+DIRECT_DEBIT = (CII
+    .replace(b"<ram:BuyerTradeParty>",
+             b"<ram:BuyerReference>04011000-1234512345-06</ram:BuyerReference>"
+             b"<ram:BuyerTradeParty>")
+    .replace(b"<ram:InvoiceCurrencyCode>",
+             b"<ram:CreditorReferenceID>DE98ZZZ09999999999</ram:CreditorReferenceID>"
+             b"<ram:InvoiceCurrencyCode>")
+    .replace(b"<ram:SpecifiedTradeSettlementPaymentMeans>",
+             b"<ram:SpecifiedTradeSettlementPaymentMeans><ram:TypeCode>59</ram:TypeCode>"
+             b"<ram:PayerPartyDebtorFinancialAccount><ram:IBANID>DE21860000000086001055"
+             b"</ram:IBANID></ram:PayerPartyDebtorFinancialAccount>")
+    .replace(b"</ram:SpecifiedTradeSettlementPaymentMeans>",
+             b"</ram:SpecifiedTradeSettlementPaymentMeans>"
+             b"<ram:ApplicableTradeTax><ram:CategoryCode>S</ram:CategoryCode>"
+             b"</ram:ApplicableTradeTax>"
+             b"<ram:SpecifiedTradePaymentTerms><ram:DirectDebitMandateID>REF A-123"
+             b"</ram:DirectDebitMandateID></ram:SpecifiedTradePaymentTerms>")
+    .replace(b"</ram:GrandTotalAmount>",
+             b"</ram:GrandTotalAmount><ram:TotalPrepaidAmount>0.00</ram:TotalPrepaidAmount>"
+             b"<ram:DuePayableAmount>235.62</ram:DuePayableAmount>")
+    .replace(b"</ram:ApplicableHeaderTradeSettlement>",
+             b"<ram:InvoiceReferencedDocument><ram:IssuerAssignedID>RE-2024-0001"
+             b"</ram:IssuerAssignedID></ram:InvoiceReferencedDocument>"
+             b"</ram:ApplicableHeaderTradeSettlement>"))  # fmt: skip
+
+
+def test_cii_reads_references_payment_means_and_tax_category() -> None:
+    """EN 16931 terms beyond DESIGN §8: BT-10, BT-25, BT-81, BT-89/90/91, BT-113/115, BG-23."""
+    parsed = einvoice.parse_invoice(DIRECT_DEBIT)
+    assert parsed is not None
+    f = parsed["fields"]
+    assert {k: f.get(k) for k in ("buyer_reference", "invoice_reference", "payment_means",
+                                  "creditor_id", "mandate_reference", "debtor_iban",
+                                  "amount_due", "tax_category")} == {
+        "buyer_reference": "04011000-1234512345-06", "invoice_reference": "RE-2024-0001",
+        "payment_means": "59", "creditor_id": "DE98ZZZ09999999999",
+        "mandate_reference": "REF A-123", "debtor_iban": "DE21860000000086001055",
+        "amount_due": "235.62", "tax_category": "S"}
+    assert "prepaid_amount" not in f  # 0.00 prepaid is no prepayment
+
+
+def test_ubl_reads_the_same_terms() -> None:
+    ubl = UBL.replace(b"<cac:AccountingCustomerParty>",
+                      b"<cbc:BuyerReference>AB321</cbc:BuyerReference>"
+                      b"<cac:AccountingCustomerParty>")
+    ubl = ubl.replace(b"<cac:TaxTotal><cbc:TaxAmount currencyID=\"EUR\">37.62</cbc:TaxAmount>",
+                      b"<cac:TaxTotal><cbc:TaxAmount currencyID=\"EUR\">37.62</cbc:TaxAmount>"
+                      b"<cac:TaxSubtotal><cac:TaxCategory><cbc:ID>S</cbc:ID></cac:TaxCategory>"
+                      b"</cac:TaxSubtotal>")
+    parsed = einvoice.parse_invoice(ubl)
+    assert parsed is not None
+    f = parsed["fields"]
+    assert (f["buyer_reference"], f["payment_means"], f["amount_due"], f["tax_category"]) == (
+        "AB321", "58", "235.62", "S")
+
+
+def test_xml_payment_means_reaches_the_result_with_its_name() -> None:
+    fields = _extract(with_attachment(make_pdf([PAGE]), "factur-x.xml", DIRECT_DEBIT))["fields"]
+    assert fields["payment_means"]["value"] == "59"
+    assert fields["payment_means"]["source"] == "xml"
+    assert fields["payment_means_name"]["value"] == "SEPA direct debit"
+    assert fields["creditor_id"]["value"] == "DE98ZZZ09999999999"
+    assert fields["buyer_reference"]["value"] == "04011000-1234512345-06"

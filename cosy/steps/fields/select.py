@@ -11,6 +11,7 @@ from typing import Any
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
+from cosy.steps.fields.payment_codes import code_name
 
 SELECTED = (
     "doc.field.invoice_number", "doc.field.order_number", "doc.field.customer_number",
@@ -50,7 +51,8 @@ MERGED_FROM_XML = (
     "invoice_number", "order_number", "issue_date", "due_date", "delivery_date", "currency",
     "total_net", "total_tax", "total_gross", "seller_name", "seller_address", "seller_vat_id",
     "seller_tax_number", "buyer_name", "buyer_address", "buyer_vat_id", "iban", "bic",
-    "payment_terms",
+    "payment_terms", "buyer_reference", "invoice_reference", "payment_means", "creditor_id",
+    "mandate_reference", "debtor_iban", "prepaid_amount", "amount_due", "tax_category",
 )
 
 
@@ -67,3 +69,6 @@ def merge_xml(fields: dict[str, FieldValue], xml: dict[str, Any]) -> None:
             page.confidence = max(page.confidence, XML_CONFIDENCE)
         else:
             fields[name] = xml_field(name, xml[name])
+    means = fields.get("payment_means")
+    if means is not None and means.source == "xml":  # the name follows the XML's code
+        fields["payment_means_name"] = xml_field("payment_means_name", code_name(str(means.value)))
