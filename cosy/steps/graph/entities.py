@@ -140,10 +140,11 @@ def orders(doc_fields: dict[str, FieldValue], doc_doc_type: Prediction,
     uses = {"referenced": "order_number"}
     if doc_doc_type.label in ORDER_TYPES:
         uses["self"] = "invoice_number"  # the field that holds a document's own number
+    own = _value(doc_fields, "invoice_number") if "self" in uses else None
     for use, field in uses.items():
         number = _value(doc_fields, field)
-        if not number:
-            continue
+        if not number or (use == "referenced" and number == own):
+            continue  # an order's own number is no reference to another order
         keys = {"order_number": str(number), "buyer": buyer.id if buyer else ""}
         out[use] = Entity(vocab.entity_id(doc_info.tenant, "Order",
                                           f"{keys['order_number']}|{keys['buyer']}"),
