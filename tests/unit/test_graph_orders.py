@@ -38,3 +38,11 @@ def test_invoice_and_its_order_share_the_order_node() -> None:
     # another buyer's PO-7 is another order
     other, _ = graph_of("inv2", "invoice", order_number="PO-7", buyer_name="Andere GmbH")
     assert other["referenced"].id != inv_orders["referenced"].id
+
+
+def test_an_order_is_its_order_not_a_reference_to_itself() -> None:
+    """An order's own number is also its order_number: one isOrder link, no referencesOrder."""
+    orders, triples = graph_of("po", "order", invoice_number="PO-7", order_number="PO-7",
+                               buyer_name="Kunde AG")
+    assert set(orders) == {"self"}
+    assert [t.p for t in triples] == [vocab.COSY + "isOrder"]
