@@ -55,6 +55,12 @@ def _alnum_to_digits(s: str) -> str:
     return "".join(str(int(ch, 36)) for ch in s)
 
 
+def mod97_check_digits(chars: str) -> int:
+    """ISO 7064 Mod 97-10 check digits of ``chars`` (letters as A=10 … Z=35): what an IBAN, a
+    SEPA creditor identifier and a German Leitweg-ID append."""
+    return 98 - int(_alnum_to_digits(chars.upper() + "00")) % 97
+
+
 def _iban_remainder(country: str, check: str, bban: str) -> int:
     return int(_alnum_to_digits(bban + country + check)) % 97
 
@@ -74,8 +80,7 @@ def make_iban(country: str, bban: str) -> str:
     """The IBAN for a national account number (BBAN), with its two check digits computed."""
     country = country.upper()
     bban = normalize_identifier(bban)
-    check = 98 - _iban_remainder(country, "00", bban)
-    return f"{country}{check:02d}{bban}"
+    return f"{country}{mod97_check_digits(bban + country):02d}{bban}"
 
 
 def format_iban(s: str) -> str:

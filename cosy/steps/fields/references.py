@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.identifiers import mod97_check_digits
 from cosy.steps.fields.common import NUMERIC_CELL, Candidate, flatten
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 from cosy.steps.fields.reference_sources import LEITWEG, SOURCES, label_kind
@@ -37,19 +38,12 @@ class ReferenceCandidate(Candidate):
     leitweg: str | None = None  # "valid", "invalid" or None (not shaped like one)
 
 
-def leitweg_check_digits(coarse_and_fine: str) -> int:
-    """The two check digits of a Leitweg-ID's address part (ISO 7064 Mod 97-10: letters count
-    as 10..35, the number times 100 mod 97, subtracted from 98)."""
-    digits = "".join(str(int(c, 36)) for c in coarse_and_fine.upper())
-    return 98 - int(digits + "00") % 97
-
-
 def leitweg_valid(value: str) -> bool:
     """Whether a compact Leitweg-ID ('04011000-1234512345-06') has the right check digits."""
     parts = value.split("-")
     if len(parts) < 2 or not LEITWEG_FULL.match(value):
         return False
-    return leitweg_check_digits("".join(parts[:-1])) == int(parts[-1])
+    return mod97_check_digits("".join(parts[:-1])) == int(parts[-1])
 
 
 def normalise_value(text: str) -> str:
