@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,6 +26,28 @@ def real_corpus() -> Path:
         pytest.skip(f"the real development corpus is absent ({REAL_CORPUS}); "
                     "these tests run where ../shared/corpus/real exists")
     return REAL_CORPUS
+
+
+Extract = Callable[[bytes, str], dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def extract_result() -> Extract:
+    """The default pipeline in-process: (PDF bytes, file name) -> the extraction result."""
+    from cosy.engine.executor import SyncExecutor
+    from cosy.engine.profiles import load_pipeline
+    from cosy.ingest import inspect_document
+
+    settings = Settings(dask_scheduler="sync")
+    pipeline = load_pipeline.__wrapped__("default")
+    executor = SyncExecutor(settings)
+
+    def run(data: bytes, name: str) -> dict[str, Any]:
+        info = inspect_document(data, name, "default", max_bytes=settings.max_bytes,
+                                max_pages=500)
+        return executor.run(pipeline, data, info).outputs["doc.result"]
+
+    return run
 
 
 def make_pdf(pages: list[list[str]], encrypt: str | None = None) -> bytes:

@@ -12,13 +12,10 @@ from typing import Any
 
 import pytest
 
-from cosy.config import Settings
 from cosy.corpus import generate_document
-from cosy.engine.executor import SyncExecutor
-from cosy.engine.profiles import load_pipeline
 from cosy.evaluation import FIELDS, field_values, score_line_items, values_match
-from cosy.ingest import inspect_document
 from cosy.kg import vocab
+from tests.conftest import Extract
 
 CASES = [  # seed, doc_type, layout, language
     (101, "invoice", "din_classic", "de"),
@@ -33,17 +30,11 @@ CASES = [  # seed, doc_type, layout, language
 
 
 @pytest.fixture(scope="module")
-def run() -> Any:
-    settings = Settings(dask_scheduler="sync")
-    pipeline = load_pipeline.__wrapped__("default")
-    executor = SyncExecutor(settings)
-
+def run(extract_result: Extract) -> Any:
     def extract(case: tuple[int, str, str, str]) -> tuple[dict[str, Any], dict[str, Any]]:
         seed, doc_type, layout, language = case
         pdf, truth = generate_document(seed, doc_type=doc_type, layout=layout, language=language)
-        info = inspect_document(pdf, Path(truth["file"]).name, "default",
-                                max_bytes=settings.max_bytes, max_pages=50)
-        return executor.run(pipeline, pdf, info).outputs["doc.result"], truth
+        return extract_result(pdf, Path(truth["file"]).name), truth
 
     return extract
 

@@ -11,11 +11,8 @@ from typing import Any
 
 import pytest
 
-from cosy.config import Settings
-from cosy.engine.executor import SyncExecutor
-from cosy.engine.profiles import load_pipeline
 from cosy.evaluation import FIELDS, field_values, values_match
-from cosy.ingest import inspect_document
+from tests.conftest import Extract
 
 GOLDEN = [
     "zf22_EN16931_Einfach.pdf",  # labelled ZUGFeRD form, two pages
@@ -35,16 +32,9 @@ def truths(real_corpus: Path) -> dict[str, dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def extract() -> Any:
-    settings = Settings(dask_scheduler="sync")
-    pipeline = load_pipeline.__wrapped__("default")
-    executor = SyncExecutor(settings)
-
+def extract(extract_result: Extract) -> Any:
     def run(path: Path) -> dict[str, Any]:
-        data = path.read_bytes()
-        info = inspect_document(data, path.name, "default", max_bytes=settings.max_bytes,
-                                max_pages=500)
-        return field_values(executor.run(pipeline, data, info).outputs["doc.result"])
+        return field_values(extract_result(path.read_bytes(), path.name))
 
     return run
 
@@ -78,17 +68,12 @@ def test_core_fields_on_every_real_document(real_corpus: Path,
     assert failures == []
 
 
-def test_graph_of_a_real_invoice(real_corpus: Path) -> None:
+def test_graph_of_a_real_invoice(real_corpus: Path, extract_result: Extract) -> None:
     """Entities, relations and triples with provenance for one real ZUGFeRD invoice."""
     from cosy.kg import vocab
 
-    settings = Settings(dask_scheduler="sync")
     path = real_corpus / "docs" / "zf22_EN16931_Einfach.pdf"
-    data = path.read_bytes()
-    info = inspect_document(data, path.name, "default", max_bytes=settings.max_bytes,
-                            max_pages=500)
-    result = SyncExecutor(settings).run(load_pipeline.__wrapped__("default"), data,
-                                        info).outputs["doc.result"]
+    result = extract_result(path.read_bytes(), path.name)
     by_label = {(e["type"], e["label"]): e["id"] for e in result["entities"]}
     seller = by_label[("Organization", "Lieferant GmbH")]
     buyer = by_label[("Organization", "Kunden AG Mitte")]

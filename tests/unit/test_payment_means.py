@@ -15,6 +15,7 @@ from cosy.steps.fields import payment_means as pm
 from cosy.steps.fields import sepa, sepa_mandate
 from cosy.steps.fields.identifiers import page_labels
 from cosy.steps.fields.ids_common import build_contexts, page_zones
+from tests.conftest import Extract
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 
@@ -177,21 +178,9 @@ def test_check_means_against_accounts() -> None:
 
 
 @pytest.fixture(scope="module")
-def extract() -> Any:
-    from cosy.config import Settings
-    from cosy.engine.executor import SyncExecutor
-    from cosy.engine.profiles import load_pipeline
-    from cosy.ingest import inspect_document
-
-    settings = Settings(dask_scheduler="sync")
-    pipeline = load_pipeline.__wrapped__("default")
-    executor = SyncExecutor(settings)
-
+def extract(extract_result: Extract) -> Any:
     def run(path: Path) -> dict[str, Any]:
-        data = path.read_bytes()
-        info = inspect_document(data, path.name, "default", max_bytes=settings.max_bytes,
-                                max_pages=500)
-        result = executor.run(pipeline, data, info).outputs["doc.result"]
+        result = extract_result(path.read_bytes(), path.name)
         return {"fields": {k: f["value"] for k, f in result["fields"].items()},
                 "checks": {c["name"]: c for c in result.get("checks", [])}}
 

@@ -8,20 +8,16 @@ whole pipeline on generated contracts, reminders and invoices.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from cosy.config import Settings
 from cosy.corpus import generate_document
 from cosy.domain import FieldValue, Mention
-from cosy.engine.executor import SyncExecutor
-from cosy.engine.profiles import load_pipeline
 from cosy.evaluation import values_match
-from cosy.ingest import inspect_document
 from cosy.steps import consistency_terms as checks
 from cosy.steps.fields import amount_cues, amounts, date_cues, dates, term_cues, term_select, terms
 from cosy.steps.fields.common import Candidate
+from tests.conftest import Extract
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 TERMS = ("valid_until", "start_date", "monthly_fee", "prepaid_amount", "dunning_fee")
@@ -260,23 +256,11 @@ GENERATED = [  # seed, doc_type: one per language and kind of term
 ]
 
 
-@pytest.fixture(scope="module")
-def extract() -> Any:
-    settings = Settings(dask_scheduler="sync")
-    pipeline = load_pipeline.__wrapped__("default")
-    executor = SyncExecutor(settings)
-
-    def run(pdf: bytes, name: str) -> dict[str, Any]:
-        info = inspect_document(pdf, name, "default", max_bytes=settings.max_bytes, max_pages=50)
-        return executor.run(pipeline, pdf, info).outputs["doc.result"]
-
-    return run
-
-
 @pytest.mark.parametrize(("seed", "doc_type"), GENERATED, ids=[f"{s}-{t}" for s, t in GENERATED])
-def test_generated_terms_are_found_and_checked(seed: int, doc_type: str, extract: Any) -> None:
+def test_generated_terms_are_found_and_checked(seed: int, doc_type: str,
+                                               extract_result: Extract) -> None:
     pdf, truth = generate_document(seed, doc_type=doc_type)
-    result = extract(pdf, Path(truth["file"]).name)
+    result = extract_result(pdf, Path(truth["file"]).name)
     got = {k: f["value"] for k, f in result["fields"].items()}
     printed = {f for f in TERMS if truth["fields"].get(f) is not None}
     assert printed

@@ -7,13 +7,9 @@ import io
 import pypdfium2 as pdfium
 import pytest
 
-from cosy.config import Settings
-from cosy.engine.executor import SyncExecutor
-from cosy.engine.profiles import load_pipeline
 from cosy.evaluation import strip_attachments
-from cosy.ingest import inspect_document
 from cosy.steps import einvoice
-from tests.conftest import make_pdf
+from tests.conftest import Extract, make_pdf
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -167,16 +163,9 @@ def test_strip_attachments_removes_the_xml(hybrid: bytes) -> None:
     assert strip_attachments(plain) is plain
 
 
-def _extract(data: bytes) -> dict:
-    settings = Settings(dask_scheduler="sync")
-    info = inspect_document(data, "hybrid.pdf", "default", max_bytes=settings.max_bytes,
-                            max_pages=10)
-    return SyncExecutor(settings).run(load_pipeline.__wrapped__("default"), data,
-                                      info).outputs["doc.result"]
-
-
-def test_page_values_kept_when_they_agree_xml_fills_and_corrects(hybrid: bytes) -> None:
-    result = _extract(hybrid)
+def test_page_values_kept_when_they_agree_xml_fills_and_corrects(
+        hybrid: bytes, extract_result: Extract) -> None:
+    result = extract_result(hybrid, "hybrid.pdf")
     fields = result["fields"]
     assert fields["invoice_number"]["value"] == "RE-2024-0042"
     assert fields["invoice_number"]["source"] == "page" and "bbox" in fields["invoice_number"]
@@ -191,8 +180,8 @@ def test_page_values_kept_when_they_agree_xml_fills_and_corrects(hybrid: bytes) 
     assert sources == {"xml"}
 
 
-def test_page_alone_without_the_attachment(hybrid: bytes) -> None:
-    fields = _extract(strip_attachments(hybrid))["fields"]
+def test_page_alone_without_the_attachment(hybrid: bytes, extract_result: Extract) -> None:
+    fields = extract_result(strip_attachments(hybrid), "hybrid.pdf")["fields"]
     assert fields["issue_date"] == {**fields["issue_date"], "value": "2024-03-02",
                                     "source": "page"}
     assert "iban" not in fields
@@ -254,8 +243,9 @@ def test_ubl_reads_the_same_terms() -> None:
         "AB321", "58", "235.62", "S")
 
 
-def test_xml_payment_means_reaches_the_result_with_its_name() -> None:
-    fields = _extract(with_attachment(make_pdf([PAGE]), "factur-x.xml", DIRECT_DEBIT))["fields"]
+def test_xml_payment_means_reaches_the_result_with_its_name(extract_result: Extract) -> None:
+    pdf = with_attachment(make_pdf([PAGE]), "factur-x.xml", DIRECT_DEBIT)
+    fields = extract_result(pdf, "hybrid.pdf")["fields"]
     assert fields["payment_means"]["value"] == "59"
     assert fields["payment_means"]["source"] == "xml"
     assert fields["payment_means_name"]["value"] == "SEPA direct debit"
