@@ -112,8 +112,12 @@ def leitweg_shapes(page_lines: list[Line]) -> list[Hit]:
       provides=["page.buyer_reference.header"])
 def header_references(page_lines: list[Line]) -> list[Hit]:
     """Cells below a column header that is a buyer-reference label ('Ihr Zeichen' / 'MK/ab')."""
+    headed = {j for j, line in enumerate(page_lines)
+              if any(p.match(c.text) for c in cells(line) for p in HEADERS.values())}
     out = []
     for i, line in enumerate(page_lines):
+        if not headed & {i - 1, i - 2}:
+            continue  # no such header in the two lines above: header_above could not find one
         for cell in cells(line):
             header = header_above(page_lines, i, cell.x0, cell.x1, max_lines=2)
             if not header or len(cell.text) > 60 or cell.text.endswith(":"):
