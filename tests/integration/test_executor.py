@@ -94,6 +94,18 @@ def test_workers_loaded_resources_once_through_the_plugin(dask_executor):
     assert dask_executor.ping()
 
 
+def test_workers_run_without_the_sampling_profiler(dask_executor):
+    """Dask's profiler tree grew every worker with each document (the benchmarks' memory
+    growth): the workers COSY starts have it off, and they keep no profile nodes."""
+    def profiling(dask_worker):
+        import dask
+
+        return (dask.config.get("distributed.worker.profile.enabled"),
+                dask_worker.profile_recent["count"])
+
+    assert set(dask_executor.client.run(profiling).values()) == {(False, 0)}
+
+
 def test_existing_scheduler_is_used_when_configured():
     """COSY_DASK_SCHEDULER=tcp://... connects to a running cluster instead of starting one."""
     from distributed import LocalCluster
