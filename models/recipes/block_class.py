@@ -22,6 +22,7 @@ import numpy as np
 from cosy.corpus import generate_document
 from cosy.steps.layout_features import BLOCK_CLASSES, block_class_spec
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
+from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -32,7 +33,6 @@ from models.recipes.report import (
     percentiles_ms,
     write_card,
 )
-from models.recipes.role_models import ONNX_OPSET
 
 TRAIN = Split(3_300_000, 1500)
 HELDOUT = Split(9_500_000, 500)
@@ -148,16 +148,6 @@ def train(recipe: BlockClassRecipe, x: np.ndarray, y: list[str]) -> Any:
         return clf.fit(x, yi)
 
 
-def to_onnx(recipe: BlockClassRecipe, clf: Any) -> bytes:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
-
-    onx = convert_sklearn(clf, name=recipe.name,
-                          initial_types=[("features", FloatTensorType([None, recipe.spec["dim"]]))],
-                          options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
-    onx.doc_string = f"COSY {recipe.ref}: {recipe.task}"
-    return onx.SerializeToString()
-
 
 def predict(recipe: BlockClassRecipe, session: Any, x: np.ndarray) -> list[str]:
     name = session.get_inputs()[0].name
@@ -190,7 +180,6 @@ def build(recipe: BlockClassRecipe, out_dir: Path) -> dict[str, Any]:
     """Collect, train, export, evaluate and describe the model; return its registry entry."""
     import time
 
-    import onnxruntime as ort
 
     check_splits(recipe)
     t0 = time.perf_counter()
@@ -199,11 +188,9 @@ def build(recipe: BlockClassRecipe, out_dir: Path) -> dict[str, Any]:
     t_data = time.perf_counter() - t0
     clf = train(recipe, x, y)
     t_train = time.perf_counter() - t0 - t_data
-    blob = to_onnx(recipe, clf)
+    blob = classifier_onnx(clf, recipe, recipe.spec["dim"])
     (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-    session = ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+    session = measuring_session(blob)
     held = classification_metrics(hy, predict(recipe, session, hx), recipe.labels)
     name = session.get_inputs()[0].name
     one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))

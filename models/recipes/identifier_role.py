@@ -33,6 +33,7 @@ from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.ids_features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
 from cosy.steps.fields.ids_features import identifier_spec as _spec
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
+from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -43,7 +44,7 @@ from models.recipes.report import (
     percentiles_ms,
     write_card,
 )
-from models.recipes.role_models import ONNX_OPSET, _in_box, _int_flags
+from models.recipes.role_models import _in_box
 
 TRAIN = Split(3_100_000, 2000)
 HELDOUT = Split(9_300_000, 600)
@@ -288,18 +289,6 @@ def train(recipe: IdentifierRecipe, x: np.ndarray, y: list[str]) -> Any:
         l2_regularization=1.0, class_weight="balanced", random_state=0).fit(x, yi)
 
 
-def to_onnx(recipe: IdentifierRecipe, clf: Any) -> bytes:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
-
-    with _int_flags():
-        onx = convert_sklearn(clf, name=recipe.name,
-                              initial_types=[("features", FloatTensorType([None,
-                                                                           recipe.spec["dim"]]))],
-                              options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
-    onx.doc_string = f"COSY {recipe.ref}: {recipe.task}"
-    return onx.SerializeToString()
-
 
 def predict(recipe: IdentifierRecipe, session: Any, x: np.ndarray) -> list[str]:
     spec = spec_from_entry(entry_stub(recipe, session, recipe.spec), Path("."))
@@ -309,7 +298,6 @@ def predict(recipe: IdentifierRecipe, session: Any, x: np.ndarray) -> list[str]:
 
 def build(recipe: IdentifierRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Train, export, evaluate and describe the model; return its registry entry."""
-    import onnxruntime as ort
 
     from models.recipes import role_models
     from models.recipes.text_models import RECIPES as TEXT_RECIPES
@@ -321,11 +309,9 @@ def build(recipe: IdentifierRecipe, out_dir: Path, data: dict[str, Any]) -> dict
     x, y, _ = data["train"]
     hx, hy, hk = data["heldout"]
     clf = train(recipe, x, y)
-    blob = to_onnx(recipe, clf)
+    blob = classifier_onnx(clf, recipe, recipe.spec["dim"])
     (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-    session = ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+    session = measuring_session(blob)
     pred = predict(recipe, session, hx)
     held = classification_metrics(hy, pred, recipe.labels)
     per_kind = {k: classification_metrics([t for t, kk in zip(hy, hk, strict=True) if kk == k],

@@ -26,6 +26,7 @@ from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party_features import PARTY_ROLES, party_features, party_spec
 from cosy.steps.fields.party_select import FALLBACK_MIN
 from models.recipes.corpus import Split, check_disjoint, map_documents
+from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -36,9 +37,8 @@ from models.recipes.report import (
     percentiles_ms,
     write_card,
 )
-from models.recipes.role_models import REAL_CORPUS, _int_flags
+from models.recipes.role_models import REAL_CORPUS
 
-ONNX_OPSET = {"": 15, "ai.onnx.ml": 3}
 TRAIN = Split(3_200_000, 2000)
 HELDOUT = Split(9_400_000, 600)
 
@@ -206,18 +206,6 @@ def train(x: np.ndarray, y: list[str]) -> Any:
         l2_regularization=1.0, class_weight="balanced", random_state=0).fit(x, yi)
 
 
-def to_onnx(clf: Any) -> bytes:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
-
-    with _int_flags():
-        onx = convert_sklearn(clf, name=RECIPE.name,
-                              initial_types=[("features", FloatTensorType([None,
-                                                                           party_spec()["dim"]]))],
-                              options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
-    onx.doc_string = f"COSY {RECIPE.ref}: {RECIPE.task}"
-    return onx.SerializeToString()
-
 
 def _stub(session: Any) -> dict[str, Any]:
     return entry_stub(RECIPE, session, party_spec())
@@ -231,7 +219,6 @@ def predict(session: Any, x: np.ndarray) -> list[str]:
 
 def build_all(out_dir: Path, names: list[str] | None = None) -> list[dict[str, Any]]:
     """Train, export, evaluate and describe ``party_role``; return its registry entry."""
-    import onnxruntime as ort
 
     from models.recipes.role_models import HELDOUT as ROLE_HELDOUT
     from models.recipes.text_models import RECIPES as TEXT_RECIPES
@@ -245,11 +232,9 @@ def build_all(out_dir: Path, names: list[str] | None = None) -> list[dict[str, A
     x, y = collect(TRAIN)
     hx, hy = collect(HELDOUT)
     clf = train(x, y)
-    blob = to_onnx(clf)
+    blob = classifier_onnx(clf, RECIPE, party_spec()["dim"])
     (out_dir / f"{RECIPE.name}.onnx").write_bytes(blob)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-    session = ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+    session = measuring_session(blob)
     held = classification_metrics(hy, predict(session, hx), PARTY_ROLES)
     real = None
     rr = real_rows()

@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +23,7 @@ from cosy.corpus import generate_document
 from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
 from cosy.inference.registry import run_classifier, spec_from_entry
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
+from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -36,7 +35,6 @@ from models.recipes.report import (
     write_card,
 )
 
-ONNX_OPSET = {"": 15, "ai.onnx.ml": 3}
 REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 BOX_MARGIN = 2.0
 TRAIN = Split(3_000_000, 3000)
@@ -192,38 +190,6 @@ def train(recipe: RoleRecipe, x: np.ndarray, y: list[str]) -> Any:
         l2_regularization=1.0, random_state=0).fit(x, yi)
 
 
-@contextmanager
-def _int_flags() -> Iterator[None]:
-    """skl2onnx hands the trees' missing-value flags to onnx as numpy booleans, which onnx
-    refuses for an ``ints`` attribute (scikit-learn 1.9); turn them into ints on the way."""
-    import onnx.helper
-
-    original = onnx.helper.make_attribute
-
-    def make_attribute(key: str, value: Any, *args: Any, **kwargs: Any) -> Any:
-        if isinstance(value, list | tuple) and any(isinstance(v, bool | np.bool_) for v in value):
-            value = [int(v) if isinstance(v, bool | np.bool_) else v for v in value]
-        return original(key, value, *args, **kwargs)
-
-    onnx.helper.make_attribute = make_attribute
-    try:
-        yield
-    finally:
-        onnx.helper.make_attribute = original
-
-
-def to_onnx(recipe: RoleRecipe, clf: Any) -> bytes:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
-
-    dim = recipe.spec["dim"]
-    with _int_flags():
-        onx = convert_sklearn(clf, name=recipe.name,
-                              initial_types=[("features", FloatTensorType([None, dim]))],
-                              options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
-    onx.doc_string = f"COSY {recipe.ref}: {recipe.task}"
-    return onx.SerializeToString()
-
 
 
 def predict(recipe: RoleRecipe, session: Any, x: np.ndarray) -> list[str]:
@@ -234,7 +200,6 @@ def predict(recipe: RoleRecipe, session: Any, x: np.ndarray) -> list[str]:
 
 def build(recipe: RoleRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Train, export, evaluate and describe one role model; return its registry entry."""
-    import onnxruntime as ort
 
     from models.recipes.text_models import RECIPES as TEXT_RECIPES
     from models.recipes.text_models import SCANNED
@@ -245,11 +210,9 @@ def build(recipe: RoleRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, 
     x, y = data["train"][recipe.kind]
     hx, hy = data["heldout"][recipe.kind]
     clf = train(recipe, x, y)
-    blob = to_onnx(recipe, clf)
+    blob = classifier_onnx(clf, recipe, recipe.spec["dim"])
     (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-    session = ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+    session = measuring_session(blob)
     held = classification_metrics(hy, predict(recipe, session, hx), recipe.labels)
     real = None
     rr = real_rows(recipe)

@@ -31,6 +31,7 @@ from cosy.steps.classify import (
     with_title,
 )
 from models.recipes.corpus import NamedRecipe, Sample, Split, check_disjoint, page_title, samples
+from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -42,7 +43,6 @@ from models.recipes.report import (
     write_card,
 )
 
-ONNX_OPSET = {"": 15, "ai.onnx.ml": 3}
 REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 # One label set: the generator, the model and the real set's truth use the same type names.
 REAL_TYPES = DOC_TYPE_ALIASES
@@ -86,16 +86,6 @@ def train(recipe: TextRecipe, texts: list[str], labels: list[str]) -> Any:
     y = np.array([recipe.labels.index(lab) for lab in labels])
     return LogisticRegression(C=recipe.c, max_iter=3000, tol=1e-6).fit(x, y)
 
-
-def to_onnx(recipe: TextRecipe, clf: Any) -> bytes:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
-
-    onx = convert_sklearn(clf, name=recipe.name,
-                          initial_types=[("features", FloatTensorType([None, recipe.dim]))],
-                          options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
-    onx.doc_string = f"COSY {recipe.ref}: {recipe.task}"
-    return onx.SerializeToString()
 
 
 def predict(recipe: TextRecipe, session: Any, texts: list[str],
@@ -184,18 +174,15 @@ def latency(recipe: TextRecipe, session: Any, texts: list[str]) -> dict[str, Any
 def build(recipe: TextRecipe, out_dir: Path, scanned: list[Sample],
           real: list[Sample]) -> dict[str, Any]:
     """Train, export, evaluate and describe one model; return its registry entry."""
-    import onnxruntime as ort
 
     check_disjoint([("train", recipe.train), ("heldout", recipe.heldout), ("scanned", SCANNED)])
     train_docs, held_docs = samples(recipe.train), samples(recipe.heldout)
     x_text, y = examples(recipe, train_docs)
     clf = train(recipe, x_text, y)
-    data = to_onnx(recipe, clf)
+    data = classifier_onnx(clf, recipe, recipe.dim)
     path = out_dir / f"{recipe.name}.onnx"
     path.write_bytes(data)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-    session = ort.InferenceSession(data, sess_options=opts, providers=["CPUExecutionProvider"])
+    session = measuring_session(data)
     doc_level = recipe.unit == "document"
     h_text, h_y = examples(recipe, held_docs)
     held = classification_metrics(

@@ -26,6 +26,7 @@ from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.ner import FEATURES, TAGS, decode, feature_indices, token_features
 from cosy.steps.nlp import Token
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
+from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -37,7 +38,6 @@ from models.recipes.report import (
     write_card,
 )
 
-ONNX_OPSET = {"": 15, "ai.onnx.ml": 3}
 TRAIN = Split(3_400_000, 1500)
 HELDOUT = Split(9_600_000, 500)
 PARTS = re.compile(r"\n|\s+[·|•]\s+")
@@ -156,16 +156,6 @@ def train(recipe: NerRecipe, x: Any, y: list[str]) -> Any:
     return LogisticRegression(C=recipe.c, max_iter=recipe.max_iter, tol=1e-4).fit(x, yi)
 
 
-def to_onnx(recipe: NerRecipe, clf: Any) -> bytes:
-    from skl2onnx import convert_sklearn
-    from skl2onnx.common.data_types import FloatTensorType
-
-    onx = convert_sklearn(clf, name=recipe.name,
-                          initial_types=[("features", FloatTensorType([None, FEATURES["dim"]]))],
-                          options={id(clf): {"zipmap": False}}, target_opset=ONNX_OPSET)
-    onx.doc_string = f"COSY {recipe.ref}: {recipe.task}"
-    return onx.SerializeToString()
-
 
 def _dense(rows: list[list[int]]) -> np.ndarray:
     x = np.zeros((len(rows), FEATURES["dim"]), dtype=np.float32)
@@ -200,7 +190,6 @@ def entity_metrics(gold: list[list[str]], pred: list[list[str]]) -> dict[str, An
 
 def build(recipe: NerRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, Any]:
     """Train, export, evaluate and describe the token NER model; return its registry entry."""
-    import onnxruntime as ort
 
     from models.recipes.text_models import RECIPES as TEXT_RECIPES
     from models.recipes.text_models import SCANNED
@@ -209,11 +198,9 @@ def build(recipe: NerRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, A
                     *((f"{t.name} heldout", t.heldout) for t in TEXT_RECIPES)])
     x, y = sparse(data["train"])
     clf = train(recipe, x, y)
-    blob = to_onnx(recipe, clf)
+    blob = classifier_onnx(clf, recipe, FEATURES["dim"])
     (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
-    session = ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+    session = measuring_session(blob)
     spec = spec_from_entry(entry_stub(recipe, session, FEATURES), Path("."))
     gold, pred = [], []
     for rows, tags in data["heldout"]:
