@@ -47,7 +47,7 @@ def creditor_id_valid(value: str) -> bool:
     m = CREDITOR_ID.match(value)
     if m is None or m["cc"] not in ids.IBAN_LENGTHS:
         return False
-    return ids.make_iban(m["cc"], m["national"])[2:4] == m["check"]
+    return ids.mod97_check_digits(m["national"] + m["cc"]) == int(m["check"])
 
 
 def value_after(text: str, end: int, max_label: int = 30) -> tuple[int, int] | None:
