@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from multiprocessing import get_context
+from pathlib import Path
 from typing import Any, TypeVar
 
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
@@ -21,6 +22,9 @@ from cosy.domain import Word
 from cosy.steps import layout, ocr, parse, text
 
 T = TypeVar("T")
+REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
+"""The real development set beside the checkout (``../shared/corpus/real``): reported in the
+cards where present, never trained on."""
 
 
 class NamedRecipe:

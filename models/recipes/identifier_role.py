@@ -247,8 +247,7 @@ def real_rows() -> tuple[np.ndarray, list[str], int] | None:
 
     from cosy.steps import layout, parse
     from cosy.steps.fields.identifiers import read_identifiers
-    from models.recipes.corpus import page_words
-    from models.recipes.role_models import REAL_CORPUS
+    from models.recipes.corpus import REAL_CORPUS, page_words
 
     truth_file = REAL_CORPUS / "truth.jsonl"
     if not truth_file.is_file():

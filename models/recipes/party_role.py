@@ -25,7 +25,7 @@ from cosy.evaluation import values_match
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party_features import PARTY_ROLES, party_features, party_spec
 from cosy.steps.fields.party_select import FALLBACK_MIN
-from models.recipes.corpus import Split, check_disjoint, map_documents
+from models.recipes.corpus import REAL_CORPUS, Split, check_disjoint, map_documents
 from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
@@ -37,7 +37,6 @@ from models.recipes.report import (
     percentiles_ms,
     write_card,
 )
-from models.recipes.role_models import REAL_CORPUS
 
 TRAIN = Split(3_200_000, 2000)
 HELDOUT = Split(9_400_000, 600)

@@ -22,7 +22,13 @@ import numpy as np
 from cosy.corpus import generate_document
 from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
 from cosy.inference.registry import run_classifier, spec_from_entry
-from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
+from models.recipes.corpus import (
+    REAL_CORPUS,
+    NamedRecipe,
+    Split,
+    check_disjoint,
+    map_documents,
+)
 from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
@@ -35,7 +41,6 @@ from models.recipes.report import (
     write_card,
 )
 
-REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 BOX_MARGIN = 2.0
 TRAIN = Split(3_000_000, 3000)
 HELDOUT = Split(9_200_000, 1000)

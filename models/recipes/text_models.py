@@ -30,7 +30,15 @@ from cosy.steps.classify import (
     document_text,
     with_title,
 )
-from models.recipes.corpus import NamedRecipe, Sample, Split, check_disjoint, page_title, samples
+from models.recipes.corpus import (
+    REAL_CORPUS,
+    NamedRecipe,
+    Sample,
+    Split,
+    check_disjoint,
+    page_title,
+    samples,
+)
 from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
 from models.recipes.report import (
     classification_metrics,
@@ -43,7 +51,6 @@ from models.recipes.report import (
     write_card,
 )
 
-REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
 # One label set: the generator, the model and the real set's truth use the same type names.
 REAL_TYPES = DOC_TYPE_ALIASES
 SCANNED = Split(9_500_000, 18, scanned=True, language="de")  # OCR card set, also read here
