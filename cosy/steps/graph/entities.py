@@ -122,6 +122,16 @@ def persons(doc_fields: dict[str, FieldValue], doc_info: DocumentInfo,
     return out
 
 
+def numbered_document(tenant: str, type_: str, number: str, party_role: str,
+                      party: Entity | None) -> Entity:
+    """A document others name by its number (an Order, an Invoice), keyed by that number and the
+    party who numbered it: every document that names it reaches the same node."""
+    party_id = party.id if party else ""
+    keys = {f"{type_.lower()}_number": number, party_role: party_id}
+    return Entity(vocab.entity_id(tenant, type_, f"{number}|{party_id}"), type_, number, tenant,
+                  {k: v for k, v in keys.items() if v})
+
+
 ORDER_TYPES = frozenset({"order", "order_confirmation"})
 """Document types whose own number is an order's number (the buyer's purchase order)."""
 
@@ -145,11 +155,7 @@ def orders(doc_fields: dict[str, FieldValue], doc_doc_type: Prediction,
         number = _value(doc_fields, field)
         if not number or (use == "referenced" and number == own):
             continue  # an order's own number is no reference to another order
-        keys = {"order_number": str(number), "buyer": buyer.id if buyer else ""}
-        out[use] = Entity(vocab.entity_id(doc_info.tenant, "Order",
-                                          f"{keys['order_number']}|{keys['buyer']}"),
-                          "Order", str(number), doc_info.tenant,
-                          {k: v for k, v in keys.items() if v})
+        out[use] = numbered_document(doc_info.tenant, "Order", str(number), "buyer", buyer)
     return out
 
 

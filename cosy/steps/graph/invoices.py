@@ -14,6 +14,7 @@ from cosy.ingest import DocumentInfo
 from cosy.kg import vocab
 from cosy.steps.classify import Prediction
 from cosy.steps.graph.build import Writer
+from cosy.steps.graph.entities import numbered_document
 
 INVOICE_TYPES = frozenset({"invoice", "corrected_invoice", "self_billed_invoice"})
 """Document types whose own number is an invoice's number."""
@@ -39,11 +40,7 @@ def invoices(doc_fields: dict[str, FieldValue], doc_doc_type: Prediction,
         f = doc_fields.get(field)
         if f is None or not f.value:
             continue
-        keys = {"invoice_number": str(f.value), "seller": seller.id if seller else ""}
-        out[use] = Entity(vocab.entity_id(doc_info.tenant, "Invoice",
-                                          f"{keys['invoice_number']}|{keys['seller']}"),
-                          "Invoice", str(f.value), doc_info.tenant,
-                          {k: v for k, v in keys.items() if v})
+        out[use] = numbered_document(doc_info.tenant, "Invoice", str(f.value), "seller", seller)
     return out
 
 
