@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import threading
 import weakref
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -239,22 +240,28 @@ _matchers: weakref.WeakKeyDictionary[Any, dict[str, Any]] = weakref.WeakKeyDicti
 """Matchers per spaCy pipeline (weak: a pipeline's matchers go with it, never to another)."""
 
 
-def phrase_matcher(nlp: Any, lexicon: str) -> Any:
-    """A PhraseMatcher of one lexicon, built once per spaCy pipeline with its own tokenizer."""
+def lexicon_matcher(nlp: Any, key: str, table: Mapping[str, Sequence[str]],
+                    attr: str = "LOWER") -> Any:
+    """A PhraseMatcher of ``table`` (match id -> phrases), built once per spaCy pipeline and
+    ``key`` with that pipeline's tokenizer; every label lexicon of COSY is matched through it."""
     built = _matchers.setdefault(nlp, {})
-    if lexicon not in built:
+    if key not in built:
         with _lock:
-            if lexicon not in built:
+            if key not in built:
                 from spacy.matcher import PhraseMatcher
 
-                if lexicon == "xx":
-                    matcher, table = PhraseMatcher(nlp.vocab, attr="ORTH"), SYMBOLS
-                else:
-                    matcher, table = PhraseMatcher(nlp.vocab, attr="LOWER"), LEXICONS[lexicon]
+                matcher = PhraseMatcher(nlp.vocab, attr=attr)
                 for category, phrases in table.items():
                     matcher.add(category, [nlp.make_doc(p) for p in phrases])
-                built[lexicon] = matcher
-    return built[lexicon]
+                built[key] = matcher
+    return built[key]
+
+
+def phrase_matcher(nlp: Any, lexicon: str) -> Any:
+    """The matcher of one field-label lexicon (a language, or ``xx``: symbols, case-sensitive)."""
+    if lexicon == "xx":
+        return lexicon_matcher(nlp, "xx", SYMBOLS, attr="ORTH")
+    return lexicon_matcher(nlp, lexicon, LEXICONS[lexicon])
 
 
 def match_labels(nlp: Any, toks: list[Token], lexicon: str) -> list[LabelHit]:

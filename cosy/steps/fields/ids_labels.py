@@ -22,6 +22,7 @@ from cosy.steps.fields.ids_common import (
     build_contexts,
     page_zones,
 )
+from cosy.steps.nlp import lexicon_matcher
 
 
 @cache
@@ -31,26 +32,10 @@ def _blank(lang: str) -> Any:
     return spacy.blank(lang)
 
 
-def phrase_matcher(nlp: Any, lang: str) -> Any:
-    """A case-insensitive PhraseMatcher of one language's identifier labels (match id = kind)."""
-    from spacy.matcher import PhraseMatcher
-
-    matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-    for kind, phrases in LEXICON[lang].items():
-        matcher.add(kind, [nlp.make_doc(p) for p in phrases])
-    return matcher
-
-
-_MATCHERS: dict[tuple[int, str], Any] = {}
-
-
 def find_labels(lines: list[Line], lang: str, nlp: Any = None) -> list[LabelHit]:
     """Every label of ``lang``'s lexicon on the page's lines, longest match per position."""
     nlp = nlp if nlp is not None else _blank(lang)
-    key = (id(nlp), lang)
-    if key not in _MATCHERS:
-        _MATCHERS[key] = (nlp, phrase_matcher(nlp, lang))  # keep nlp alive: its id is the key
-    matcher = _MATCHERS[key][1]
+    matcher = lexicon_matcher(nlp, f"identifier.{lang}", LEXICON[lang])
     out: list[LabelHit] = []
     for i, line in enumerate(lines):
         doc = nlp.make_doc(line.text)
