@@ -14,7 +14,7 @@ from typing import Any
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.amounts import is_credit_note, select_totals, unsign_credit_note
-from cosy.steps.fields.common import flatten
+from cosy.steps.fields.common import flatten, selected
 
 AMOUNT_DUE = re.compile(
     r"zahlbetrag|zu zahlen|offener betrag|restbetrag|noch offen|amount due|balance due|"
@@ -79,4 +79,4 @@ def select_amount_due(page_amount_context: list[list[Mention]],
     """What the reader is asked to pay: printed as such, or the gross total."""
     field = pick_amount_due(flatten(page_amount_context), doc_field_amount,
                             doc_amount_credit_note)
-    return {"amount_due": field} if field is not None else {}
+    return selected(field)

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from cosy.domain import BBox, Line, Mention, union_bbox
+from cosy.domain import BBox, FieldValue, Line, Mention, union_bbox
 
 
 @dataclass(slots=True)
@@ -159,6 +159,12 @@ def find_mentions(
                 y=bbox[1] / page_height if page_height else 0.0,
                 line=i,
             )
+
+
+def selected(field: FieldValue | None) -> dict[str, FieldValue]:
+    """A select step's output: the field under its name, or nothing (a field not found is
+    absent, never guessed)."""
+    return {field.name: field} if field is not None else {}
 
 
 def flatten(pages: list[list[Mention]]) -> list[Mention]:

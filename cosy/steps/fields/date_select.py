@@ -14,7 +14,7 @@ from typing import Any
 
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import flatten
+from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.date_cues import date_roles
 from cosy.steps.fields.dates import NOT_A_ROLE, PLACE_DATE, _tail
 
@@ -154,9 +154,6 @@ def _evidence(context: list[list[Mention]], cues: list[list[list[str]]],
                         [p for page in roles for p in page], DATE_ROLE_MODEL)
 
 
-def _one(field: FieldValue | None) -> dict[str, FieldValue]:
-    return {field.name: field} if field is not None else {}
-
 
 EVIDENCE = ["page.date.context", "page.date.cues", "page.date.role"]
 
@@ -166,7 +163,7 @@ EVIDENCE = ["page.date.context", "page.date.cues", "page.date.role"]
 def select_issue_date(page_date_context: list[list[Mention]], page_date_cues: list[Any],
                       page_date_role: list[Any]) -> dict[str, FieldValue]:
     """The document's issue date from all pages' dates, their cues and role probabilities."""
-    return _one(pick_issue(_evidence(page_date_context, page_date_cues, page_date_role)))
+    return selected(pick_issue(_evidence(page_date_context, page_date_cues, page_date_role)))
 
 
 @step("fields.select.delivery_date", scope="document",
@@ -176,7 +173,7 @@ def select_delivery_date(page_date_context: list[list[Mention]], page_date_cues:
                          ) -> dict[str, FieldValue]:
     """The delivery (service) date: never the mention chosen as issue date."""
     ev = _evidence(page_date_context, page_date_cues, page_date_role)
-    return _one(pick_delivery(ev, doc_field_issue_date.get("issue_date")))
+    return selected(pick_delivery(ev, doc_field_issue_date.get("issue_date")))
 
 
 @step("fields.select.due_date", scope="document",
@@ -189,7 +186,7 @@ def select_due_date(page_date_context: list[list[Mention]], page_date_cues: list
                     doc_payment_implied_due: str | None) -> dict[str, FieldValue]:
     """The printed due date, checked against the issue date and the terms' implied due date."""
     ev = _evidence(page_date_context, page_date_cues, page_date_role)
-    return _one(pick_due(ev, doc_field_issue_date.get("issue_date"),
+    return selected(pick_due(ev, doc_field_issue_date.get("issue_date"),
                          doc_field_delivery_date.get("delivery_date"), doc_payment_implied_due))
 
 

@@ -15,7 +15,7 @@ import re
 
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import flatten
+from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.numbers import THEIR_REFERENCE
 from cosy.steps.fields.title import RULE_KIND
 
@@ -142,16 +142,13 @@ def select_numbers(mentions: list[Mention], title: str | None = None) -> dict[st
     return {f.name: f for f in found if f is not None}
 
 
-def _one(field: FieldValue | None) -> dict[str, FieldValue]:
-    return {field.name: field} if field is not None else {}
-
 
 @step("fields.select.invoice_number", scope="document",
       requires=["page.doc_number.role", "doc.title_kind"], provides=["doc.field.invoice_number"])
 def select_invoice_number(page_doc_number_role: list[list[Mention]],
                           doc_title_kind: str | None) -> dict[str, FieldValue]:
     """The document's own number from all pages' numbers and the document's title kind."""
-    return _one(pick_own_number(flatten(page_doc_number_role), doc_title_kind))
+    return selected(pick_own_number(flatten(page_doc_number_role), doc_title_kind))
 
 
 @step("fields.select.order_number", scope="document",
@@ -164,7 +161,7 @@ def select_order_number(page_doc_number_role: list[list[Mention]],
                         page_buyer_reference_context: list[list[Mention]]
                         ) -> dict[str, FieldValue]:
     """The order the document refers to (an order's: its own number)."""
-    return _one(pick_order_number(flatten(page_doc_number_role),
+    return selected(pick_order_number(flatten(page_doc_number_role),
                                   doc_field_invoice_number.get("invoice_number"), doc_title_kind,
                                   flatten(page_buyer_reference_context)))
 
@@ -173,7 +170,7 @@ def select_order_number(page_doc_number_role: list[list[Mention]],
       provides=["doc.field.supplier_number"])
 def select_supplier_number(page_doc_number_role: list[list[Mention]]) -> dict[str, FieldValue]:
     """The number the buyer gives the supplier (on orders and self-billed invoices)."""
-    return _one(pick_supplier_number(flatten(page_doc_number_role)))
+    return selected(pick_supplier_number(flatten(page_doc_number_role)))
 
 
 @step("fields.select.invoice_reference", scope="document",
@@ -183,7 +180,7 @@ def select_invoice_reference(page_doc_number_role: list[list[Mention]],
                              doc_field_invoice_number: dict[str, FieldValue],
                              doc_title_kind: str | None) -> dict[str, FieldValue]:
     """The invoice a credit note, corrected invoice or reminder refers to, never its own."""
-    return _one(pick_invoice_reference(flatten(page_doc_number_role),
+    return selected(pick_invoice_reference(flatten(page_doc_number_role),
                                        doc_field_invoice_number.get("invoice_number"),
                                        doc_title_kind))
 
@@ -192,4 +189,4 @@ def select_invoice_reference(page_doc_number_role: list[list[Mention]],
       provides=["doc.field.customer_number"])
 def select_customer_number(page_doc_number_role: list[list[Mention]]) -> dict[str, FieldValue]:
     """The buyer's customer number at the seller."""
-    return _one(pick_customer_number(flatten(page_doc_number_role)))
+    return selected(pick_customer_number(flatten(page_doc_number_role)))

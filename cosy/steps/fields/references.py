@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
 from cosy.identifiers import mod97_check_digits
-from cosy.steps.fields.common import NUMERIC_CELL, Candidate, flatten
+from cosy.steps.fields.common import NUMERIC_CELL, Candidate, flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 from cosy.steps.fields.reference_sources import LEITWEG, SOURCES, label_kind
 
@@ -189,4 +189,4 @@ def select_buyer_reference(page_buyer_reference_context: list[list[Mention]],
     found = pick_buyer_reference(flatten(page_buyer_reference_context),
                                  flatten(page_doc_number_role),
                                  doc_field_invoice_number.get("invoice_number"))
-    return {found.name: found} if found is not None else {}
+    return selected(found)

@@ -19,7 +19,7 @@ from typing import Any
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import flatten
+from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps, scan
 from cosy.steps.fields.tax_category_lexicon import CODE, LEXICON, PRECEDENCE
 
@@ -210,4 +210,4 @@ def select_tax_category(doc_tax_breakdown: list[dict[str, Any]],
                         doc_tax_category_valid: list[Mention]) -> dict[str, FieldValue]:
     """``tax_category``: the document's UNTDID 5305 code (S, Z, E, AE, K, G, O)."""
     field = pick_category(doc_tax_breakdown, doc_tax_category_valid)
-    return {"tax_category": field} if field is not None else {}
+    return selected(field)

@@ -14,7 +14,7 @@ from typing import Any
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import flatten
+from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, scan
 
 PERCENT = re.compile(r"(?<![\d.,])(?P<rate>\d{1,2}(?:[.,]\d{1,2})?)\s?%")
@@ -106,4 +106,4 @@ def select_tax_rate(page_tax_rate_context: list[list[Mention]],
     """The document's (main) VAT rate as a percent string ('19.00'), read off its breakdown
     (``fields.tax_breakdown.*``) where it has one."""
     field = pick_tax_rate(flatten(page_tax_rate_context), doc_tax_breakdown)
-    return {"tax_rate": field} if field is not None else {}
+    return selected(field)

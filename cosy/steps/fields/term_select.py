@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
+from cosy.steps.fields.common import selected
 from cosy.steps.fields.terms import TermCandidate
 
 BASE_CONFIDENCE, WORDING_WEIGHT = 0.6, 0.25
@@ -31,22 +32,19 @@ def pick_term(valid: Valid, term: str, latest: bool = False) -> FieldValue | Non
                       m.page, m.bbox, m.span, f"fields.select.{term}", m.model)
 
 
-def _one(field: FieldValue | None) -> dict[str, FieldValue]:
-    return {field.name: field} if field is not None else {}
-
 
 @step("fields.select.valid_until", scope="document", requires=["doc.term.valid"],
       provides=["doc.field.valid_until"])
 def select_valid_until(doc_term_valid: Valid) -> dict[str, FieldValue]:
     """How long an offer stands ('Angebot gültig bis', 'Valid Until', 'Valable jusqu'au')."""
-    return _one(pick_term(doc_term_valid, "valid_until"))
+    return selected(pick_term(doc_term_valid, "valid_until"))
 
 
 @step("fields.select.start_date", scope="document", requires=["doc.term.valid"],
       provides=["doc.field.start_date"])
 def select_start_date(doc_term_valid: Valid) -> dict[str, FieldValue]:
     """When a contract begins ('Vertragsbeginn', 'commences on', 'prend effet le')."""
-    return _one(pick_term(doc_term_valid, "start_date"))
+    return selected(pick_term(doc_term_valid, "start_date"))
 
 
 @step("fields.select.monthly_fee", scope="document", requires=["doc.term.valid"],
@@ -54,7 +52,7 @@ def select_start_date(doc_term_valid: Valid) -> dict[str, FieldValue]:
 def select_monthly_fee(doc_term_valid: Valid) -> dict[str, FieldValue]:
     """The recurring fee per month ('monatliche Pauschale', 'monthly fee', 'redevance
     mensuelle')."""
-    return _one(pick_term(doc_term_valid, "monthly_fee", latest=True))
+    return selected(pick_term(doc_term_valid, "monthly_fee", latest=True))
 
 
 @step("fields.select.prepaid_amount", scope="document", requires=["doc.term.valid"],
@@ -62,11 +60,11 @@ def select_monthly_fee(doc_term_valid: Valid) -> dict[str, FieldValue]:
 def select_prepaid_amount(doc_term_valid: Valid) -> dict[str, FieldValue]:
     """What was paid before this invoice ('abzüglich Anzahlung', 'Paid', 'Acompte versé'),
     as a positive amount."""
-    return _one(pick_term(doc_term_valid, "prepaid_amount", latest=True))
+    return selected(pick_term(doc_term_valid, "prepaid_amount", latest=True))
 
 
 @step("fields.select.dunning_fee", scope="document", requires=["doc.term.valid"],
       provides=["doc.field.dunning_fee"])
 def select_dunning_fee(doc_term_valid: Valid) -> dict[str, FieldValue]:
     """The fee a payment reminder adds ('Mahngebühr', 'Late fee', 'Frais de relance')."""
-    return _one(pick_term(doc_term_valid, "dunning_fee", latest=True))
+    return selected(pick_term(doc_term_valid, "dunning_fee", latest=True))
