@@ -22,7 +22,12 @@ import numpy as np
 from cosy.corpus import generate_document
 from cosy.steps.layout_features import BLOCK_CLASSES, block_class_spec
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
-from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
+from models.recipes.export import (
+    ONNX_OPSET,
+    classifier_onnx,
+    heldout_latency,
+    measuring_session,
+)
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -30,7 +35,6 @@ from models.recipes.report import (
     latency_table,
     machine,
     metrics_table,
-    percentiles_ms,
     write_card,
 )
 
@@ -192,10 +196,7 @@ def build(recipe: BlockClassRecipe, out_dir: Path) -> dict[str, Any]:
     (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
     session = measuring_session(blob)
     held = classification_metrics(hy, predict(recipe, session, hx), recipe.labels)
-    name = session.get_inputs()[0].name
-    one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))
-    lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
-           "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
+    lat = heldout_latency(session, hx)
     entry = file_entry(entry_stub(recipe, session, recipe.spec), blob, recipe, held)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
                card(recipe, entry, len(y), held, lat, (t_data, t_train)))

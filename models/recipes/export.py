@@ -12,6 +12,8 @@ from typing import Any, Protocol
 
 import numpy as np
 
+from models.recipes.report import percentiles_ms
+
 ONNX_OPSET = {"": 15, "ai.onnx.ml": 3}
 
 
@@ -66,3 +68,15 @@ def measuring_session(blob: bytes) -> Any:
     opts = ort.SessionOptions()
     opts.intra_op_num_threads, opts.inter_op_num_threads = 1, 1
     return ort.InferenceSession(blob, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
+def batch_latency(session: Any, one: np.ndarray, many: np.ndarray) -> dict[str, Any]:
+    """p50/p99 milliseconds of one row and of a batch of 64 rows, as the cards report them."""
+    name = session.get_inputs()[0].name
+    return {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
+            "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
+
+
+def heldout_latency(session: Any, hx: np.ndarray) -> dict[str, Any]:
+    """:func:`batch_latency` on the first held-out row and 64 held-out rows."""
+    return batch_latency(session, hx[:1], np.resize(hx, (64, hx.shape[1])))

@@ -33,7 +33,12 @@ from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.ids_features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
 from cosy.steps.fields.ids_features import identifier_spec as _spec
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
-from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
+from models.recipes.export import (
+    ONNX_OPSET,
+    classifier_onnx,
+    heldout_latency,
+    measuring_session,
+)
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -41,7 +46,6 @@ from models.recipes.report import (
     latency_table,
     machine,
     metrics_table,
-    percentiles_ms,
     write_card,
 )
 from models.recipes.role_models import _in_box
@@ -323,10 +327,7 @@ def build(recipe: IdentifierRecipe, out_dir: Path, data: dict[str, Any]) -> dict
         present = tuple(lab for lab in recipe.labels if lab in ry)
         real = classification_metrics(ry, predict(recipe, session, rx), present)
         real["skipped"] = skipped
-    name = session.get_inputs()[0].name
-    one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))
-    lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
-           "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
+    lat = heldout_latency(session, hx)
     entry = file_entry(entry_stub(recipe, session, recipe.spec), blob, recipe, held)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
                card(recipe, entry, y, held, per_kind, real, lat))

@@ -26,7 +26,12 @@ from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party_features import PARTY_ROLES, party_features, party_spec
 from cosy.steps.fields.party_select import FALLBACK_MIN
 from models.recipes.corpus import REAL_CORPUS, Split, check_disjoint, map_documents
-from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
+from models.recipes.export import (
+    ONNX_OPSET,
+    classifier_onnx,
+    heldout_latency,
+    measuring_session,
+)
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -34,7 +39,6 @@ from models.recipes.report import (
     latency_table,
     machine,
     metrics_table,
-    percentiles_ms,
     write_card,
 )
 
@@ -241,10 +245,7 @@ def build_all(out_dir: Path, names: list[str] | None = None) -> list[dict[str, A
         rx, ry = rr
         real = classification_metrics(ry, predict(session, rx),
                                       tuple(lab for lab in PARTY_ROLES if lab in ry))
-    name = session.get_inputs()[0].name
-    one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))
-    lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
-           "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
+    lat = heldout_latency(session, hx)
     entry = file_entry(_stub(session), blob, RECIPE, held)
     write_card(out_dir / "cards" / f"{RECIPE.name}.md", card(entry, len(y), held, real, lat,
                                                              _counts(y)))

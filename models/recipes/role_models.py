@@ -29,7 +29,12 @@ from models.recipes.corpus import (
     check_disjoint,
     map_documents,
 )
-from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
+from models.recipes.export import (
+    ONNX_OPSET,
+    classifier_onnx,
+    heldout_latency,
+    measuring_session,
+)
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -37,7 +42,6 @@ from models.recipes.report import (
     latency_table,
     machine,
     metrics_table,
-    percentiles_ms,
     write_card,
 )
 
@@ -227,10 +231,7 @@ def build(recipe: RoleRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, 
         real = classification_metrics(ry, predict(recipe, session, rx), present)
         real["skipped"] = skipped
         real["top1"] = top1_real(recipe, session, docs)
-    name = session.get_inputs()[0].name
-    one, many = hx[:1], np.resize(hx, (64, hx.shape[1]))
-    lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
-           "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100)}
+    lat = heldout_latency(session, hx)
     entry = file_entry(_stub(recipe, session), blob, recipe, held)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
                card(recipe, entry, len(y), held, real, lat))

@@ -39,7 +39,12 @@ from models.recipes.corpus import (
     page_title,
     samples,
 )
-from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
+from models.recipes.export import (
+    ONNX_OPSET,
+    classifier_onnx,
+    heldout_latency,
+    measuring_session,
+)
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -169,13 +174,9 @@ def evaluate_real(recipe: TextRecipe, session: Any, docs: list[Sample]) -> dict[
 
 def latency(recipe: TextRecipe, session: Any, texts: list[str]) -> dict[str, Any]:
     """p50/p99 ms of the ONNX model at batch 1 and 64, and of computing features per text."""
-    x = featurize(texts[:64], feature_spec(recipe.dim))
-    name = session.get_inputs()[0].name
-    one, many = x[:1], np.resize(x, (64, recipe.dim))
-    b1 = percentiles_ms(lambda: session.run(None, {name: one}), runs=300)
-    b64 = percentiles_ms(lambda: session.run(None, {name: many}), runs=100)
+    lat = heldout_latency(session, featurize(texts[:64], feature_spec(recipe.dim)))
     feat = percentiles_ms(lambda: featurize(texts[:1], feature_spec(recipe.dim)), runs=200)
-    return {"batch1": b1, "batch64": b64, "features1": feat}
+    return {**lat, "features1": feat}
 
 
 def build(recipe: TextRecipe, out_dir: Path, scanned: list[Sample],

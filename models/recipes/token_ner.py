@@ -26,7 +26,12 @@ from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.ner import FEATURES, TAGS, decode, feature_indices, token_features
 from cosy.steps.nlp import Token
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
-from models.recipes.export import ONNX_OPSET, classifier_onnx, measuring_session
+from models.recipes.export import (
+    ONNX_OPSET,
+    batch_latency,
+    classifier_onnx,
+    measuring_session,
+)
 from models.recipes.report import (
     classification_metrics,
     entry_stub,
@@ -215,8 +220,7 @@ def build(recipe: NerRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, A
     many = _dense((rows * 64)[:64])
     page = _dense(max((p[0] for p in data["heldout"]), key=len))
     name = session.get_inputs()[0].name
-    lat = {"batch1": percentiles_ms(lambda: session.run(None, {name: one}), runs=300),
-           "batch64": percentiles_ms(lambda: session.run(None, {name: many}), runs=100),
+    lat = {**batch_latency(session, one, many),
            "page": percentiles_ms(lambda: session.run(None, {name: page}), runs=30),
            "page_tokens": len(page)}
     entry = file_entry(entry_stub(recipe, session, FEATURES), blob, recipe, held)
