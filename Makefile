@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint bench models clean
+.PHONY: run test lint bench eval models clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,11 @@ lint: $(DEPS)
 ## bench: the benchmarks of benchmarks/ (not part of make test)
 bench: $(DEPS)
 	$(BIN)/python -m pytest benchmarks -q --benchmark-only
+
+## eval: score every development set (real, real scanned, wild, generated held-out), each apart,
+## and write the tables into docs/evaluation.md
+eval: $(DEPS)
+	$(BIN)/cosy eval --dev-sets --write docs/evaluation.md
 
 ## models: retrain every model and rewrite the registry and model cards (a few minutes)
 models: $(DEPS)

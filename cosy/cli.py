@@ -233,8 +233,18 @@ def cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    if args.dev_sets:
+        from cosy.evaluation_sets import run_dev_sets_cli
+
+        only = [s.strip() for s in args.only.split(",")] if args.only else None
+        try:
+            return run_dev_sets_cli(settings, only, args.write, args.json)
+        except ValueError as err:
+            raise CliError(str(err)) from err
     from cosy.evaluation import run_eval_cli
 
+    if not args.truth:
+        raise CliError("eval needs --truth FILE, or --dev-sets for every development set")
     if not Path(args.truth).is_file():
         raise CliError(f"{args.truth}: no such truth file")
     return run_eval_cli(args.truth, args.docs, args.json, settings)
@@ -367,9 +377,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(fn=cmd_pipeline)
 
     p = sub.add_parser("eval", help="score extraction against a truth file (truth.jsonl)")
-    p.add_argument("--truth", required=True, metavar="FILE", help="truth.jsonl")
+    p.add_argument("--truth", metavar="FILE", help="truth.jsonl")
     p.add_argument("--docs", metavar="DIR", help="where the PDFs are (default: beside FILE)")
     p.add_argument("--json", action="store_true", help="the report as JSON")
+    p.add_argument("--dev-sets", action="store_true",
+                   help="score every development set (real, real scanned, wild from "
+                        "../shared/corpus, and a generated held-out set), each apart")
+    p.add_argument("--only", metavar="NAMES",
+                   help="with --dev-sets: a comma-separated subset (real, real scanned, wild, "
+                        "generated)")
+    p.add_argument("--write", metavar="FILE.md",
+                   help="with --dev-sets: write the tables into this Markdown file")
     p.set_defaults(fn=cmd_eval)
 
     p = sub.add_parser("corpus", help="generate business documents with ground truth")

@@ -6,7 +6,8 @@ extractor: a truth field whose
 ``visible_in_text`` flag is false cannot be missed. A prediction for such a field is a false
 positive only when the truth is known (non-null) and the prediction differs from it. Matching is
 per kind of value: names after case and punctuation folding (legal forms stay significant), IDs
-without spaces, amounts within half a cent, dates exactly, addresses by postcode and city.
+without spaces, amounts within half a cent, dates exactly, addresses by postcode, city and the
+street's main line.
 """
 
 from __future__ import annotations
@@ -52,6 +53,38 @@ def fold_text(text: str) -> str:
     return " ".join(text.split())
 
 
+def _fold_street(text: str) -> str:
+    """Street folded for comparison: 'Musterstraße 12' == 'MUSTERSTR. 12' == 'Musterstrasse 12'."""
+    text = fold_text(text).replace("ß", "ss")
+    return re.sub(r"(?<=\w)(strasse|str)\b", "str", text)
+
+
+def street_matches(expected: Any, got: Any) -> bool:
+    """Whether the predicted street holds the truth street's main line.
+
+    A truth without a street checks nothing. The prediction matches when it equals the truth,
+    starts with it (the rest of a long address line after it), has it as its comma-separated
+    tail (a building or a name in front: 'No. 1, Jalan Kenari 5'), or equals one
+    comma-separated part of the truth that has a number and a word (the main line of
+    'Pappelallee 15, Hof 3' or of 'Hans Mustermann, Kundenstraße 15'). A label read into the
+    street ('Invoice to Ecke 12') does not match.
+    """
+    if not expected:
+        return True
+    if not got:
+        return False
+    want = _fold_street(str(expected))
+    pieces = str(got).split(",")
+    for i in range(len(pieces)):
+        have = _fold_street(",".join(pieces[i:]))
+        if have == want or have.startswith(want + " "):
+            return True
+    have = _fold_street(str(got))
+    parts = [_fold_street(part) for part in str(expected).split(",")]
+    return any(part == have for part in parts
+               if re.search(r"\d", part) and re.search(r"[^\W\d_]{3,}", part))
+
+
 def _amount(value: Any) -> Decimal | None:
     try:
         return Decimal(str(value))
@@ -78,7 +111,8 @@ def values_match(field: str, expected: Any, got: Any) -> bool:
         if not isinstance(expected, dict) or not isinstance(got, dict):
             return False
         return (_postcode(expected) == _postcode(got)
-                and fold_text(expected.get("city", "")) == fold_text(got.get("city", "")))
+                and fold_text(expected.get("city", "")) == fold_text(got.get("city", ""))
+                and street_matches(expected.get("street"), got.get("street")))
     if field in NAMES:
         return fold_text(expected) == fold_text(got)
     if field == "currency":
@@ -243,13 +277,49 @@ def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]
 
 def field_values(result: dict[str, Any]) -> dict[str, Any]:
     """The result's field values under the truth's names (``order_number`` as
-    ``order_reference``), for scoring."""
+    ``order_reference``), for scoring. A value marked ``needs_review`` is not emitted as a
+    value (it waits for a person), so it is not scored as one."""
     values = {name: f.get("value") if isinstance(f, dict) else f
-              for name, f in result.get("fields", {}).items()}
+              for name, f in result.get("fields", {}).items()
+              if not (isinstance(f, dict) and f.get("needs_review"))}
     for truth_name, name in EXTRACTED_AS.items():
         if name in values:
             values[truth_name] = values[name]
     return values
+
+
+def review_values(result: dict[str, Any]) -> dict[str, Any]:
+    """The values a result holds back for review (``needs_review``), under the truth's names."""
+    values = {name: f.get("value") for name, f in result.get("fields", {}).items()
+              if isinstance(f, dict) and f.get("needs_review")}
+    for truth_name, name in EXTRACTED_AS.items():
+        if name in values:
+            values[truth_name] = values.pop(name)
+    return values
+
+
+def score_review(truth: dict[str, Any], held: dict[str, Any]) -> dict[str, int]:
+    """How many held-back values would have been right, wrong, or had no printed truth."""
+    counts = {"right": 0, "wrong": 0, "unknown": 0}
+    visible = truth.get("visible_in_text", {})
+    for name, got in held.items():
+        expected = truth.get("fields", {}).get(name)
+        if expected is None or not visible.get(name):
+            counts["unknown"] += 1
+        else:
+            counts["right" if values_match(name, expected, got) else "wrong"] += 1
+    return counts
+
+
+def family_of(truth: dict[str, Any]) -> str:
+    """The source family a document is reported under: the generator's ``family`` (or
+    ``layout``), else the repository of ``source.locator`` (without the commit)."""
+    if truth.get("family"):
+        return str(truth["family"])
+    locator = (truth.get("source") or {}).get("locator")
+    if locator:
+        return str(locator).split("@", 1)[0]
+    return str(truth.get("layout") or "unknown")
 
 
 def canonical_doc_type(name: str | None) -> str | None:
@@ -273,46 +343,60 @@ def load_truth(truth_path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
+def _extract(path: Path, executor: Any, pipeline: Any) -> tuple[dict[str, Any], int, str | None]:
+    """One document's result, its page count, and the error that stopped it (if any)."""
+    from cosy.ingest import inspect_document
+
+    try:
+        data = strip_attachments(path.read_bytes())
+        info = inspect_document(data, path.name, "default", max_bytes=1 << 30, max_pages=10000)
+        return executor.run(pipeline, data, info).outputs["doc.result"], info.pages, None
+    except Exception as err:
+        return {}, 0, f"{type(err).__name__}: {err}"
+
+
 def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: Any,
-             progress: bool = True) -> dict[str, Any]:
+             progress: bool = True, concurrency: int = 1,
+             held_out: tuple[str, ...] = ()) -> dict[str, Any]:
     """Run ``pipeline`` on every document of the truth file and score the extracted fields.
 
     A truth line's ``file`` is relative to the truth file's folder. With ``docs_dir`` it is
     looked up there instead, by its relative path or else by its basename (the same truth over
-    another rendering, e.g. a folder of scanned copies).
+    another rendering, e.g. a folder of scanned copies). ``concurrency`` documents are in flight
+    at once (more than one only pays on a Dask executor, whose workers share them). Source
+    families named in ``held_out`` (kept out of tuning) are also reported apart from the rest.
     """
-    from cosy.ingest import inspect_document
+    from concurrent.futures import ThreadPoolExecutor
 
     truth_path = Path(truth_path)
     per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]]]] = []
     item_counts: list[dict[str, int]] = []
     tax_counts: list[dict[str, int]] = []  # documents whose truth has a breakdown
     doc_types: list[tuple[str, str, str | None]] = []
+    families: list[str] = []
+    review = {"right": 0, "wrong": 0, "unknown": 0}
     errors: list[dict[str, str]] = []
     pages = 0
     t0 = time.perf_counter()
-    for truth in load_truth(truth_path):
-        rel = Path(truth["file"])
-        path = _document_path(truth_path, docs_dir, rel)
-        try:
-            data = strip_attachments(path.read_bytes())
-            info = inspect_document(data, path.name, "default", max_bytes=1 << 30, max_pages=10000)
-            result = executor.run(pipeline, data, info).outputs["doc.result"]
-            pages += info.pages
-        except Exception as err:
-            errors.append({"file": truth["file"], "error": f"{type(err).__name__}: {err}"})
-            result = {}
-        per_doc.append(score_document(truth, field_values(result)))
-        if truth.get("line_items"):
-            item_counts.append(score_line_items(truth["line_items"],
-                                                result.get("line_items") or []))
-        if truth.get("tax_breakdown") is not None:
-            tax_counts.append(score_tax_breakdown(truth["tax_breakdown"],
-                                                  result.get("tax_breakdown") or []))
-        doc_types.append((truth["file"], truth.get("doc_type", ""), _doc_type(result)))
-        if progress:
-            print(f"  {truth['file']}", file=sys.stderr, flush=True)
+    truths = load_truth(truth_path)
+    paths = [_document_path(truth_path, docs_dir, Path(t["file"])) for t in truths]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        runs = pool.map(lambda path: _extract(path, executor, pipeline), paths)
+        for truth, (result, n_pages, error) in zip(truths, runs, strict=True):
+            if error:
+                errors.append({"file": truth["file"], "error": error})
+            pages += n_pages
+            _score_one(truth, result, per_doc, item_counts, tax_counts, doc_types)
+            families.append(family_of(truth))
+            for key, n in score_review(truth, review_values(result)).items():
+                review[key] += n
+            if progress:
+                print(f"  {truth['file']}", file=sys.stderr, flush=True)
     report = summarize(per_doc, doc_types)
+    report["families"] = _by_family(families, per_doc, doc_types)
+    if held_out:
+        report["held_out"] = _split_held_out(families, per_doc, doc_types, held_out)
+    report["needs_review"] = review
     report["line_items"] = summarize_line_items(item_counts)
     report["tax_breakdown"] = summarize_line_items(tax_counts)
     report["errors"] = errors
@@ -320,6 +404,45 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     report["timing"] = {"total_s": round(wall, 3), "pages": pages,
                         "s_per_page": round(wall / pages, 4) if pages else None}
     return report
+
+
+def _by_family(families: list[str], per_doc: list[Any],
+               doc_types: list[tuple[str, str, str | None]]) -> dict[str, Any]:
+    """Micro scores and document-type accuracy of each source family."""
+    out: dict[str, Any] = {}
+    for family in sorted(set(families)):
+        idx = [i for i, f in enumerate(families) if f == family]
+        sub = summarize([per_doc[i] for i in idx], [doc_types[i] for i in idx])
+        out[family] = {"documents": len(idx), "micro": sub["micro"],
+                       "doc_type_accuracy": sub["doc_type_accuracy"]}
+    return out
+
+
+def _split_held_out(families: list[str], per_doc: list[Any],
+                    doc_types: list[tuple[str, str, str | None]],
+                    held_out: tuple[str, ...]) -> dict[str, Any]:
+    """Micro scores of the tuned families and of the families kept out of tuning, apart."""
+    parts = {}
+    for part, keep in (("tuned", False), ("held out", True)):
+        idx = [i for i, f in enumerate(families) if (f in held_out) == keep]
+        sub = summarize([per_doc[i] for i in idx], [doc_types[i] for i in idx])
+        parts[part] = {"documents": len(idx), "micro": sub["micro"],
+                       "doc_type_accuracy": sub["doc_type_accuracy"],
+                       "families": sorted({families[i] for i in idx})}
+    return parts
+
+
+def _score_one(truth: dict[str, Any], result: dict[str, Any], per_doc: list[Any],
+               item_counts: list[dict[str, int]], tax_counts: list[dict[str, int]],
+               doc_types: list[tuple[str, str, str | None]]) -> None:
+    """Append one document's field, line-item, breakdown and type scores."""
+    per_doc.append(score_document(truth, field_values(result)))
+    if truth.get("line_items"):
+        item_counts.append(score_line_items(truth["line_items"], result.get("line_items") or []))
+    if truth.get("tax_breakdown") is not None:
+        tax_counts.append(score_tax_breakdown(truth["tax_breakdown"],
+                                              result.get("tax_breakdown") or []))
+    doc_types.append((truth["file"], truth.get("doc_type", ""), _doc_type(result)))
 
 
 def _document_path(truth_path: Path, docs_dir: Path | None, rel: Path) -> Path:
@@ -354,9 +477,15 @@ def format_report(report: dict[str, Any]) -> str:
         out.append(f"Tax breakdown (rows matched by rate, base and tax, {tb['documents']} "
                    f"documents): TP {tb['tp']}, FP {tb['fp']}, FN {tb['fn']}; precision "
                    f"{tb['precision']:.3f}, recall {tb['recall']:.3f}, F1 {tb['f1']:.3f}")
+    held = report.get("needs_review") or {}
+    if any(held.values()):
+        out.append(f"Held back for review (not scored as values): {held['right']} right, "
+                   f"{held['wrong']} wrong, {held['unknown']} without printed truth")
     if report.get("timing"):
         t = report["timing"]
         out.append(f"Time: {t['total_s']} s for {t['pages']} pages ({t['s_per_page']} s/page)")
+    if len(report.get("families") or {}) > 1:
+        out += ["", format_families(report["families"])]
     if report.get("errors"):
         out.append("")
         out.append("Failed documents:")
@@ -371,6 +500,17 @@ def format_report(report: dict[str, Any]) -> str:
             out.append(f"| {Path(miss['file']).name} | {miss['field']} | "
                        f"{_cell(miss['expected'])} | {_cell(miss['got'])} |")
     return "\n".join(out) + "\n"
+
+
+def format_families(families: dict[str, Any]) -> str:
+    """Per source family: documents, micro precision, recall and F1, document-type accuracy."""
+    out = ["| source family | documents | precision | recall | micro-F1 | document type |",
+           "|---|---:|---:|---:|---:|---:|"]
+    for name, f in families.items():
+        m = f["micro"]
+        out.append(f"| {name} | {f['documents']} | {m['precision']:.3f} | {m['recall']:.3f} | "
+                   f"{m['f1']:.3f} | {f['doc_type_accuracy']:.3f} |")
+    return "\n".join(out)
 
 
 def _cell(value: Any) -> str:

@@ -80,3 +80,68 @@ def test_report_lists_document_type_misses(tmp_path: Path) -> None:
     assert report["doc_type_misses"] == [
         {"file": "a.pdf", "expected": "credit_note", "got": "invoice"}]
     assert "| a.pdf | credit_note | invoice |" in ev.format_report(report)
+
+
+def test_street_main_line() -> None:
+    assert ev.street_matches("Musterstr. 12", "MUSTERSTRASSE 12")
+    assert ev.street_matches("Hans Mustermann, Kundenstraße 15", "Kundenstraße 15")
+    assert ev.street_matches("Pappelallee 15, Hof 3", "Pappelallee 15")
+    assert ev.street_matches("Jalan Kenari 5", "No. 1, Jalan Kenari 5")  # the core, contained
+    assert not ev.street_matches("Ecke 12", "Ecke 123")
+    assert not ev.street_matches("Ecke 12", "Invoice to Ecke 12")  # a label is not the street
+    assert ev.street_matches("NO.23 BATU 10, TAMAN SENTOSA", "No.23 Batu 10, Taman Sentosa, "
+                             "Jalan Kapar")
+    assert not ev.street_matches("Ecke 12", None)
+    assert ev.street_matches(None, "anything")  # no street in the truth: nothing to check
+    address = {"street": "Ecke 12", "postcode": "12345", "city": "Stadthausen"}
+    assert not ev.values_match("seller_address", address,
+                               {"street": "Invoice to Ecke 12x", "postal_code": "12345",
+                                "city": "Stadthausen"})
+
+
+def test_values_held_for_review_are_not_scored_but_counted() -> None:
+    result = {"fields": {"iban": {"value": "DE1", "needs_review": True},
+                         "order_number": {"value": "PO-1", "needs_review": True},
+                         "bic": {"value": "ABCDEFGH"}}}
+    assert ev.field_values(result) == {"bic": "ABCDEFGH"}
+    held = ev.review_values(result)
+    assert held == {"iban": "DE1", "order_reference": "PO-1"}
+    truth = {"fields": {"iban": "DE1", "order_reference": "PO-2"},
+             "visible_in_text": {"iban": True, "order_reference": True}}
+    assert ev.score_review(truth, held) == {"right": 1, "wrong": 1, "unknown": 0}
+
+
+def test_families_and_held_out_split(tmp_path: Path) -> None:
+    from tests.conftest import make_pdf
+
+    (tmp_path / "docs").mkdir()
+    lines = []
+    for i, locator in enumerate(["org/a@1", "org/a@1", "org/b@2"]):
+        (tmp_path / "docs" / f"{i}.pdf").write_bytes(make_pdf([["Rechnung Nr. 42"]]))
+        lines.append({"file": f"docs/{i}.pdf", "doc_type": "invoice",
+                      "source": {"locator": locator},
+                      "fields": {"invoice_number": "42" if i < 2 else "43"},
+                      "visible_in_text": {"invoice_number": True}})
+    (tmp_path / "truth.jsonl").write_text("".join(json.dumps(t) + "\n" for t in lines))
+    report = ev.evaluate(tmp_path / "truth.jsonl", None, FakeExecutor(), None, progress=False,
+                         concurrency=2, held_out=("org/b",))
+    assert report["families"]["org/a"]["micro"]["f1"] == 1.0
+    assert report["families"]["org/b"]["micro"]["f1"] == 0.0
+    assert report["held_out"]["tuned"]["documents"] == 2
+    assert report["held_out"]["held out"]["families"] == ["org/b"]
+    assert "| org/b | 1 |" in ev.format_report(report)
+
+
+def test_dev_sets_markdown_replaces_its_section(tmp_path: Path) -> None:
+    from cosy import evaluation_sets as es
+
+    doc = tmp_path / "evaluation.md"
+    doc.write_text(f"# Title\n\nintro\n\n{es.BEGIN}\nold table\n{es.END}\n\n## After\n")
+    report = {"documents": 1, "micro": {"tp": 1, "fp": 0, "fn": 0, "precision": 1.0,
+                                        "recall": 1.0, "f1": 1.0},
+              "doc_type_accuracy": 1.0, "fields": {}, "misses": [], "about": "one document",
+              "families": {}}
+    es.write_markdown(doc, es.markdown({"real": report}, "make eval"))
+    text = doc.read_text()
+    assert "old table" not in text and "| real | 1 |" in text
+    assert text.startswith("# Title") and text.rstrip().endswith("## After")
