@@ -14,8 +14,9 @@ that requires a page artifact gets the list of all pages' values, in page order.
 
 from __future__ import annotations
 
+import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -66,6 +67,7 @@ class Step:
     family: str = ""
     doc: str = ""
     wants_ctx: bool = False
+    module: str = ""  # the module that declares it (a profile loads steps by module)
 
     def call(self, inputs: dict[str, Any], ctx: StepContext) -> dict[str, Any]:
         """Run the step on ``inputs`` (artifact name -> value); return artifact name -> value."""
@@ -91,7 +93,7 @@ class Registry:
         self._steps: dict[str, Step] = {}
 
     def add(self, step: Step) -> Step:
-        if step.name in self._steps and self._steps[step.name].fn is not step.fn:
+        if step.name in self._steps and not _same_fn(self._steps[step.name].fn, step.fn):
             raise ValueError(f"step {step.name!r} is registered twice")
         self._steps[step.name] = step
         return step
@@ -115,6 +117,13 @@ class Registry:
 REGISTRY = Registry()
 
 
+def _same_fn(a: Callable[..., Any], b: Callable[..., Any]) -> bool:
+    """The same function, or the same variant of it (a partial with equal bound arguments)."""
+    if isinstance(a, functools.partial) and isinstance(b, functools.partial):
+        return a.func is b.func and a.keywords == b.keywords
+    return a is b
+
+
 def make_step(
     fn: Callable[..., Any],
     *,
@@ -125,6 +134,7 @@ def make_step(
     model: str | None = None,
     version: str = "1",
     sink: bool = False,
+    doc: str | None = None,
 ) -> Step:
     """Build a Step from a function, checking that its signature matches the declaration."""
     requires, provides = tuple(requires), tuple(provides)
@@ -140,7 +150,7 @@ def make_step(
              and v.kind is not inspect.Parameter.VAR_KEYWORD} - expected
     if missing or extra:
         raise TypeError(
-            f"step {name!r}: signature of {fn.__qualname__} does not match requires={requires}"
+            f"step {name!r}: signature of {_qualname(fn)} does not match requires={requires}"
             f" (missing parameters {sorted(missing)}, undeclared {sorted(extra)})"
         )
     return Step(
@@ -152,10 +162,59 @@ def make_step(
         model=model,
         version=version,
         sink=sink,
-        family=name.split(".", 1)[0],
-        doc=(inspect.getdoc(fn) or "").split("\n", 1)[0],
+        family=family_of(name),
+        doc=(doc if doc is not None else inspect.getdoc(fn) or "").split("\n", 1)[0],
         wants_ctx=wants_ctx,
+        module=getattr(fn.func if isinstance(fn, functools.partial) else fn, "__module__", ""),
     )
+
+
+def family_of(name: str) -> str:
+    """The family a step's timings add up to: its first name part, for a field family the
+    first two (``fields.dates``), since the field families are most of the steps."""
+    parts = name.split(".")
+    return ".".join(parts[:2]) if parts[0] == "fields" and len(parts) > 2 else parts[0]
+
+
+def _qualname(fn: Callable[..., Any]) -> str:
+    inner = fn.func if isinstance(fn, functools.partial) else fn
+    return getattr(inner, "__qualname__", repr(inner))
+
+
+Variants = Mapping[str, Mapping[str, Any]]
+"""Variant name -> the keyword arguments it binds (Hamilton's ``@parameterize``)."""
+
+
+def each(param: str, *values: str) -> dict[str, dict[str, str]]:
+    """One variant per value, named by it and binding ``param`` to it:
+    ``each("lang", "de", "en")`` is ``{"de": {"lang": "de"}, "en": {"lang": "en"}}``."""
+    return {v: {param: v} for v in values}
+
+
+def expand_variants(
+    fn: Callable[..., Any], variants: Variants, *, name: str, scope: Scope,
+    requires: tuple[str, ...] | list[str] = (), provides: tuple[str, ...] | list[str] = (),
+    model: str | None = None, version: str = "1", sink: bool = False,
+) -> list[Step]:
+    """One Step per declared variant of ``fn``: its bound arguments fill the ``{...}`` fields
+    of name, requires, provides and the docstring's first line (``{variant}`` is its name)."""
+    if not variants:
+        raise ValueError(f"step {name!r} declares an empty set of variants")
+    first = (inspect.getdoc(fn) or "").split("\n", 1)[0]
+    steps = []
+    for variant, bound in variants.items():
+        fields = {"variant": variant, **bound}
+        accepted = inspect.signature(fn).parameters
+        unknown = set(bound) - set(accepted)
+        if unknown:
+            raise TypeError(f"step {name!r}: variant {variant!r} binds {sorted(unknown)}, which "
+                            f"{_qualname(fn)} does not take")
+        steps.append(make_step(
+            functools.partial(fn, **bound), name=name.format_map(fields), scope=scope,
+            requires=[a.format_map(fields) for a in requires],
+            provides=[a.format_map(fields) for a in provides], model=model, version=version,
+            sink=sink, doc=first.format_map(fields)))
+    return steps
 
 
 def step(
@@ -167,15 +226,26 @@ def step(
     model: str | None = None,
     version: str = "1",
     sink: bool = False,
+    variants: Variants | None = None,
     registry: Registry | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    """Register a function as a pipeline step (the function itself stays callable as is)."""
+    """Register a function as a pipeline step (the function itself stays callable as is).
+
+    With ``variants`` (variant name -> keyword arguments it binds), the function is registered
+    once per variant, each its own step: one declaration per variant instead of a closure
+    built in a loop. Name, requires, provides and the first docstring line are templates
+    filled with the variant's arguments and ``{variant}``.
+    """
 
     def register(fn: Callable[..., Any]) -> Callable[..., Any]:
-        (registry or REGISTRY).add(
-            make_step(fn, name=name, scope=scope, requires=requires, provides=provides,
-                      model=model, version=version, sink=sink)
-        )
+        target = registry or REGISTRY
+        if variants is None:
+            target.add(make_step(fn, name=name, scope=scope, requires=requires,
+                                 provides=provides, model=model, version=version, sink=sink))
+            return fn
+        for s in expand_variants(fn, variants, name=name, scope=scope, requires=requires,
+                                 provides=provides, model=model, version=version, sink=sink):
+            target.add(s)
         return fn
 
     return register

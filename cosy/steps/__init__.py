@@ -1,24 +1,6 @@
-"""COSY's ETL steps, one module per family; importing this package registers them all."""
+"""COSY's ETL steps, one module per family.
 
-from cosy.steps import (  # noqa: F401
-    classify,
-    consistency,
-    consistency_payment,
-    consistency_tax,
-    consistency_terms,
-    einvoice,
-    fields,
-    graph,
-    layout,
-    layout_blocks,
-    layout_classes,
-    layout_features,
-    layout_regions,
-    lineitems,
-    ner,
-    nlp,
-    ocr,
-    parse,
-    result,
-    text,
-)
+Importing this package registers nothing: the pipeline profile names the packages whose
+modules define steps, and the engine imports every module under them
+(``cosy.engine.profiles.import_steps``).
+"""

@@ -15,7 +15,7 @@ from typing import Any
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
-from cosy.steps.lineitems import items_total
+from cosy.steps.lineitems.items import items_total
 
 CENT = Decimal("0.01")
 

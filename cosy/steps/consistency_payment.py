@@ -10,7 +10,7 @@ from __future__ import annotations
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.steps.consistency import Check
-from cosy.steps.fields.payment_codes import DIRECT_DEBIT, TRANSFER
+from cosy.steps.fields.payment.codes import DIRECT_DEBIT, TRANSFER
 
 MEANS = ("payment_means", "payment_means_name")
 """The two fields of one reading: a verdict on the means speaks for both."""

@@ -15,7 +15,7 @@ from typing import Any
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.steps.consistency import CENT, STANDARD_RATES, Check, _amount
-from cosy.steps.fields.tax_breakdown import TOTALS_STEP
+from cosy.steps.fields.tax.breakdown import TOTALS_STEP
 
 FIELDS = ("total_net", "total_tax")
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.steps.consistency import CENT, Check, _amount, _date
-from cosy.steps.fields.terms import START_GRACE
+from cosy.steps.fields.terms.stages import START_GRACE
 
 
 @step("consistency.dunning_fee", scope="document", requires=["doc.fields.merged"],
@@ -60,7 +60,7 @@ def validity(doc_fields_merged: dict[str, FieldValue]) -> Check:
       provides=["doc.check.start"])
 def start(doc_fields_merged: dict[str, FieldValue]) -> Check:
     """A contract begins on or after the day it is signed; one that runs from the 1st of the
-    month it was signed in (within :data:`~cosy.steps.fields.terms.START_GRACE`) neither
+    month it was signed in (within :data:`~cosy.steps.fields.terms.stages.START_GRACE`) neither
     confirms nor contradicts; an earlier start is a misreading."""
     issue, begin = _date(doc_fields_merged, "issue_date"), _date(doc_fields_merged, "start_date")
     if issue is None or begin is None:

@@ -19,7 +19,7 @@ import numpy as np
 
 from cosy.domain import Line
 from cosy.engine.step import step
-from cosy.inference.features import _bucket, tokens
+from cosy.inference.features import bucket, tokens
 from cosy.steps.layout_blocks import Block, Columns, Segment
 from cosy.steps.layout_regions import REGIONS, Regions
 
@@ -71,7 +71,7 @@ def shapes(page_segments: list[Segment]) -> list[tuple[float, ...]]:
 
 def _hash(row: np.ndarray, ns: str, text: str, dim: int) -> None:
     for t in tokens(text):
-        row[_bucket(f"{ns}:{t}", dim)] = 1.0
+        row[bucket(f"{ns}:{t}", dim)] = 1.0
 
 
 def segment_features(segments: Sequence[Segment], shapes_: Sequence[tuple[float, ...]],
@@ -103,7 +103,7 @@ def segment_features(segments: Sequence[Segment], shapes_: Sequence[tuple[float,
         _hash(row, "s", s.text, hdim)
         first = tokens(s.text)[:1]
         if first:
-            row[_bucket(f"f:{first[0]}", hdim)] = 1.0
+            row[bucket(f"f:{first[0]}", hdim)] = 1.0
         mates = per_line[s.line]
         for j in mates:
             if j != i:

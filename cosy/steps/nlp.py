@@ -281,18 +281,15 @@ def match_labels(nlp: Any, toks: list[Token], lexicon: str) -> list[LabelHit]:
     return out
 
 
-def _label_step(lexicon: str) -> Any:
-    def run(page_tokens: list[Token], doc_language: Any, ctx: StepContext) -> list[LabelHit]:
-        return match_labels(ctx.resources.nlp(doc_lang(doc_language)), page_tokens, lexicon)
+@step("nlp.labels.{lexicon}", scope="page", requires=["page.tokens", "doc.language"],
+      provides=["page.labels.{lexicon}"], variants={
+          **{lang: {"lexicon": lang, "name": f"the {lang} label lexicon"} for lang in LANGS},
+          "xx": {"lexicon": "xx", "name": "one-character symbols"}})
+def labels(page_tokens: list[Token], doc_language: Any, ctx: StepContext, *, lexicon: str,
+           name: str) -> list[LabelHit]:
+    """Label hits of {name} (spaCy PhraseMatcher) on the page's tokens."""
+    return match_labels(ctx.resources.nlp(doc_lang(doc_language)), page_tokens, lexicon)
 
-    name = {"xx": "one-character symbols"}.get(lexicon, f"the {lexicon} label lexicon")
-    run.__doc__ = f"Label hits of {name} (spaCy PhraseMatcher) on the page's tokens."
-    return step(f"nlp.labels.{lexicon}", scope="page", requires=["page.tokens", "doc.language"],
-                provides=[f"page.labels.{lexicon}"])(run)
-
-
-for _lexicon in (*LANGS, "xx"):
-    _label_step(_lexicon)
 
 VALUE_AFTER = {
     "phone": re.compile(r"^[:.]?\s*\+?\(?\d"),

@@ -108,7 +108,7 @@ def words_text(words: list[Word]) -> str:
 
 def page_title(pdf: bytes, words: list[Word]) -> str | None:
     """The kind of document page 1's title names, as ``fields.title.*`` read it."""
-    from cosy.steps.fields.title import select_title, title_candidates
+    from cosy.steps.fields.title.steps import select_title, title_candidates
 
     geometry = parse.geometry(parse.open_page(pdf, 1))
     return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])

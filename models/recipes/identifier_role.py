@@ -2,7 +2,7 @@
 
 Samples are the pipeline's own identifier mentions: each generated document is read as the
 pipeline reads it (text layer -> ``text.normalize`` -> ``layout.lines``), the families' stages run
-up to their context (:func:`cosy.steps.fields.identifiers.read_identifiers`), and each mention is
+up to their context (:func:`cosy.steps.fields.ids.reading.read_identifiers`), and each mention is
 labelled from the generator's truth: the box its centre falls into (``iban``, ``seller_iban`` and
 ``seller_*`` -> seller; ``buyer_iban``, ``debtor_iban`` and ``buyer_*`` -> buyer), else a box
 text with the same value (an ID printed twice), else ``other``. A register number the generator
@@ -30,8 +30,8 @@ import numpy as np
 from cosy.corpus import generate_document
 from cosy.identifiers import normalize_identifier
 from cosy.inference.registry import run_classifier, spec_from_entry
-from cosy.steps.fields.ids_features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
-from cosy.steps.fields.ids_features import identifier_spec as _spec
+from cosy.steps.fields.ids.features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
+from cosy.steps.fields.ids.features import identifier_spec as _spec
 from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
 from models.recipes.export import (
     ONNX_OPSET,
@@ -185,7 +185,7 @@ def placed_line(text: str, top: float, x: float = 56.0) -> Any:
 def title_of(pdf: bytes, words: list[Any]) -> str | None:
     """The kind page 1's title names, read by the title steps as the pipeline runs them."""
     from cosy.steps import layout, parse, text
-    from cosy.steps.fields.title import select_title, title_candidates
+    from cosy.steps.fields.title.steps import select_title, title_candidates
 
     geometry = parse.geometry(parse.open_page(pdf, 1))
     return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])
@@ -194,7 +194,7 @@ def title_of(pdf: bytes, words: list[Any]) -> str | None:
 def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str], list[str]]:
     """One generated document's feature rows, labels and mention kinds."""
     from cosy.steps import layout, parse
-    from cosy.steps.fields.identifiers import read_identifiers
+    from cosy.steps.fields.ids.reading import read_identifiers
     from models.recipes.corpus import page_words
 
     seed, doc_type, language = spec_
@@ -250,7 +250,7 @@ def real_rows() -> tuple[np.ndarray, list[str], int] | None:
     import pdfplumber
 
     from cosy.steps import layout, parse
-    from cosy.steps.fields.identifiers import read_identifiers
+    from cosy.steps.fields.ids.reading import read_identifiers
     from models.recipes.corpus import REAL_CORPUS, page_words
 
     truth_file = REAL_CORPUS / "truth.jsonl"
@@ -355,11 +355,12 @@ does not say whose an unlisted identifier is) or several are left out. Accuracy
 # Model card: {recipe.ref}
 
 - **Task**: {recipe.task}. Labels: {", ".join(recipe.labels)}. Run by the page steps
-  `fields.iban.role`, `fields.vat_id.role`, `fields.tax_number.role` and
-  `fields.register_number.role`, each on all of a page's mentions of its kind in one batch. The
-  select steps (`fields.iban.select`, `fields.debtor_iban.select`, `fields.seller_vat_id.select`,
-  `fields.buyer_vat_id.select`, `fields.seller_tax_number.select`,
-  `fields.seller_register.select`) let what the page says decide (a party label such
+  `fields.ids.role.iban`, `fields.ids.role.vat_id`, `fields.ids.role.tax_number` and
+  `fields.ids.role.register_number`, each on all of a page's mentions of its kind in one batch. The
+  select steps (`fields.ids.select.iban`, `fields.ids.select.debtor_iban`,
+  `fields.ids.select.seller_vat_id`,
+  `fields.ids.select.buyer_vat_id`, `fields.ids.select.seller_tax_number`,
+  `fields.ids.select.seller_register`) let what the page says decide (a party label such
   as 'Ihre USt-IdNr.', 'Kunden-USt-ID', 'Käufer-IBAN', 'Lastschrift', or the party heading a
   mention stands under, 'Verkäufer:') and otherwise take the model's probability (at least
   0.5), which becomes the field's confidence. The real-set figures below are the model alone;
@@ -372,7 +373,7 @@ does not say whose an unlisted identifier is) or several are left out. Accuracy
   no early stopping, random_state 0) exported with skl2onnx (opset {ONNX_OPSET['']}, ai.onnx.ml
   {ONNX_OPSET['ai.onnx.ml']}), no ZipMap. Input `features` float32 [N, {spec['dim']}]; outputs
   `label` int64 [N] and `probabilities` float32 [N, {len(recipe.labels)}] in label order.
-- **Features** (`identifier_features` in `cosy/steps/fields/ids_features.py`, shared by recipe
+- **Features** (`identifier_features` in `cosy/steps/fields/ids/features.py`, shared by recipe
   and steps): words (lower-cased, digits folded) of the mention's label (also per kind), its line
   and the line above, hashed (crc32) into {spec['hash_dim']} buckets; the identifier kind; the
   document's title kind and whether its writer is the buyer (order, self-billed invoice: the

@@ -1,13 +1,13 @@
-"""Recipe for the party-role classifier (``fields.party_block.role``): seller, buyer or other.
+"""Recipe for the party-role classifier (``fields.party.role``): seller, buyer or other.
 
 Samples are the pipeline's own party blocks: each generated document is read as the pipeline
 reads it (text layer → ``text.normalize`` → ``layout.lines``), the party families' page stages
-run (:func:`cosy.steps.fields.party_stages.page_blocks`) and page 1's title kind is read as
+run (:func:`cosy.steps.fields.party.stages.page_blocks`) and page 1's title kind is read as
 ``fields.title`` reads it. A block is labelled by value: its postcode and city are the truth's
 seller address (``seller``), the buyer's (``buyer``), or neither (``other``: a delivery
 address, a payee, a bank, another party); where seller and buyer share postcode and city the
 truth box the block overlaps decides. Features:
-:func:`cosy.steps.fields.party_features.party_features` (the code the step runs). Model:
+:func:`cosy.steps.fields.party.features.party_features` (the code the step runs). Model:
 gradient-boosted trees exported with skl2onnx as in :mod:`models.recipes.role_models`.
 """
 
@@ -23,8 +23,8 @@ import numpy as np
 from cosy.corpus import generate_document
 from cosy.evaluation import values_match
 from cosy.inference.registry import run_classifier, spec_from_entry
-from cosy.steps.fields.party_features import PARTY_ROLES, party_features, party_spec
-from cosy.steps.fields.party_select import FALLBACK_MIN
+from cosy.steps.fields.party.features import PARTY_ROLES, party_features, party_spec
+from cosy.steps.fields.party.select import FALLBACK_MIN
 from models.recipes.corpus import REAL_CORPUS, Split, check_disjoint, map_documents
 from models.recipes.export import (
     ONNX_OPSET,
@@ -120,7 +120,7 @@ def third_party_words(seed: int, language: str, words: list[Any],
 def title_of(pdf: bytes, words: list[Any]) -> str | None:
     """The kind of document page 1's title names, as the ``fields.title`` steps read it."""
     from cosy.steps import layout, parse, text
-    from cosy.steps.fields.title import select_title, title_candidates
+    from cosy.steps.fields.title.steps import select_title, title_candidates
 
     geometry = parse.geometry(parse.open_page(pdf, 1))
     return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])
@@ -131,7 +131,7 @@ def read_blocks(pdf: bytes, pages: int, third: tuple[int, str] | None = None,
     """All blocks of a document as the pipeline makes them, their features and the title kind
     (``third``: seed and language of a third party's block added to page 1)."""
     from cosy.steps import layout, parse
-    from cosy.steps.fields.party_stages import page_blocks
+    from cosy.steps.fields.party.stages import page_blocks
     from models.recipes.corpus import page_words
 
     blocks, contexts, title = [], [], None
@@ -271,7 +271,7 @@ over the classes present **{real['macro_f1']:.4f}**.
 # Model card: {RECIPE.ref}
 
 - **Task**: {RECIPE.task}. Labels: {", ".join(PARTY_ROLES)}. Run by the document step
-  `fields.party_block.role` on all of a document's party blocks in one batch;
+  `fields.party.role` on all of a document's party blocks in one batch;
   `fields.party.assign` keeps the heading-and-position rules' choice of seller and buyer block,
   takes the model's probability for the role as the confidence of seller/buyer name, address
   and legal form, and falls back to the model's most probable block (probability ≥
@@ -284,7 +284,7 @@ over the classes present **{real['macro_f1']:.4f}**.
   no early stopping, random_state 0) exported with skl2onnx (opset {ONNX_OPSET['']}, ai.onnx.ml
   {ONNX_OPSET['ai.onnx.ml']}), no ZipMap. Input `features` float32 [N, {spec['dim']}]; outputs
   `label` int64 [N] and `probabilities` float32 [N, 3] in label order.
-- **Features** (`party_features` in `cosy/steps/fields/party_features.py`, shared by recipe and
+- **Features** (`party_features` in `cosy/steps/fields/party/features.py`, shared by recipe and
   step): words of the block's heading hashed (crc32) into {spec['hash_dim']} buckets; position
   (relative x/y, page, address window, rank from top and left, size, topmost, lower half), the
   heading rule's reading (seller, buyer, other, sender line, none), one-line or stacked, name /

@@ -1,10 +1,11 @@
-"""Recipes for the date-role and amount-role classifiers (``fields.date.role``/``amount.role``).
+"""Recipes for the date and amount role models (``fields.dates.role``, ``fields.amounts.role``).
 
 Samples are the pipeline's own candidates: each generated document is read as the pipeline reads
-it (text layer → ``text.normalize`` → ``layout.lines``), ``fields.date.candidates`` and
-``fields.amount.candidates`` run on every page, and each mention is labelled by the truth box its
+it (text layer → ``text.normalize`` → ``layout.lines``), ``fields.dates.candidates.*`` and
+``fields.amounts.candidates.*`` run on every page, and each mention is labelled by the truth box its
 centre falls into (``truth.boxes[field]``, ± 2 pt), else ``other``. Features:
-:func:`cosy.inference.features.role_features` (the code the steps run). Model: gradient-boosted
+:func:`cosy.steps.fields.mention_roles.role_features` with each family's own features
+(the code the steps run). Model: gradient-boosted
 trees (scikit-learn ``HistGradientBoostingClassifier``, fixed seed, no early stopping) exported
 with skl2onnx as a float-vector graph, ``zipmap`` off.
 """
@@ -20,8 +21,10 @@ from typing import Any
 import numpy as np
 
 from cosy.corpus import generate_document
-from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_features, role_spec
 from cosy.inference.registry import run_classifier, spec_from_entry
+from cosy.steps.fields.amounts.features import AMOUNT_ROLES, amount_features
+from cosy.steps.fields.dates.features import DATE_ROLES, date_features
+from cosy.steps.fields.mention_roles import role_spec
 from models.recipes.corpus import (
     REAL_CORPUS,
     NamedRecipe,
@@ -64,6 +67,12 @@ class RoleRecipe(NamedRecipe):
     def spec(self) -> dict[str, Any]:
         return role_spec(self.kind)
 
+    def features(self, mentions: Any, lines: Any, geometry: Any, page: int,
+                 pages: int) -> np.ndarray:
+        """The feature rows the family's role step computes (the code the step runs)."""
+        make = date_features if self.kind == "date" else amount_features
+        return make(mentions, lines, geometry, page, pages, self.spec)
+
 
 DATE = RoleRecipe("date_role@1.0", "date", "role of a date mention on a page: issue, due, "
                   "delivery date or other", DATE_ROLES)
@@ -81,8 +90,8 @@ def _in_box(bbox: tuple[float, float, float, float], box: list[float]) -> bool:
 def read_pages(pdf: bytes, pages: int) -> list[dict[str, Any]]:
     """Per page: lines, geometry and the date and amount candidates, as the pipeline makes them."""
     from cosy.steps import layout, parse
-    from cosy.steps.fields.amounts import amount_candidates
-    from cosy.steps.fields.dates import date_candidates
+    from cosy.steps.fields.amounts.stages import amount_candidates
+    from cosy.steps.fields.dates.stages import date_candidates
     from models.recipes.corpus import page_words
 
     out = []
@@ -115,8 +124,7 @@ def doc_rows(spec_: tuple[int, str, str]) -> dict[str, Any]:
             ms = p[r.kind]
             if not ms:
                 continue
-            xs.append(role_features(ms, p["lines"], p["geometry"], p["page"], len(pages),
-                                    r.spec))
+            xs.append(r.features(ms, p["lines"], p["geometry"], p["page"], len(pages)))
             ys += [label_of(m, truth["boxes"], r.labels) for m in ms]
         out[r.kind] = (np.concatenate(xs) if xs else np.zeros((0, r.spec["dim"]), np.float32),
                        ys)
@@ -160,7 +168,7 @@ def real_rows(recipe: RoleRecipe) -> tuple[np.ndarray, list[str], int, list[Any]
             ms = p[recipe.kind]
             if not ms:
                 continue
-            x = role_features(ms, p["lines"], p["geometry"], p["page"], n_pages, recipe.spec)
+            x = recipe.features(ms, p["lines"], p["geometry"], p["page"], n_pages)
             doc_x.append(x)
             for row, m in zip(x, ms, strict=True):
                 value = m.value if recipe.kind == "date" else f"{abs(float(m.value)):.2f}"
@@ -263,8 +271,8 @@ twice (totals block and payment line, a tax row per rate) is one labelled role a
 # Model card: {recipe.ref}
 
 - **Task**: {recipe.task}. Labels: {", ".join(recipe.labels)}. Run by the page step
-  `fields.{recipe.kind}.role` on all of a page's mentions in one batch;
-  `fields.{recipe.kind}.select` takes the selected field's confidence from it and falls back to
+  `fields.{recipe.kind}s.role` on all of a page's mentions in one batch;
+  `fields.{recipe.kind}s.select.*` take the selected field's confidence from it and falls back to
   it where no label names a role.
 - **File**: `models/{entry['file']}`, {entry['size_bytes'] / 1024:.0f} KiB,
   sha256 `{entry['sha256']}` (pinned in `models/registry.json`).
@@ -273,7 +281,8 @@ twice (totals block and payment line, a tax row per rate) is one labelled role a
   random_state 0) exported with skl2onnx (opset {ONNX_OPSET['']}, ai.onnx.ml
   {ONNX_OPSET['ai.onnx.ml']}), no ZipMap. Input `features` float32 [N, {spec['dim']}]; outputs
   `label` int64 [N] and `probabilities` float32 [N, {len(recipe.labels)}] in label order.
-- **Features** (`role_features` in `cosy/inference/features.py`, shared by recipe and step):
+- **Features** (`role_features` in `cosy/steps/fields/mention_roles.py` and each family's
+  `features.py`, shared by recipe and step):
   words (lower-cased, digits folded) of the mention's label, its last label word, its column
   header, its line and the line above, each namespace hashed (crc32) into {spec['hash_dim']}
   binary buckets; relative x/y on the page, height and font size relative to the page's median,
@@ -283,7 +292,7 @@ twice (totals block and payment line, a tax row per rate) is one labelled role a
   value, largest on the page, sum of two other amounts, part of a sum, repeated, magnitude.
 - **Data**: documents from `cosy.corpus.generate_document` (text layer, document type and
   language cycled), read as the pipeline reads them; every candidate of
-  `fields.{recipe.kind}.candidates` is one sample, labelled by the truth box its centre falls in
+  `fields.{recipe.kind}s.candidates.*` is one sample, labelled by the truth box its centre falls in
   (± {BOX_MARGIN:g} pt), else `other`. Training: seeds {tr.start}–{tr.start + tr.count - 1}
   ({tr.count} documents, {n_train} mentions). Held out, never trained on:
   seeds {ho.start}–{ho.start + ho.count - 1} ({ho.count} documents, {held['n']} mentions).

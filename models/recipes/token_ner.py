@@ -242,8 +242,8 @@ def card(recipe: NerRecipe, entry: dict[str, Any], n_train: int, train_pages: in
 
 - **Task**: {recipe.task}. Labels: {", ".join(recipe.labels)}. Run by the page step `ner.tags`
   on all of a page's tokens in one batch; `ner.entities` decodes the tags into ORG, PER and
-  ADDRESS mentions with boxes, which the person families (`fields.contact_person.*`,
-  `fields.director.*`) read.
+  ADDRESS mentions with boxes, which the person families (`fields.contact.*.contact_person`,
+  `fields.contact.*.director`) read.
 - **File**: `models/{entry['file']}`, {entry['size_bytes'] / 1024:.0f} KiB,
   sha256 `{entry['sha256']}` (pinned in `models/registry.json`).
 - **Model**: multinomial logistic regression (scikit-learn `LogisticRegression`, lbfgs,

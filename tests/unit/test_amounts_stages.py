@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from cosy.steps.fields import amount_cues, amount_select, amount_sources, amounts, numbers
+from cosy.steps.fields.amounts import cues as amount_cues
+from cosy.steps.fields.amounts import select as amount_select
+from cosy.steps.fields.amounts import sources as amount_sources
+from cosy.steps.fields.amounts import stages as amounts
+from cosy.steps.fields.numbers import stages as numbers
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 
@@ -63,7 +67,7 @@ def test_credit_note_totals_are_positive() -> None:
 
 
 def test_amounts_carry_their_currency_and_decide_the_documents() -> None:
-    from cosy.steps.fields import currency
+    from cosy.steps.fields.currency import steps as currency
 
     lines = make_lines(["Zahlbar auch in EUR möglich.", "Net 100.00 £", "VAT £ 20.00",
                         "Total £120.00"])
@@ -76,7 +80,7 @@ def test_amounts_carry_their_currency_and_decide_the_documents() -> None:
 
 
 def test_currency_words_count_only_as_a_declaration() -> None:
-    from cosy.steps.fields import currency
+    from cosy.steps.fields.currency import steps as currency
 
     declared = currency.currency_candidates(make_lines([["Beträge in", "Euro"], "Total $5.00"]), 1)
     assert currency.select_currency(declared)["currency"].value == "EUR"

@@ -11,10 +11,10 @@ from cosy.config import Settings
 from cosy.engine.step import StepContext
 from cosy.inference.resources import Resources
 from cosy.steps import layout, parse, text
-from cosy.steps.fields import contact as C
-from cosy.steps.fields import contact_person as PP
-from cosy.steps.fields import contact_phone as P
-from cosy.steps.fields import contact_web as W
+from cosy.steps.fields.contact import common as C
+from cosy.steps.fields.contact import person as PP
+from cosy.steps.fields.contact import phone as P
+from cosy.steps.fields.contact import web as W
 from cosy.steps.nlp import match_labels, resolve_hits, tokenize_lines
 from tests.conftest import make_pdf
 

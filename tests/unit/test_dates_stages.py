@@ -4,7 +4,10 @@ and the per-field selections (issue, delivery, due with the terms' implied due d
 from __future__ import annotations
 
 from cosy.domain import FieldValue, Mention
-from cosy.steps.fields import date_cues, date_select, date_sources, dates
+from cosy.steps.fields.dates import cues as date_cues
+from cosy.steps.fields.dates import select as date_select
+from cosy.steps.fields.dates import sources as date_sources
+from cosy.steps.fields.dates import stages as dates
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 

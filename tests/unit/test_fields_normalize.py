@@ -7,7 +7,13 @@ from decimal import Decimal
 import pytest
 
 from cosy.domain import Line, Word
-from cosy.steps.fields import amounts, currency, dates, identifiers, number_select, numbers
+from cosy.steps.fields.amounts import stages as amounts
+from cosy.steps.fields.currency import steps as currency
+from cosy.steps.fields.dates import stages as dates
+from cosy.steps.fields.dates.select import select_dates
+from cosy.steps.fields.ids import reading as identifiers
+from cosy.steps.fields.numbers import select as number_select
+from cosy.steps.fields.numbers import stages as numbers
 from cosy.steps.layout import lines as layout_lines
 
 GEOMETRY = {"width": 595.0, "height": 842.0}
@@ -60,7 +66,7 @@ def test_slash_dates_follow_the_page_order() -> None:
 def test_date_roles_from_label_and_column_header() -> None:
     rows = [["Rechnungsdatum:", "05.03.2018"], ["Leistungsdatum:", "01.03.2018"],
             ["Your Reference", "Due Date"], ["Hembrock", "March 30, 2018"]]
-    found = dates.select_dates(dates.date_candidates(make_lines(rows), 1, GEOMETRY))
+    found = select_dates(dates.date_candidates(make_lines(rows), 1, GEOMETRY))
     assert {k: v.value for k, v in found.items()} == {
         "issue_date": "2018-03-05", "delivery_date": "2018-03-01", "due_date": "2018-03-30"}
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from cosy.domain import Line, Word
-from cosy.steps.fields import party
-from cosy.steps.fields.party_address import parse_city_line
-from cosy.steps.fields.party_select import select_parties
-from cosy.steps.fields.party_stages import page_blocks
+from cosy.steps.fields import party_words as party
+from cosy.steps.fields.party.address import parse_city_line
+from cosy.steps.fields.party.model import PartyBlock
+from cosy.steps.fields.party.select import select_parties
+from cosy.steps.fields.party.stages import page_blocks
 from cosy.steps.layout import lines as layout_lines
 
 GEOMETRY = {"width": 595.0, "height": 842.0}
@@ -23,7 +24,7 @@ def place(rows: list[tuple[float, float, str]], size: float = 9.0) -> list[Line]
     return layout_lines(words)
 
 
-def blocks(rows: list[tuple[float, float, str]]) -> list[party.PartyBlock]:
+def blocks(rows: list[tuple[float, float, str]]) -> list[PartyBlock]:
     return page_blocks(place(rows), 1, GEOMETRY)[0]
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from cosy.steps.fields import ids_bank, ids_register, ids_tax
-from cosy.steps.fields.identifiers import page_labels, read_identifiers, select_ids
-from cosy.steps.fields.ids_common import field_value, rule_roles
-from cosy.steps.fields.ids_features import identifier_features, identifier_spec
-from cosy.steps.fields.ids_labels import find_labels
+from cosy.steps.fields.ids import bank as ids_bank
+from cosy.steps.fields.ids import register as ids_register
+from cosy.steps.fields.ids import tax as ids_tax
+from cosy.steps.fields.ids.common import field_value, rule_roles
+from cosy.steps.fields.ids.features import identifier_features, identifier_spec
+from cosy.steps.fields.ids.labels import find_labels
+from cosy.steps.fields.ids.reading import page_labels, read_identifiers, select_ids
 from tests.unit.test_fields_normalize import make_lines
 
 
@@ -31,7 +33,7 @@ def test_iban_run_on_and_misprint() -> None:
 def test_bic_after_label_in_lower_case() -> None:
     lines = make_lines([["BIC:", "cobadeff xxx"], "Order ABCDEFGH"])
     hits = page_labels(lines)
-    labelled = ids_bank.labelled_values(lines, hits, "bic", 1, "fields.bic.candidates.labelled",
+    labelled = ids_bank.labelled_values(lines, hits, "bic", 1, "fields.ids.candidates.bic.labelled",
                                         ids_bank.BIC_AFTER_LABEL)
     pattern = ids_bank.bic_candidates_pattern(lines, 1)
     found = ids_bank.bic_validate(ids_bank.bic_normalise(pattern, labelled), lines)

@@ -9,8 +9,8 @@ import pytest
 from cosy.corpus import generate_document
 from cosy.inference.registry import create_session, read_registry, run_classifier
 from cosy.steps import layout, parse
-from cosy.steps.fields.identifiers import read_identifiers
-from cosy.steps.fields.ids_features import IDENTIFIER_ROLES, identifier_features
+from cosy.steps.fields.ids.features import IDENTIFIER_ROLES, identifier_features
+from cosy.steps.fields.ids.reading import read_identifiers
 from models.recipes.corpus import page_words
 from models.recipes.identifier_role import title_of
 

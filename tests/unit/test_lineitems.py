@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from cosy.domain import Line, Word
 from cosy.evaluation import score_line_items
-from cosy.steps import lineitems
 from cosy.steps.layout import lines as layout_lines
+from cosy.steps.lineitems import codes, items, rows
+from cosy.steps.lineitems.header import Header, columns, find_header
+from cosy.steps.lineitems.items import items_total, merge
+from cosy.steps.lineitems.values import parse_quantity
 
 GEOMETRY = {"width": 595.0, "height": 842.0}
+
+
+def read_items(lines: list[Line], head: Header | None, page_no: int,
+               geometry: dict[str, float]) -> list[dict[str, Any]]:
+    """A page's items from its lines and header: the page steps in one call."""
+    cols = columns(head)
+    found = rows.rows(rows.cells(rows.table_lines(lines, head, cols, geometry), cols), cols,
+                      page_no)
+    quantities = items.quantities(found)
+    return items.items(found, quantities, items.prices(found), codes.units(quantities),
+                       codes.item_ids(found), codes.tax_rates(found))
 
 
 def table(rows: list[list[tuple[str, float]]], top: float = 300.0) -> list[Line]:
@@ -29,11 +44,11 @@ HEADER = [("Pos.", 60), ("Beschreibung", 90), ("Menge", 330), ("Einheit", 370),
 
 
 def test_header_words_make_columns() -> None:
-    head = lineitems.find_header(table([HEADER]))
+    head = find_header(table([HEADER]))
     assert head is not None
     assert [c.kind for c in head.columns] == [
         "pos", "description", "quantity", "unit", "unit_price", "total"]
-    assert lineitems.find_header(table([[("Beschreibung der Arbeiten", 60)]])) is None
+    assert find_header(table([[("Beschreibung der Arbeiten", 60)]])) is None
 
 
 def test_rows_wrapped_description_and_carry_over_skipped() -> None:
@@ -46,9 +61,9 @@ def test_rows_wrapped_description_and_carry_over_skipped() -> None:
             [("Übertrag", 60), ("3.301,23", 500)],
             [("Nettobetrag", 300), ("3.301,23", 500)]]
     lines = table(rows)
-    head = lineitems.find_header(lines)
+    head = find_header(lines)
     assert head is not None
-    items = lineitems.read_items(lines, head, 1, GEOMETRY)
+    items = read_items(lines, head, 1, GEOMETRY)
     assert [(i["description"], i["quantity"], i["unit"], i["unit_price"], i["total"])
             for i in items] == [
         ("Kupferrohr 15 mm", "12.5", "m", "4.20", "52.50"),
@@ -61,17 +76,17 @@ def test_english_table_with_unit_in_quantity_cell() -> None:
             [("1", 60), ("Software development", 80), ("24 h", 345), ("87.67", 445),
              ("2,104.08", 500)]]
     lines = table(rows)
-    head = lineitems.find_header(lines)
+    head = find_header(lines)
     assert head is not None
-    (item,) = lineitems.read_items(lines, head, 1, GEOMETRY)
+    (item,) = read_items(lines, head, 1, GEOMETRY)
     assert (item["quantity"], item["unit_price"], item["total"]) == ("24", "87.67", "2104.08")
 
 
 def test_quantity_notation() -> None:
-    assert lineitems.parse_quantity("1.234,5", None) == Decimal("1234.5")
-    assert lineitems.parse_quantity("3 262", ",") == Decimal("3262")
-    assert lineitems.parse_quantity("1,00", ",") == Decimal("1.00")
-    assert lineitems.parse_quantity("8.50 days", ".") == Decimal("8.50")
+    assert parse_quantity("1.234,5", None) == Decimal("1234.5")
+    assert parse_quantity("3 262", ",") == Decimal("3262")
+    assert parse_quantity("1,00", ",") == Decimal("1.00")
+    assert parse_quantity("8.50 days", ".") == Decimal("8.50")
 
 
 def test_pages_merge_and_xml_items_win_when_page_has_none() -> None:
@@ -79,11 +94,11 @@ def test_pages_merge_and_xml_items_win_when_page_has_none() -> None:
               "total": "2.00"}]
     page2 = [{"description": "b", "quantity": "2", "unit": None, "unit_price": "1.50",
               "total": "3.00"}]
-    merged = lineitems.merge([page1, page2], [], False)
+    merged = merge([page1, page2], [], False)
     assert [i["description"] for i in merged] == ["a", "b"]
-    assert lineitems.items_total(merged) == Decimal("5.00")
+    assert items_total(merged) == Decimal("5.00")
     xml = [{"description": "x", "quantity": "1", "total": "9.00", "source": "xml"}]
-    assert lineitems.merge([[], []], xml, False)[0]["source"] == "xml"
+    assert merge([[], []], xml, False)[0]["source"] == "xml"
 
 
 def test_line_item_scoring_matches_rows_by_total_and_quantity() -> None:
@@ -118,10 +133,10 @@ def test_ruled_tables_give_the_generated_items() -> None:
     page = parse.open_page(pdf, 1)
     tables = parse.tables(page)
     rows = ruled.ruled_rows(tables, 1)
-    quantities = lineitems.items.quantities(rows)
-    found = lineitems.items.items(rows, quantities, lineitems.items.prices(rows),
-                                  lineitems.codes.units(quantities),
-                                  lineitems.codes.item_ids(rows), lineitems.codes.tax_rates(rows))
+    quantities = items.quantities(rows)
+    found = items.items(rows, quantities, items.prices(rows),
+                                  codes.units(quantities),
+                                  codes.item_ids(rows), codes.tax_rates(rows))
     assert score_line_items(truth["line_items"], found) == {
         "tp": len(truth["line_items"]), "fp": 0, "fn": 0}
     # the reader that finds more items wins; an unruled page keeps the column reader's rows

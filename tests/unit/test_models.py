@@ -176,7 +176,9 @@ def _role_page(pdf: bytes, page_no: int) -> tuple[list, dict[str, float]]:
 
 
 def test_role_models_load_with_declared_inputs_and_outputs(resources: Resources) -> None:
-    from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES, role_spec
+    from cosy.steps.fields.amounts.features import AMOUNT_ROLES
+    from cosy.steps.fields.dates.features import DATE_ROLES
+    from cosy.steps.fields.mention_roles import role_spec
 
     for name, labels, kind in (("date_role", DATE_ROLES, "date"),
                                ("amount_role", AMOUNT_ROLES, "amount")):
@@ -196,7 +198,10 @@ def test_role_models_load_with_declared_inputs_and_outputs(resources: Resources)
 def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> None:
     """Every date and amount printed in a truth box of its role is predicted that role."""
     from cosy.ingest import DocumentInfo
-    from cosy.steps.fields import amounts, dates, roles
+    from cosy.steps.fields.amounts import stages as amounts
+    from cosy.steps.fields.amounts.role import amount_role
+    from cosy.steps.fields.dates import stages as dates
+    from cosy.steps.fields.dates.role import date_role
     from models.recipes.role_models import label_of
 
     pdf, truth = generate_document(seed, doc_type="invoice", language=LANGUAGES[seed % 3])
@@ -206,8 +211,8 @@ def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> N
         lines, geometry = _role_page(pdf, page_no)
         ctx = StepContext("d", "t", page_no, resources.settings, resources)
         for kind, cands, role_step, labels in (
-                ("date", dates.date_candidates, roles.date_role, roles_labels("date")),
-                ("amount", amounts.amount_candidates, roles.amount_role, roles_labels("amount"))):
+                ("date", dates.date_candidates, date_role, roles_labels("date")),
+                ("amount", amounts.amount_candidates, amount_role, roles_labels("amount"))):
             mentions = cands(lines, page_no, geometry)
             probs = role_step(mentions, lines, geometry, page_no, info, ctx)
             assert len(probs) == len(mentions)
@@ -221,13 +226,15 @@ def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> N
 
 
 def roles_labels(kind: str) -> tuple[str, ...]:
-    from cosy.inference.features import AMOUNT_ROLES, DATE_ROLES
+    from cosy.steps.fields.amounts.features import AMOUNT_ROLES
+    from cosy.steps.fields.dates.features import DATE_ROLES
 
     return DATE_ROLES if kind == "date" else AMOUNT_ROLES
 
 
 def test_date_selection_takes_the_role_models_confidence() -> None:
-    from cosy.steps.fields import dates
+    from cosy.steps.fields.dates import stages as dates
+    from cosy.steps.fields.dates.select import select_dates
     from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
     rows = [["Rechnungsdatum:", "05.03.2018"], ["Ort", "01.03.2018"], ["Hinweis", "30.03.2018"]]
@@ -235,18 +242,18 @@ def test_date_selection_takes_the_role_models_confidence() -> None:
     probs = [{"issue_date": 0.93, "due_date": 0.02, "delivery_date": 0.03, "other": 0.02},
              {"issue_date": 0.05, "due_date": 0.05, "delivery_date": 0.81, "other": 0.09},
              {"issue_date": 0.02, "due_date": 0.40, "delivery_date": 0.08, "other": 0.50}]
-    out = dates.select_dates(found, probs, "date_role@1.0")
+    out = select_dates(found, probs, "date_role@1.0")
     assert (out["issue_date"].value, out["issue_date"].confidence) == ("2018-03-05", 0.93)
     assert out["issue_date"].model == "date_role@1.0"
     # no label names a delivery date: the model's pick, with its probability
     assert (out["delivery_date"].value, out["delivery_date"].confidence) == ("2018-03-01", 0.81)
     assert "due_date" not in out  # 0.40 is below the fallback threshold
-    rules_only = dates.select_dates(found)
+    rules_only = select_dates(found)
     assert rules_only["issue_date"].confidence == 0.85 and "delivery_date" not in rules_only
 
 
 def test_amount_selection_takes_the_role_models_confidence() -> None:
-    from cosy.steps.fields import amounts
+    from cosy.steps.fields.amounts import stages as amounts
     from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
     rows = [["Nettobetrag:", "496,00"], ["USt. Gesamt:", "75,04"], ["Gesamtbetrag:", "571,04"]]
@@ -279,8 +286,9 @@ def test_amount_selection_takes_the_role_models_confidence() -> None:
 
 
 def test_pipeline_runs_the_role_steps() -> None:
-    from cosy.steps.fields.roles import AMOUNT_ROLE_MODEL, DATE_ROLE_MODEL
+    from cosy.steps.fields.amounts.role import AMOUNT_ROLE_MODEL
+    from cosy.steps.fields.dates.role import DATE_ROLE_MODEL
 
     pipeline = load_pipeline()
-    assert {"fields.date.role", "fields.amount.role"} <= {s.name for s in pipeline.steps}
+    assert {"fields.dates.role", "fields.amounts.role"} <= {s.name for s in pipeline.steps}
     assert {DATE_ROLE_MODEL, AMOUNT_ROLE_MODEL} <= set(pipeline.models)

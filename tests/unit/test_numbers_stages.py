@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from cosy.steps.fields import number_select, number_sources, numbers
+from cosy.steps.fields.numbers import select as number_select
+from cosy.steps.fields.numbers import sources as number_sources
+from cosy.steps.fields.numbers import stages as numbers
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 

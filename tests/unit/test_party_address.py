@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cosy.domain import Line, Word
-from cosy.steps.fields import party_address as addr
+from cosy.steps.fields.party import address as addr
 from cosy.steps.layout import lines as layout_lines
 
 
@@ -52,7 +52,7 @@ def test_country_under_a_city_line_joins_its_address() -> None:
     postcodes = addr.postcode_validate(addr.postcode_normalise(
         addr.postcode_continental(lines), addr.postcode_anglo(lines), addr.postcode_uk_line(lines)))
     countries = addr.country_validate(addr.country_normalise(
-        *(addr.COUNTRY_CANDIDATES[lang](lines) for lang in ("de", "en", "fr")),
+        *(addr.country_candidates(lines, lang=lang) for lang in ("de", "en", "fr")),
         addr.country_iso(lines)))
     assert sorted(countries.values()) == ["FR"]  # 'AG' is no ISO country
     assert addr.country_context(lines, countries, postcodes) == {1: "FR"}
@@ -63,7 +63,7 @@ def test_street_with_a_number_is_valid_a_label_line_is_not() -> None:
                    (55, 126, "Telefon: 0301234"), (55, 139, "Postfach 10 20 30"),
                    (55, 152, "22537 Moers")])
     found = addr.street_validate(addr.street_normalise(
-        *(addr.STREET_CANDIDATES[lang](lines) for lang in ("de", "en", "fr")),
+        *(addr.street_candidates(lines, lang=lang) for lang in ("de", "en", "fr")),
         addr.street_numbered(lines), addr.street_postbox(lines)),
         addr.city_validate(addr.city_normalise(addr.city_candidates(lines, addr.postcode_validate(
             addr.postcode_normalise(addr.postcode_continental(lines), addr.postcode_anglo(lines),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cosy.domain import Line, Word
-from cosy.steps.fields import party_names as names
+from cosy.steps.fields.party import names
 from cosy.steps.layout import lines as layout_lines
 
 
@@ -19,7 +19,7 @@ def place(rows: list[tuple[float, float, str]]) -> list[Line]:
 def forms(rows: list[str]) -> dict[str, str]:
     lines = place([(55, 100 + 13 * k, text) for k, text in enumerate(rows)])
     valid = names.legal_form_validate(names.legal_form_normalise(
-        *(names.LEGAL_FORM_CANDIDATES[lang](lines) for lang in ("de", "en", "fr", "intl"))))
+        *(names.legal_form_candidates(lines, lang=lang) for lang in ("de", "en", "fr", "intl"))))
     return {h.cell_text: h.form for h in valid}
 
 
@@ -48,9 +48,9 @@ def test_person_addressees_and_contact_lines() -> None:
                    (55, 152, "Attn: Jane Doe"), (55, 165, "Herrn Müller GmbH"),
                    (55, 178, "Frau 12")])
     forms_ = names.legal_form_validate(names.legal_form_normalise(
-        *(names.LEGAL_FORM_CANDIDATES[lang](lines) for lang in ("de", "en", "fr", "intl"))))
+        *(names.legal_form_candidates(lines, lang=lang) for lang in ("de", "en", "fr", "intl"))))
     persons = names.person_context(lines, names.person_validate(names.person_normalise(
-        *(names.PERSON_CANDIDATES[lang](lines) for lang in ("de", "en", "fr")),
+        *(names.person_candidates(lines, lang=lang) for lang in ("de", "en", "fr")),
         names.person_contact(lines)), forms_), forms_)
     found = {p.name: p.contact for p in persons.values()}
     assert found == {"Max Mustermann": False, "Claire Dubois": False, "John Smith": False,
@@ -61,9 +61,9 @@ def test_a_person_under_a_company_name_is_its_contact() -> None:
     lines = place([(55, 100, "Papierflieger GmbH"), (55, 113, "Herrn Max Müller"),
                    (300, 100, "Frau Erika Muster")])
     forms_ = names.legal_form_validate(names.legal_form_normalise(
-        *(names.LEGAL_FORM_CANDIDATES[lang](lines) for lang in ("de", "en", "fr", "intl"))))
+        *(names.legal_form_candidates(lines, lang=lang) for lang in ("de", "en", "fr", "intl"))))
     persons = names.person_context(lines, names.person_validate(names.person_normalise(
-        *(names.PERSON_CANDIDATES[lang](lines) for lang in ("de", "en", "fr")),
+        *(names.person_candidates(lines, lang=lang) for lang in ("de", "en", "fr")),
         names.person_contact(lines)), forms_), forms_)
     assert {p.name: p.contact for p in persons.values()} == {"Max Müller": True,
                                                              "Erika Muster": False}

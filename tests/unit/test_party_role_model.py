@@ -11,10 +11,10 @@ from cosy.corpus import generate_document
 from cosy.engine.step import StepContext
 from cosy.inference.resources import Resources
 from cosy.steps import layout, parse
-from cosy.steps.fields.party import PartyBlock
-from cosy.steps.fields.party_features import PARTY_ROLES, party_spec
-from cosy.steps.fields.party_select import PARTY_ROLE_MODEL, party_block_role, select_parties
-from cosy.steps.fields.party_stages import page_blocks
+from cosy.steps.fields.party.features import PARTY_ROLES, party_spec
+from cosy.steps.fields.party.model import PartyBlock
+from cosy.steps.fields.party.select import PARTY_ROLE_MODEL, party_block_role, select_parties
+from cosy.steps.fields.party.stages import page_blocks
 from models.recipes.corpus import page_words
 from models.recipes.party_role import HELDOUT, label_of, title_of
 from tests.unit.test_fields_party import GEOMETRY, place

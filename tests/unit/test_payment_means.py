@@ -11,10 +11,11 @@ import pytest
 
 from cosy.domain import FieldValue
 from cosy.steps.consistency_payment import payment_means_check
-from cosy.steps.fields import payment_means as pm
-from cosy.steps.fields import sepa, sepa_mandate
-from cosy.steps.fields.identifiers import page_labels
-from cosy.steps.fields.ids_common import build_contexts, page_zones
+from cosy.steps.fields.ids import mandate as sepa_mandate
+from cosy.steps.fields.ids import sepa
+from cosy.steps.fields.ids.common import build_contexts, page_zones
+from cosy.steps.fields.ids.reading import page_labels
+from cosy.steps.fields.payment import means as pm
 from tests.conftest import Extract
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 

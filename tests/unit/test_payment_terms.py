@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from cosy.domain import FieldValue
-from cosy.steps.fields import payment
+from cosy.steps.fields.payment import terms as payment
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 

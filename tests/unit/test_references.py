@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 
 from cosy.domain import FieldValue
-from cosy.steps.fields import number_select, numbers, references
+from cosy.steps.fields.numbers import select as number_select
+from cosy.steps.fields.numbers import stages as numbers
+from cosy.steps.fields.references import stages as references
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 

@@ -16,8 +16,11 @@ from cosy.engine.step import StepContext
 from cosy.kg import vocab
 from cosy.kg.export import serialize
 from cosy.steps import consistency_tax
-from cosy.steps.fields import amounts, tax_breakdown, tax_category, taxes
-from cosy.steps.fields import tax_breakdown_sources as sources
+from cosy.steps.fields.amounts import stages as amounts
+from cosy.steps.fields.tax import breakdown as tax_breakdown
+from cosy.steps.fields.tax import breakdown_sources as sources
+from cosy.steps.fields.tax import category as tax_category
+from cosy.steps.fields.tax import rates as taxes
 from cosy.steps.graph import entities, tax
 from cosy.steps.layout import lines as layout_lines
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
@@ -56,7 +59,7 @@ def test_same_line_rows_check_base_times_rate() -> None:
     rows = _rows([["USt. 19 %", "100,00", "19,00"], ["USt. 7 %", "50,00", "3,50"],
                   ["Skonto 2 %", "119,00", "9,99"]])
     assert _triples(rows) == [("19.00", "100.00", "19.00"), ("7.00", "50.00", "3.50")]
-    assert {r["step"] for r in rows} == {"fields.tax_breakdown.same_line"}
+    assert {r["step"] for r in rows} == {"fields.tax.candidates.breakdown.same_line"}
 
 
 def _table(rows: list[list[str]], xs: list[float]) -> list[Line]:
@@ -84,7 +87,7 @@ def test_table_rows_read_bare_rates_under_their_header() -> None:
         tax_breakdown.breakdown_normalise(sources.table_rows(lines, found), [], [], [], []), 1)
     # the base is the amount that checks out, not the goods value before allowances
     assert _triples(rows) == [("19.00", "321.40", "61.07"), ("7.00", "127.59", "8.93")]
-    assert rows[0]["step"] == "fields.tax_breakdown.table"
+    assert rows[0]["step"] == "fields.tax.candidates.breakdown.table"
 
 
 def test_table_header_naming_two_columns_in_one_cell_is_split() -> None:
@@ -131,8 +134,8 @@ def test_a_row_read_by_two_sources_is_counted_once() -> None:
     assert german and same
     readings = tax_breakdown.breakdown_normalise([], german, [], [], same)
     ok = [r for r in readings if tax_breakdown.checks_out(r.rate, r.base, r.tax)]
-    assert len(ok) == 1 and ok[0].sources == ("fields.tax_breakdown.sentence.de",
-                                              "fields.tax_breakdown.same_line")
+    assert len(ok) == 1 and ok[0].sources == ("fields.tax.candidates.breakdown.sentence.de",
+                                              "fields.tax.candidates.breakdown.same_line")
     assert len(tax_breakdown.breakdown_validate(readings, 1)) == 1
 
 
@@ -148,7 +151,7 @@ def test_validation_rejects_what_does_not_add_up() -> None:
 
 def _row(rate: str, base: str, tax_: str, line: int = 0) -> dict[str, Any]:
     return tax_breakdown.row_dict(*map(tax_breakdown.Decimal, (rate, base, tax_)), 1,
-                                  (0, 0, 1, 1), "fields.tax_breakdown.table", line)
+                                  (0, 0, 1, 1), "fields.tax.candidates.breakdown.table", line)
 
 
 def test_select_keeps_one_row_per_rate_by_the_totals() -> None:
@@ -203,7 +206,7 @@ def test_category_phrases_per_language() -> None:
     ])
     assert [m.value for m in found] == ["AE", "K", "G", "E", "E", "AE", "K", "O", "AE", "K", "E",
                                         "K"]
-    assert found[-1].step == "fields.tax_category.candidates.code"
+    assert found[-1].step == "fields.tax.candidates.category.code"
 
 
 def test_a_vat_id_label_is_no_intra_community_supply() -> None:

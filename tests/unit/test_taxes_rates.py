@@ -1,13 +1,15 @@
 """Tax rates: percentages a tax word names, and the document's one rate (read off the breakdown
-rows of :mod:`cosy.steps.fields.tax_breakdown` where it has them)."""
+rows of :mod:`cosy.steps.fields.tax.breakdown` where it has them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from cosy.domain import Mention
-from cosy.steps.fields import amounts, tax_breakdown, taxes
-from cosy.steps.fields import tax_breakdown_sources as sources
+from cosy.steps.fields.amounts import stages as amounts
+from cosy.steps.fields.tax import breakdown as tax_breakdown
+from cosy.steps.fields.tax import breakdown_sources as sources
+from cosy.steps.fields.tax import rates as taxes
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 

@@ -15,8 +15,14 @@ from cosy.corpus import generate_document
 from cosy.domain import FieldValue, Mention
 from cosy.evaluation import values_match
 from cosy.steps import consistency_terms as checks
-from cosy.steps.fields import amount_cues, amounts, date_cues, dates, term_cues, term_select, terms
+from cosy.steps.fields.amounts import cues as amount_cues
+from cosy.steps.fields.amounts import stages as amounts
 from cosy.steps.fields.common import Candidate
+from cosy.steps.fields.dates import cues as date_cues
+from cosy.steps.fields.dates import stages as dates
+from cosy.steps.fields.terms import cues as term_cues
+from cosy.steps.fields.terms import select as term_select
+from cosy.steps.fields.terms import stages as terms
 from tests.conftest import Extract
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from cosy.steps.fields.title import title_kind
+from cosy.steps.fields.doc_kinds import title_kind
 
 
 @pytest.mark.parametrize(("text", "kind"), [

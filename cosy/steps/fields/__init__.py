@@ -1,45 +1,7 @@
-"""Field families: each goes candidates -> normalise -> validate -> context -> role -> select."""
+"""Field families, one subpackage each; step names are ``fields.<family>.<stage>[.<variant>]``.
 
-from cosy.steps.fields import (  # noqa: F401
-    amount_cues,
-    amount_select,
-    amount_sources,
-    amounts,
-    contact,
-    contact_person,
-    contact_phone,
-    contact_web,
-    currency,
-    date_cues,
-    date_select,
-    date_sources,
-    dates,
-    identifiers,
-    ids_bank,
-    ids_labels,
-    ids_register,
-    ids_role,
-    ids_tax,
-    number_select,
-    number_sources,
-    numbers,
-    party,
-    party_select,
-    party_stages,
-    payment,
-    payment_means,
-    reference_sources,
-    references,
-    roles,
-    select,
-    sepa,
-    sepa_mandate,
-    tax_breakdown,
-    tax_breakdown_sources,
-    tax_category,
-    taxes,
-    term_cues,
-    term_select,
-    terms,
-    title,
-)
+A family goes candidates -> normalise -> validate -> context -> role -> select. Families never
+import each other: what several of them read (cells and labels, hits, title kinds, party
+words) lives in the modules of this package. Nothing here imports the families; the pipeline
+profile names the packages whose modules register steps (``cosy.engine.profiles``).
+"""

@@ -3,8 +3,5 @@
 Entity steps (``graph.<type>``) make nodes with stable ids from canonical keys; literal steps
 (``graph.<type>_literals``) state what the document says about each node; relation steps
 (``relations.<name>``) link nodes; ``graph.entities`` and ``graph.triples`` join them for the
-result and the store. Each step reads the selected fields (``doc.fields``), so a new field needs
-one predicate in :mod:`cosy.kg.vocab`, not a change here.
+result and the store. Each step reads the selected fields (``doc.fields``).
 """
-
-from cosy.steps.graph import entities, invoices, literals, relations, tax  # noqa: F401

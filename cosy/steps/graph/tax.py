@@ -40,7 +40,7 @@ def _provenance(row: dict[str, Any], w: Writer) -> dict[str, Any]:
     """A row's triples point at the row on the page and the step that read it."""
     box = tuple(row["bbox"]) if row.get("bbox") else None
     return {"page": row.get("page"), "bbox": box,
-            "step": row.get("step") or "fields.tax_breakdown.select", "confidence": 0.9,
+            "step": row.get("step") or "fields.tax.select.breakdown", "confidence": 0.9,
             "pipeline_version": w.version}
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from cosy.steps.fields.amounts import parse_amount
+from cosy.steps.fields.amounts.stages import parse_amount
 
 QUANTITY = re.compile(r"^-?\d{1,3}(?:[.,' ]\d{3})*(?:[.,]\d+)?|^-?\d+(?:[.,]\d+)?")
 AMOUNT_TEXT = re.compile(r"-?\d{1,3}(?:[.,' ]\d{3})*[.,]\d{2}(?!\d)|-?\d+[.,]\d{2}(?!\d)")

@@ -1,0 +1,204 @@
+"""Money amounts: normalise, validate and put in context what the locale sources found.
+
+The sources (:mod:`cosy.steps.fields.amounts.sources`) report matches; ``fields.amounts.normalise``
+resolves their overlaps and reads a signed decimal; ``fields.amounts.validate`` drops what cannot
+be a money amount of a document; ``fields.amounts.context`` adds label, column header and
+position; the total words of labels and headers are read per language in :mod:`amount_cues`.
+Selection then looks for the triple whose net plus tax equals gross: a sum that checks out
+confirms all three, which labels alone cannot.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from itertools import product
+
+from cosy.domain import FieldValue, Line, Mention
+from cosy.engine.step import step
+from cosy.steps.fields.amounts.cues import amount_role, classify_total
+from cosy.steps.fields.amounts.sources import SOURCES
+from cosy.steps.fields.common import Candidate
+from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
+
+MAX_AMOUNT = Decimal("1e9")
+"""No document of ours states a billion or more: such a 'number' is an identifier."""
+
+
+def parse_amount(text: str) -> Decimal | None:
+    """The value of an amount written with either decimal mark, thousands groups optional."""
+    text = re.sub(r"[ '’\u00a0\u202f]", "", text)
+    if len(text) >= 3 and text[-3] in ".,":
+        whole, frac = text[:-3], text[-2:]
+        whole = whole.replace(".", "").replace(",", "")
+        try:
+            return Decimal(f"{whole}.{frac}")
+        except InvalidOperation:
+            return None
+    return None
+
+
+def normalise_amounts(sources: list[list[Hit]]) -> list[tuple[Hit, Decimal]]:
+    """Each amount written on the page once, as a signed decimal."""
+    out = []
+    for hit in resolve_overlaps(*sources):
+        value = parse_amount(hit.part("amount"))
+        if value is not None:
+            out.append((hit, -value if hit.part("sign") else value))
+    return out
+
+
+@step("fields.amounts.normalise", scope="page",
+      requires=["page.amount.de", "page.amount.en", "page.amount.fr", "page.amount.ch"],
+      provides=["page.amount.normalised"])
+def amount_normalise(page_amount_de: list[Hit], page_amount_en: list[Hit],
+                     page_amount_fr: list[Hit], page_amount_ch: list[Hit]
+                     ) -> list[tuple[Hit, Decimal]]:
+    """Signed decimal value of every amount the locale sources found, each amount once."""
+    return normalise_amounts([page_amount_de, page_amount_en, page_amount_fr, page_amount_ch])
+
+
+def validate_amounts(readings: list[tuple[Hit, Decimal]]) -> list[tuple[Hit, str]]:
+    """Amounts a document can state: below :data:`MAX_AMOUNT`, no zero-padded whole part
+    ('007,50' is a code); as two-decimal strings."""
+    out = []
+    for hit, value in readings:
+        digits = hit.part("amount")
+        if abs(value) >= MAX_AMOUNT or (len(digits) > 4 and digits[0] == "0"
+                                        and digits[1].isdigit()):
+            continue
+        out.append((hit, f"{value:.2f}"))
+    return out
+
+
+@step("fields.amounts.validate", scope="page", requires=["page.amount.normalised"],
+      provides=["page.amount.valid"])
+def amount_validate(page_amount_normalised: list[tuple[Hit, Decimal]]) -> list[tuple[Hit, str]]:
+    """The amounts that can be money amounts of the document."""
+    return validate_amounts(page_amount_normalised)
+
+
+@step("fields.amounts.context", scope="page",
+      requires=["page.amount.valid", "page.lines", "page_no", "page.geometry"],
+      provides=["page.amount.context"])
+def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Line],
+                   page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+    """Each amount with label, column header and height on the page.
+
+    A lone labelled amount on its line ('Sales Tax 8.25%  $870.14') owes nothing to a column
+    header above it: that header belongs to the item table, not to the totals.
+    """
+    found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry["height"],
+                                           "amount", page_amount_valid))
+    per_line: dict[int, int] = {}
+    for m in found:
+        per_line[m.line] = per_line.get(m.line, 0) + 1
+    for m in found:
+        if per_line[m.line] == 1 and m.label and classify_total(m.label):
+            m.header = ""
+    return list(found)
+
+
+def amount_candidates(page_lines: list[Line], page_no: int,
+                      page_geometry: dict[str, float]) -> list[Mention]:
+    """Every amount with two decimals on the page, in context: the sources, normalise, validate
+    and context stages in one call (model recipes, tests)."""
+    found = normalise_amounts([src(page_lines) for src in SOURCES])
+    return amount_context(validate_amounts(found), page_lines, page_no, page_geometry)
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+ROLES = ("total_net", "total_tax", "total_gross")
+
+
+FALLBACK_MIN = 0.5
+"""The role model's probability an amount needs to stand for a total that no label names."""
+VETO_MAX = 0.02
+"""Below this probability of the role its wording names, an amount's label counts a quarter:
+'Zahlbetrag' of a reminder is the claim with the fee, the model knows the invoice total."""
+SUM_CHECK = 0.9
+"""Share of the remaining doubt a triple that adds up (net + tax = gross) removes."""
+
+
+def _field(name: str, m: Mention, confidence: float, value: str | None = None,
+           model: str | None = None) -> FieldValue:
+    return FieldValue(name, m.value if value is None else value, round(confidence, 4), m.page,
+                      m.bbox, m.span, "fields.amounts.select.totals", model or m.model)
+
+
+def select_totals(mentions: list[Mention], top_k: int = 8,
+                  probs: list[dict[str, float]] | None = None,
+                  model: str | None = None,
+                  cues: list[tuple[str, float] | None] | None = None) -> dict[str, FieldValue]:
+    """Net, tax and gross total: the best-labelled triple, preferring one that adds up.
+
+    Totals stand at the end of a document, so a later candidate of equal wording wins; a triple
+    with net + tax == gross outranks any wording. A field without a candidate stays absent.
+
+    With the role model's probabilities (``probs``, one dict per mention, ``fields.amounts.role``)
+    a total's confidence is the model's probability of its role (raised by :data:`SUM_CHECK` of
+    the remaining doubt when the triple adds up), and a total no label names is looked for
+    among the amounts the model gives that role with at least :data:`FALLBACK_MIN` (scored
+    below a clear label, 2 x the probability), and a label the model all but rules out
+    (:data:`VETO_MAX`) loses most of its weight.
+    """
+    n = len(mentions)
+    scores = probs if probs is not None and len(probs) == n else None
+    ref = model if scores is not None else None
+    index = {id(m): i for i, m in enumerate(mentions)}
+    scored: dict[str, list[tuple[float, Mention]]] = {r: [] for r in ROLES}
+    for i, m in enumerate(mentions):
+        role = cues[i] if cues is not None and len(cues) == n else amount_role(m)
+        if role:
+            strength = role[1]
+            if scores is not None and scores[i].get(role[0], 1.0) < VETO_MAX:
+                strength *= 0.25  # the model is sure the wording misleads here
+            scored[role[0]].append((strength + i / max(n, 1), m))
+        if scores is not None:
+            for r in ROLES:
+                if (not role or role[0] != r) and scores[i].get(r, 0.0) >= FALLBACK_MIN:
+                    scored[r].append((2.0 * scores[i][r] + i / max(n, 1), m))
+    best: dict[str, list[tuple[float, Mention | None]]] = {
+        r: [*sorted(scored[r], key=lambda s: -s[0])[:top_k], (0.0, None)] for r in ROLES}
+    top: tuple[float, tuple[Mention | None, ...], bool] = (-1.0, (None, None, None), False)
+    for (sn, mn), (st, mt), (sg, mg) in product(*(best[r] for r in ROLES)):
+        score, consistent = sn + st + sg, False
+        if mn and mt and mg:
+            net, tax, gross = (Decimal(x.value) for x in (mn, mt, mg))
+            if abs(net + tax - gross) < Decimal("0.01") and (gross != 0 or net == 0):
+                score += 6.0
+                consistent = True
+            elif abs(gross) < abs(net):
+                continue
+        if score > top[0]:
+            top = (score, (mn, mt, mg), consistent)
+    out: dict[str, FieldValue] = {}
+    for role, m in zip(ROLES, top[1], strict=True):
+        if m is None:
+            continue
+        if scores is None:
+            confidence = 0.97 if top[2] else 0.7
+        else:
+            confidence = scores[index[id(m)]].get(role, 0.0)
+            if top[2]:
+                confidence += (1.0 - confidence) * SUM_CHECK
+        out[role] = _field(role, m, confidence, model=ref)
+    return out
+
+
+CREDIT_NOTE = re.compile(r"\bavoir\b|credit\s?note|gutschrift|note de crédit|storno", re.I)
+
+
+def is_credit_note(numbers: list[Mention]) -> bool:
+    """The document's title calls it a credit note (its number's label near the top of page 1)."""
+    return any(m.page == 1 and getattr(m, "y", 1.0) < 0.35 and CREDIT_NOTE.search(m.label or "")
+               for m in numbers)
+
+
+def unsign_credit_note(totals: dict[str, FieldValue]) -> None:
+    """A credit note states what is credited: its totals are positive, whatever minus it prints."""
+    gross = totals.get("total_gross")
+    if gross is not None and Decimal(gross.value) < 0:
+        for f in totals.values():
+            f.value = f"{abs(Decimal(f.value)):.2f}"

@@ -1,0 +1,3 @@
+"""Contact: phone, fax, e-mail, website, contact person and director of each party
+(``fields.contact.<stage>.<kind>``).
+"""

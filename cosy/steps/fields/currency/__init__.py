@@ -1,0 +1,1 @@
+"""Currency: ISO codes, signs and words printed on the page (``fields.currency.*``)."""

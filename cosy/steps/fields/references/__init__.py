@@ -1,0 +1,1 @@
+"""Buyer reference (EN 16931 BT-10, e.g. a Leitweg-ID) (``fields.references.*``)."""

@@ -1,0 +1,3 @@
+"""Terms: validity, start date, monthly fee, prepaid amount and dunning fee
+(``fields.terms.*``).
+"""

@@ -1,0 +1,1 @@
+"""Title: what the document calls itself, read from page 1 (``fields.title.*``)."""
