@@ -11,19 +11,40 @@ GAP_FACTOR = 1.2  # a gap wider than this many font sizes separates two cells of
 
 
 def group_lines(words: list[Word]) -> list[list[Word]]:
-    """Cluster words whose vertical extents overlap by half their height, top to bottom."""
+    """Cluster words into lines, top to bottom.
+
+    A word joins a line when its middle lies within the line's vertical extent, as long as the
+    line stays at most twice as tall as its words (so it never grows by chaining: a skewed
+    scan's lines overlap a little, and an unbounded union of boxes swallows line after line)
+    and it overlaps no word of the line horizontally (two words at the same x are on two lines,
+    however close: an OCR'd photo's neighbouring lines).
+    """
     rows: list[list[Word]] = []
     for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
         mid = (w.top + w.bottom) / 2
         for row in reversed(rows[-3:]):
             top = min(r.top for r in row)
             bottom = max(r.bottom for r in row)
-            if top <= mid <= bottom:
+            if top <= mid <= bottom and _fits(row, w, top, bottom):
                 row.append(w)
                 break
         else:
             rows.append([w])
     return [sorted(row, key=lambda w: w.x0) for row in rows]
+
+
+def _fits(row: list[Word], w: Word, top: float, bottom: float) -> bool:
+    """Whether ``w`` keeps the line no taller than twice its median word and overlaps none of
+    its words by more than a third of the narrower one's width."""
+    heights = sorted(r.bottom - r.top for r in row)
+    tall = 2.0 * max(heights[len(heights) // 2], w.bottom - w.top)
+    if max(bottom, w.bottom) - min(top, w.top) > tall:
+        return False
+    for r in row:
+        overlap = min(w.x1, r.x1) - max(w.x0, r.x0)
+        if overlap > 0.34 * max(min(w.x1 - w.x0, r.x1 - r.x0), 0.5):
+            return False
+    return True
 
 
 def join_words(words: list[Word]) -> str:

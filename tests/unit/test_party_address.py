@@ -63,7 +63,7 @@ def test_street_with_a_number_is_valid_a_label_line_is_not() -> None:
                    (55, 126, "Telefon: 0301234"), (55, 139, "Postfach 10 20 30"),
                    (55, 152, "22537 Moers")])
     found = addr.street_validate(addr.street_normalise(
-        *(addr.street_candidates(lines, lang=lang) for lang in ("de", "en", "fr")),
+        *(addr.street_candidates(lines, lang=lang) for lang in addr.STREET_WORDS),
         addr.street_numbered(lines), addr.street_postbox(lines)),
         addr.city_validate(addr.city_normalise(addr.city_candidates(lines, addr.postcode_validate(
             addr.postcode_normalise(addr.postcode_continental(lines), addr.postcode_anglo(lines),

@@ -22,7 +22,7 @@ ROLE_WORDS: dict[str, dict[str, str]] = {
     },
     "seller": {
         "de": r"verkäufer|lieferant\b|rechnungssteller|leistungserbringer|auftragnehmer",
-        "en": r"\bseller|supplier|vendor|bill(?:ed)? from|contractor",
+        "en": r"\bseller|supplier|vendor|bill(?:ed)? from|contractor|payable to|sold by|issued by",
         "fr": r"vendeur|fournisseur|émetteur|prestataire",
     },
     "buyer": {
@@ -42,7 +42,8 @@ OTHER_PARTY, SELLER_PARTY, BUYER_PARTY = (
     for role in ("other", "seller", "buyer"))
 LEGAL_FORM = re.compile(
     r"\b(?:gmbh|ag|kg|ohg|gbr|e\.?\s?k|ug|se|mbh|a\.g|ltd|limited|llc|inc|corp(?:oration)?|plc|"
-    r"llp|sarl|sas|sa|eurl|sasu|snc|bv|nv|spa|srl|s\.?l|oy|ab|as|aps)\b\.?", re.I)
+    r"llp|sarl|sas|sa|eurl|sasu|snc|bv|nv|spa|srl|s\.?l|oy|ab|as|aps|sdn|bhd|berhad|pte|pvt|pty)"
+    r"\b\.?", re.I)
 """A legal form anywhere in a text: a heading never contains one, a company name often does."""
 
 

@@ -22,13 +22,27 @@ from cosy.engine.step import each, step
 from cosy.steps.fields.common import Cell, cells, overlap
 
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"
+REGION = r"(?:\s?,\s?(?P<region>[^\W\d][\w .'-]{1,30}?))?\s?(?:[,;]|(?<=[^\W\d_]{3})\.)?"
+"""What may close a city line: a region or country after a comma ('42200 Klang, Selangor',
+'80333 München, Germany') and a trailing comma or full stop, as address lines are printed one
+part per line ('40170 Shah Alam,')."""
 POSTCODE_CITY = re.compile(
-    r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{5}|\d{4}(?:\s?[A-Z]{2}(?=\s))?|" + UK_POSTCODE + r")\s+"
-    r"(?P<city>[^\W\d][\w .'()/-]{1,40})$")
-"""The continental order: [country code] postcode city ('DE 80333 München', '1012 AB Amsterdam')."""
+    r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{5}|\d{2}\s\d{3}(?=\s[^\W\d])|"
+    r"\d{4}(?:\s?[A-Z]{2}(?=\s))?|" + UK_POSTCODE + r"),?\s+"
+    r"(?P<city>[^\W\d][\w .'()/-]{1,40}?)" + REGION + "$")
+"""The continental order: [country code] postcode city ('DE 80333 München', '1012 AB Amsterdam',
+'75 005 Paris' with the French thousands space, '50490, Kuala Lumpur')."""
+US_STATES = (
+    "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
+    "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
+    "Michigan|Minnesota|Mississippi|Missouri|Montana|Nebraska|Nevada|New Hampshire|New Jersey|"
+    "New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|Pennsylvania|"
+    "Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|"
+    "West Virginia|Wisconsin|Wyoming")
+"""US states as written out in an address ('Louisville, Kentucky 40232')."""
 CITY_POSTCODE = re.compile(
-    r"^(?P<city>[^\W\d][\w .'()/-]{1,40}?)(?:,\s(?P<state>[A-Z]{2}))?\s"
-    r"(?P<pc>\d{5}(?:-\d{4})?|" + UK_POSTCODE + r")$")
+    r"^(?P<city>[^\W\d][\w .'()/-]{1,40}?)(?:,\s?(?P<state>[A-Z]{2}|(?i:" + US_STATES + r")))?"
+    r",?\s(?P<pc>\d{5}(?:-\d{4})?|" + UK_POSTCODE + r")$")
 """The British and American order: city postcode ('Leeds LS1 4AP', 'Austin, TX 78701')."""
 POSTCODE_ONLY = re.compile(r"^(?P<pc>" + UK_POSTCODE + r")$")
 """A British postcode on a line of its own, under the city."""
@@ -45,7 +59,8 @@ POSTCODE_SHAPES: dict[str, re.Pattern[str]] = {
 """Each country's postcode shape: a country prefix whose shape the code does not fit is no
 postcode line ('DE 1234 ...' is a street number)."""
 NOT_A_CITY = re.compile(
-    r"^(?:eur|usd|gbp|chf|stk|st|stück|uhr|kg|km|kwh|kw|mwh|std|stunden|liter|tage?|days?|x|pcs|piece|h)\b|"
+    r"^(?:eur|usd|gbp|chf|rm|myr|inr|rs|sgd|aud|cad|stk|st|stück|uhr|kg|km|kwh|kw|mwh|std|stunden|"
+    r"liter|litre|ltr|tage?|days?|x|pcs|piece|qty|h)\b|"
     r"stra(?:ß|ss)e\b|str\.|\bweg\b|\ballee\b|\bplatz\b|\bgasse\b|street|road|avenue|\brue\b|"
     r"chemin|camino|\bvia\b|boulevard|\blane\b|:", re.I)
 STREET_WORDS: dict[str, str] = {
@@ -54,10 +69,18 @@ STREET_WORDS: dict[str, str] = {
     "en": r"street|road|avenue|\blane\b|drive|close\b|way\b|square|court\b|place\b|crescent|"
           r"terrace|grove|parkway|boulevard|\bst\.?$|\brd\.?$|\bave\.?$",
     "fr": r"\brue\b|chemin|avenue|boulevard|\ball[ée]e\b|impasse|place\b|quai\b|cours\b|route\b|"
-          r"camino|\bvia\b",
+          r"camino|\bvia\b|\bbd\b",
+    # other countries' street words, as their addresses print them on documents in any language
+    "intl": r"straat\b|\blaan\b|\bplein\b|gracht\b|\bkade\b|\bcalle\b|avenida|\bplaza\b|"
+            r"\bcarrera\b|\bpaseo\b|\bviale\b|\bpiazza\b|\bcorso\b|\brua\b|travessa|"
+            r"gatan\b|vägen\b|\bvej\b|\bul\.|\bulica\b|\bjalan\b|\bjln\b|\bjl\.|"
+            r"\blorong\b|persiaran|\blebuh\b|\btaman\b|\bsoi\b|\bmarg\b|\bnagar\b|"
+            r"\bsuite\b|\bunit\b|\bfloor\b|\blot\b|\bblock\b|\bblk\b",
 }
 STREET_LEXICON = {lang: re.compile(words, re.I) for lang, words in STREET_WORDS.items()}
 """Street words per language: one candidate step per lexicon."""
+STREET_WORD = re.compile("|".join(STREET_WORDS.values()), re.I)
+"""A street word of any lexicon: what tells a street part from a name part of an address."""
 POSTBOX = re.compile(r"postfach|p\.?\s?o\.?\s?box|\bbp\b|bo[iî]te postale|case postale", re.I)
 """A post office box stands where a street would ('Postfach 10 20 30', 'BP 123')."""
 HOUSE_NUMBER = re.compile(r"(?:^\d{1,5}[a-z]?(?:[-/]\d{1,5})?,?\s+[^\W\d]|[^\W\d]\.?\s+\d{1,5}"
@@ -140,8 +163,11 @@ class CityLine:
 
 def continental(text: str) -> dict[str, str | None] | None:
     m = POSTCODE_CITY.match(text.strip())
-    return None if m is None else {"cc": m["cc"], "pc": m["pc"], "city": m["city"],
-                                   "state": None, "order": "continental"}
+    if m is None:
+        return None
+    pc = m["pc"] if re.fullmatch(r"\d{2}\s\d{3}", m["pc"]) is None else m["pc"].replace(" ", "")
+    cc = m["cc"] or (country_of(m["region"]) if m["region"] else None)
+    return {"cc": cc, "pc": pc, "city": m["city"], "state": m["region"], "order": "continental"}
 
 
 def anglo(text: str) -> dict[str, str | None] | None:
@@ -422,7 +448,7 @@ StreetCells = dict[tuple[int, int], str]
 
 
 @step("fields.party.candidates.street.{lang}", scope="page", requires=["page.lines"],
-      provides=["page.street.{lang}"], variants=each("lang", "de", "en", "fr"))
+      provides=["page.street.{lang}"], variants=each("lang", *STREET_WORDS))
 def street_candidates(page_lines: list[Line], *, lang: str) -> StreetCells:
     """Cells with a street word of the {lang} lexicon ('Straße', 'rue' ...)."""
     pattern = STREET_LEXICON[lang]
@@ -447,16 +473,17 @@ def street_postbox(page_lines: list[Line]) -> StreetCells:
 
 
 @step("fields.party.normalise.street", scope="page",
-      requires=["page.street.de", "page.street.en", "page.street.fr", "page.street.numbered",
-                "page.street.postbox"],
+      requires=["page.street.de", "page.street.en", "page.street.fr", "page.street.intl",
+                "page.street.numbered", "page.street.postbox"],
       provides=["page.street.normalised"])
 def street_normalise(page_street_de: StreetCells, page_street_en: StreetCells,
-                     page_street_fr: StreetCells, page_street_numbered: StreetCells,
+                     page_street_fr: StreetCells, page_street_intl: StreetCells,
+                     page_street_numbered: StreetCells,
                      page_street_postbox: StreetCells) -> StreetCells:
     """One entry per cell, whitespace collapsed, trailing separators dropped."""
     out: StreetCells = {}
-    for found in (page_street_de, page_street_en, page_street_fr, page_street_numbered,
-                  page_street_postbox):
+    for found in (page_street_de, page_street_en, page_street_fr, page_street_intl,
+                  page_street_numbered, page_street_postbox):
         for k, text in found.items():
             out[k] = " ".join(text.split()).strip(" ,;")
     return out

@@ -19,6 +19,7 @@ from cosy.steps.fields.common import Cell, cells, overlap
 from cosy.steps.fields.doc_kinds import title_kind
 from cosy.steps.fields.party.address import (
     POSTCODE_SHAPES,
+    STREET_WORD,
     CityLine,
     best_cell,
     country_of,
@@ -33,12 +34,11 @@ STOP_LINE = re.compile(
     r"^(?:und|and|et|zwischen|between|entre|sowie)$|^[-(«\"]|nachfolgend|hereinafter|ci-après",
     re.I)
 """A line that ends an address block above it: a connective or a role phrase of a contract."""
+REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d[\d\s./-]{3,}[A-Z]?\)?$|^\([\w.-]*\d[\w.-]*\)$")
+"""A company registration number standing alone under a name ('(1072825-A)', '122703')."""
 ROLE_BELOW = re.compile(r"nachfolgend|hereinafter|ci-après|im folgenden|below referred", re.I)
 """A role phrase under an address ('- nachfolgend Auftragnehmer genannt -')."""
 ADDRESS_LABEL = re.compile(r"^(?:anschrift|adresse|address|straße|street|rue)\b", re.I)
-STREET = re.compile(
-    r"stra(?:ß|ss)e|str\.|weg\b|allee|platz|gasse|ring\b|damm|ufer|markt|street|road|avenue|"
-    r"\brue\b|chemin|camino|\bvia\b|boulevard|\blane\b|\d", re.I)
 SEPARATORS = re.compile(r"\s+[·●•|–-]\s+|,\s+")
 BULLETS = re.compile(r"\s+[·●•|–-]\s+")
 ROLE_ORDER = ("other", "seller", "buyer")
@@ -101,6 +101,13 @@ def heading_validate(page_lines: list[Line],
 # --- stacked blocks ------------------------------------------------------------------------------
 
 
+def page_size(lines: list[Line], geometry: dict[str, float]) -> tuple[float, float, float]:
+    """Width and height of the page and the width its text spans (a receipt's narrow column)."""
+    x0 = min((ln.words[0].x0 for ln in lines if ln.words), default=0.0)
+    x1 = max((w.x1 for ln in lines for w in ln.words), default=0.0)
+    return geometry["width"] or 595.0, geometry["height"] or 842.0, x1 - x0
+
+
 def _split_parts(text: str) -> list[str]:
     """An inline address split at its separators: bullets first, commas only when no bullet
     part is a city line (a comma also sits inside 'Austin, TX 78701' and '4, rue Thierry')."""
@@ -131,7 +138,7 @@ def _heading_of(headings: Headings, i: int, cell: Cell | None) -> tuple[str, str
 
 
 def _block_at(lines: list[Line], hit: CityLine, headings: Headings, page: int,
-              size: tuple[float, float]) -> PartyBlock:
+              size: tuple[float, float, float]) -> PartyBlock:
     """Walk up from a city line through its column: street, name lines, then the heading."""
     i, cell = hit.line, hit.cell
     height = max(cell.bottom - cell.top, 4.0)
@@ -160,6 +167,9 @@ def _block_at(lines: list[Line], hit: CityLine, headings: Headings, page: int,
             if found or best is not None:
                 break
             continue  # a line of another column between the block's lines
+        if REGISTRATION.match(best.text):
+            prev_top = min(w.top for w in line.words)
+            continue  # a company number under the name ('(913144-A)'): no line of the address
         if STOP_LINE.match(best.text) or title_kind(best.text):
             break  # 'und', '(hereinafter the "Client")', a title: the block ended above
         found = _heading_of(headings, j, best) if label is None else None
@@ -193,7 +203,7 @@ def _block_at(lines: list[Line], hit: CityLine, headings: Headings, page: int,
         else (i, cell.start)
     return PartyBlock(page, union_bbox([top_box, cell.bbox, *extra]), hit.postcode, hit.city,
                       None, None, hit.country, hint, x0 / size[0], top / size[1], "stacked",
-                      heading, items, order_line, order_start)
+                      heading, items, order_line, order_start, text_width=size[2])
 
 
 def _role_below(lines: list[Line], i: int, x0: float, x1: float) -> str | None:
@@ -214,7 +224,7 @@ def blocks_stacked(page_lines: list[Line], page_no: int, page_geometry: dict[str
                    page_party_heading_valid: Headings) -> list[PartyBlock]:
     """Address blocks stacked above a city line: address window, labelled sections, letterhead
     and footer columns."""
-    size = (page_geometry["width"] or 595.0, page_geometry["height"] or 842.0)
+    size = page_size(page_lines, page_geometry)
     return [_block_at(page_lines, hit, page_party_heading_valid, page_no, size)
             for hit in page_city_context if not hit.street_like]
 
@@ -232,32 +242,52 @@ def _inline_parts(text: str) -> tuple[list[str], int, dict[str, str | None]] | N
     return parts, k, m
 
 
-def _inline_block(i: int, cell: Cell, page: int, size: tuple[float, float]) -> PartyBlock | None:
-    """'Kraxi GmbH · Flugzeugallee 17 · 12345 Papierfeld · Deutschland' as one block."""
+def _street_part(part: str) -> bool:
+    """A part of a one-line address that belongs to the street: a street word or a number."""
+    return bool(STREET_WORD.search(part) or re.search(r"\d", part))
+
+
+def _inline_block(i: int, cell: Cell, page: int,
+                  size: tuple[float, float, float]) -> PartyBlock | None:
+    """'Kraxi GmbH · Flugzeugallee 17 · 12345 Papierfeld · Deutschland' as one block.
+
+    The street runs from the first street-like part before the city part up to it ('75,
+    Jalan SS 22/19, Damansara Jaya, 47400 PJ' is street, street, district, city); the parts
+    before it name the party, unless a part starts with a number (a house number, not a name).
+    """
     found = _inline_parts(cell.text)
     if found is None:
         return None
     parts, k, m = found
-    street = parts[k - 1] if STREET.search(parts[k - 1]) else None
-    name_parts = parts[: k - 1] if street else parts[:k]
+    first = next((j for j in range(k) if _street_part(parts[j])), None)
+    if first is not None and first < k - 1 and not re.match(r"\d", parts[first]):
+        first = k - 1 if _street_part(parts[k - 1]) else first  # a name with a number in it
+    street = ", ".join(parts[first:k]) if first is not None else None
+    name_parts = parts[:first] if first is not None else parts[:k]
     country = (country_of(parts[k + 1]) if k + 1 < len(parts) else None) or m["country"]
-    name = name_parts[0] if name_parts else None
+    name = name_parts[0] if name_parts and not re.match(r"\d", name_parts[0]) else None
     lines = [BlockLine(i, cell.start, cell.text, None, cell.top, False, bbox=cell.bbox)] \
         if name else []
     return PartyBlock(page, cell.bbox, str(m["pc"]), str(m["city"]).strip(), street, name,
                       country, "sender", cell.x0 / size[0], cell.top / size[1], "inline", "",
-                      lines, i, cell.start)
+                      lines, i, cell.start, text_width=size[2])
 
 
 def _name_above(lines: list[Line], i: int, cell: Cell) -> BlockLine | None:
-    """A letterhead's name: the line right above its one-line address."""
-    if i == 0:
-        return None
-    best, label = best_cell(lines[i - 1], cell.x0, cell.x1)
-    if best is None or label is not None or is_field_line(best.text, None) \
-            or cell.top - best.bottom > 2.5 * (cell.bottom - cell.top):
-        return None
-    return BlockLine(i - 1, best.start, best.text, None, best.top, False, bbox=best.bbox)
+    """A letterhead's name: the line above its one-line address, passing over the first part
+    of a street printed on a line of its own and a registration number under the name."""
+    lowest = cell
+    for j in range(i - 1, max(i - 4, -1), -1):
+        best, label = best_cell(lines[j], cell.x0, cell.x1)
+        if best is None or label is not None or is_field_line(best.text, None) \
+                or lowest.top - best.bottom > 2.5 * (cell.bottom - cell.top):
+            return None
+        if REGISTRATION.match(best.text) or (_street_part(best.text) and (
+                STREET_WORD.search(best.text) or re.match(r"\d", best.text))):
+            lowest = best  # a street's first line or a number under the name: look higher
+            continue
+        return BlockLine(j, best.start, best.text, None, best.top, False, bbox=best.bbox)
+    return None
 
 
 @step("fields.party.candidates.block.inline", scope="page",
@@ -266,7 +296,7 @@ def _name_above(lines: list[Line], i: int, cell: Cell) -> BlockLine | None:
 def blocks_inline(page_lines: list[Line], page_no: int, page_geometry: dict[str, float],
                   page_city_context: list[CityLine]) -> list[PartyBlock]:
     """One-line addresses: the sender line above the address window, letterheads, footers."""
-    size = (page_geometry["width"] or 595.0, page_geometry["height"] or 842.0)
+    size = page_size(page_lines, page_geometry)
     taken = {(h.line, h.cell.start) for h in page_city_context if h.postcode_cell is None} | \
             {(h.line + 1, h.postcode_cell.start) for h in page_city_context if h.postcode_cell}
     out = []

@@ -53,6 +53,8 @@ class PartyBlock:
     name_bbox: BBox | None = None
     legal_form_bbox: BBox | None = None
     legal_form_span: tuple[int, int] | None = None  # characters in the page text
+    text_width: float = 595.0  # points from the page's leftmost to its rightmost word: a
+    # receipt's narrow column has no address window
 
     def address(self) -> dict[str, str | None]:
         return {"street": self.street, "postal_code": self.postal_code, "city": self.city,

@@ -37,7 +37,13 @@ LEGAL_FORMS: dict[str, tuple[tuple[str, str], ...]] = {
     "fr": (("SARL", r"SARL|S\.A\.R\.L\.?|Sarl"), ("SASU", r"SASU"),
            ("SAS", r"SAS|S\.A\.S\.?"), ("EURL", r"EURL"), ("SNC", r"SNC"), ("SCI", r"SCI"),
            ("SA", r"SA|S\.A\.")),
-    "intl": (("B.V.", r"B\.?V\.?"), ("N.V.", r"N\.?V\.?"), ("S.p.A.", r"S\.?p\.?A\.?|SPA"),
+    "intl": (("Sdn. Bhd.", _I.format(r"sdn\.?\s?bhd\.?")),
+             ("Bhd.", r"Bhd\.?|BHD\.?|Berhad|BERHAD"),
+             ("Pte. Ltd.", _I.format(r"pte\.?\s?ltd\.?")),
+             ("Pvt. Ltd.", _I.format(r"pvt\.?\s?ltd\.?")),
+             ("Pty Ltd", _I.format(r"pty\.?\s?ltd\.?")),
+             ("Co., Ltd.", _I.format(r"co\.,?\s?ltd\.?")),
+             ("B.V.", r"B\.?V\.?"), ("N.V.", r"N\.?V\.?"), ("S.p.A.", r"S\.?p\.?A\.?|SPA"),
              ("S.r.l.", r"S\.?r\.?l\.?|SRL"), ("S.L.", r"S\.L\.?"), ("Oy", r"Oy"),
              ("AB", r"AB"), ("A/S", r"A/S"), ("ApS", r"ApS")),
 }
@@ -322,9 +328,40 @@ def org_name_candidates(page_party_block_normalised: list[PartyBlock],
         if not plain:
             continue
         street = street_of(plain, page_street_valid)
-        for order, bl in enumerate(plain[plain.index(street) + 1:]):
+        above = plain[plain.index(street) + 1:]
+        for order, bl in enumerate(above):
             out.append(NameCandidate(k, order, bl.line, bl.start, bl.text, bbox=bl.bbox))
+            if order + 1 < len(above) and continues(above[order + 1].text, bl.text):
+                upper = above[order + 1]  # items run upwards: the name's first line is above
+                out.append(NameCandidate(
+                    k, order + 1, upper.line, upper.start, f"{upper.text} {bl.text}",
+                    bbox=union_bbox(b for b in (upper.bbox, bl.bbox) if b is not None)
+                    if upper.bbox or bl.bbox else None))
     return out
+
+
+CONTINUED = re.compile(r"(?:&|\+|-|,|\band|\bund|\bet)\s*$", re.I)
+"""A name line that goes on below ('HOME & GARDEN SUPPLIES &', 'Müller, Meier und')."""
+
+
+def continues(upper: str, lower: str) -> bool:
+    """Whether ``lower`` is the second line of the name that ``upper`` begins: the upper line
+    ends in a connective, or the lower line is nothing but the name's legal form ('Sdn Bhd')."""
+    if re.search(r"\d", upper) or re.search(r"\d", lower):
+        return False
+    if CONTINUED.search(upper):
+        return True
+    rest = lower.strip(" .,")
+    return any(a == 0 and b >= len(rest) - 1 for lang in LEGAL_FORMS
+               for a, b, _ in legal_forms_in(rest, lang))
+
+
+def form_ending(text: str) -> str | None:
+    """The legal form that ends a name ('Asia Mart Sdn. Bhd.' -> 'Sdn. Bhd.'), else None."""
+    rest = text.rstrip(" .,;)")
+    found = [(b, a, form) for lang in LEGAL_FORMS for a, b, form in legal_forms_in(rest, lang)
+             if b >= len(rest) - 1 and a > 0]
+    return max(found, key=lambda t: (t[0], -t[1]))[2] if found else None
 
 
 def street_of(plain: list[BlockLine], streets: dict[tuple[int, int], str]) -> BlockLine:
@@ -342,17 +379,30 @@ def org_name_normalise(page_org_name_candidates: list[NameCandidate]) -> list[Na
             for c in page_org_name_candidates]
 
 
+ID_TOKEN = re.compile(r"\b(?=[\w-]*\d(?:[\w-]*\d){4})[\w-]{5,}\b")
+"""A token with five digits or more: a customer, order or phone number, never part of a name."""
+
+
+def name_shaped(text: str) -> bool:
+    """Whether a line can be a party's name: no identifier in it ('CUSTOMER NUMBER US0680'),
+    at most eight words, not a sentence ('Thank you for your order. We appreciate ...')."""
+    words = len(text.split())
+    return not ID_TOKEN.search(text) and words <= 8 \
+        and not (words >= 6 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text))
+
+
 @step("fields.party.validate.org_name", scope="page",
       requires=["page.org_name.normalised", "page.person.context"],
       provides=["page.org_name.valid"])
 def org_name_validate(page_org_name_normalised: list[NameCandidate],
                       page_person_context: dict[tuple[int, int], PersonHit]) -> list[NameCandidate]:
-    """Lines that can name a party: no contact line, no logo initials. A person addressee
+    """Lines that can name a party: no contact line, no logo initials, no identifier or
+    sentence (:func:`name_shaped`). A person addressee
     without a contact prefix stays, marked as a person (it names a party only when no
     organisation line does)."""
     out = []
     for c in page_org_name_normalised:
-        if not c.text or INITIALS.match(c.text):
+        if not c.text or INITIALS.match(c.text) or not name_shaped(c.text):
             continue
         person = page_person_context.get((c.line, c.start))
         if c.labelled:
@@ -369,17 +419,22 @@ def org_name_validate(page_org_name_normalised: list[NameCandidate],
       provides=["page.org_name.context"])
 def org_name_context(page_org_name_valid: list[NameCandidate],
                      page_legal_form_context: LegalFormCells) -> dict[int, NameCandidate]:
-    """Block index -> its name: the topmost organisation line (a letter's name line stands
-    above contact and department lines), else a person addressee; with its legal form."""
+    """Block index -> its name: the topmost organisation line that carries a legal form, else
+    the topmost organisation line (a letter's name line stands above contact and department
+    lines; a brand may stand above the legal name), else a person addressee; with its legal
+    form."""
     out: dict[int, NameCandidate] = {}
     for c in page_org_name_valid:
         hits = [h for h in page_legal_form_context.get((c.line, c.start), []) if h.raw in c.text]
         if hits:
             c = replace(c, legal_form=hits[-1].form, legal_form_bbox=hits[-1].bbox,
                         legal_form_span=hits[-1].page_span)
+        elif (form := form_ending(c.text)) is not None:
+            c = replace(c, legal_form=form)
         best = out.get(c.block)
         if best is None or c.labelled or (best.person and not c.person) \
-                or (best.person == c.person and not best.labelled and c.order > best.order):
+                or (best.person == c.person and not best.labelled and (
+                    (bool(c.legal_form), c.order) > (bool(best.legal_form), best.order))):
             out[c.block] = c
     return out
 

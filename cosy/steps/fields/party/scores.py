@@ -10,10 +10,14 @@ from __future__ import annotations
 from cosy.steps.fields.party.model import PartyBlock
 from cosy.steps.fields.party_words import LEGAL_FORM
 
+NARROW_TEXT = 340.0
+"""Points: text narrower than this (a receipt, a till slip) is no letter and has no window."""
+
 
 def in_window(b: PartyBlock) -> bool:
-    """The address window of a letter: left half, between a tenth and two fifths down page 1."""
-    return b.page == 1 and b.x < 0.5 and 0.1 < b.y < 0.4
+    """The address window of a letter: left half, between a tenth and two fifths down page 1
+    of a page whose text is as wide as a letter's."""
+    return b.page == 1 and b.x < 0.5 and 0.1 < b.y < 0.4 and b.text_width >= NARROW_TEXT
 
 
 def issuer_score(b: PartyBlock, own: str, other: str) -> float | None:

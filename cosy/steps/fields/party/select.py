@@ -34,6 +34,8 @@ the rules alone pick the right blocks in all 35; the model's probability is the 
 confidence either way."""
 
 RoleProbs = dict[str, float]
+LETTERHEAD_ONLY = 0.5
+"""Confidence of a writer known only by the name its letterhead prints large."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,12 +72,14 @@ def _name_from_letterhead(chosen: PartyBlock, letterhead: list[LetterheadName]) 
 def assign_parties(blocks: list[PartyBlock], title: str | None = None,
                    roles: list[RoleProbs] | None = None,
                    letterhead: list[LetterheadName] | None = None) -> dict[str, Assigned]:
-    """Seller and buyer: the best block for each role, never the same party twice.
+    """Seller and buyer: the pair of blocks that fits both roles best, never one party twice.
 
     Headings (Verkäufer, Bill to) name roles outright; without one, position does: the writer's
-    letterhead is the seller's, except on an order, which the buyer writes. The model (when
-    given) decides where no rule admits a block, and its probability for the role is the
-    confidence.
+    letterhead is the seller's, except on an order, which the buyer writes. Both roles are
+    decided together: a block that fits the addressee far better than the writer (the address
+    window) goes to the addressee even where it is the writer's only candidate. The model (when
+    given) decides where no rule admits a block for a role, and its probability for the role is
+    the confidence.
     """
     out: dict[str, Assigned] = {}
     swap = title in ISSUER_IS_BUYER
@@ -83,37 +87,50 @@ def assign_parties(blocks: list[PartyBlock], title: str | None = None,
     probs = roles or [{} for _ in blocks]
     model = PARTY_ROLE_MODEL if roles else None
 
-    def best(role: str, score: Any, exclude: tuple[PartyBlock, PartyBlock] | None,
-             ) -> tuple[PartyBlock, float] | None:
+    def options(role: str, score: Any) -> list[tuple[float, int, PartyBlock, RoleProbs]]:
         found, fallback = [], []
         for k, (b, p) in enumerate(zip(blocks, probs, strict=True)):
-            if exclude is not None and (b is exclude[0] or (
-                    b.postal_code, b.name) == (exclude[1].postal_code, exclude[1].name)):
-                continue
             s = score(b, swap)
             if s is not None:
                 found.append((s, -k, b, p))
             elif p.get(role, 0.0) >= FALLBACK_MIN:
                 fallback.append((p[role], -k, b, p))
-        if not found and not fallback:
-            return None
-        _, _, b, probs_b = max(found or fallback, key=lambda t: t[:2])
-        p = probs_b.get(role)
-        rule = 0.9 if b.hint == role else 0.6
-        return b, rule if p is None else p
+        return found or fallback
 
     def named(role: str, b: PartyBlock, foreign: str) -> PartyBlock:
         b = _name_from_twin(b, blocks, foreign)
         return _name_from_letterhead(b, letterhead or []) if role == issuer else b
 
-    seller = best("seller", seller_score, None)
-    chosen = None
-    if seller is not None:
-        chosen = named("seller", seller[0], "buyer")
-        out["seller"] = Assigned(chosen, seller[1], model)
-    buyer = best("buyer", buyer_score, (seller[0], chosen) if seller and chosen else None)
-    if buyer is not None:
-        out["buyer"] = Assigned(named("buyer", buyer[0], "seller"), buyer[1], model)
+    def confidence(role: str, b: PartyBlock, p: RoleProbs) -> float:
+        rule = 0.9 if b.hint == role else 0.6
+        return p.get(role, rule) if p.get(role) is not None else rule
+
+    sellers = [*options("seller", seller_score), None]
+    buyers = [*options("buyer", buyer_score), None]
+    best_key, best_pair = None, (None, None)
+    for s_opt in sellers:
+        seller = named("seller", s_opt[2], "buyer") if s_opt else None
+        for b_opt in buyers:
+            if s_opt and b_opt and (b_opt[2] is s_opt[2] or (b_opt[2].postal_code, b_opt[2].name)
+                                    == (seller.postal_code, seller.name)):
+                continue
+            key = (bool(s_opt) + bool(b_opt), (s_opt[0] if s_opt else 0.0)
+                   + (b_opt[0] if b_opt else 0.0), s_opt[:2] if s_opt else (0.0, 0),
+                   b_opt[:2] if b_opt else (0.0, 0))
+            if best_key is None or key > best_key:
+                best_key, best_pair = key, (s_opt, b_opt)
+    s_opt, b_opt = best_pair
+    if s_opt is not None:
+        out["seller"] = Assigned(named("seller", s_opt[2], "buyer"),
+                                 confidence("seller", s_opt[2], s_opt[3]), model)
+    if b_opt is not None:
+        out["buyer"] = Assigned(named("buyer", b_opt[2], "seller"),
+                                confidence("buyer", b_opt[2], b_opt[3]), model)
+    if issuer not in out and letterhead:
+        top = letterhead[0]  # the writer without an address block: the name printed large
+        out[issuer] = Assigned(PartyBlock(1, top.bbox, "", "", name=top.text, hint="sender",
+                                          source="letterhead", legal_form=top.legal_form,
+                                          name_bbox=top.bbox), LETTERHEAD_ONLY, None)
     return out
 
 
@@ -161,6 +178,8 @@ def _name(role: str, a: Assigned) -> FieldValue | None:
 
 def _address(role: str, a: Assigned) -> FieldValue | None:
     b = a.block
+    if not b.postal_code:
+        return None  # a name without an address (the writer's letterhead alone)
     return FieldValue(f"{role}_address", b.address(), a.confidence, b.page, b.bbox, None,
                       f"fields.party.select.{role}_address", a.model)
 

@@ -24,7 +24,7 @@ def page_blocks(lines: list[Line], page_no: int,
     cities = addr.city_validate(addr.city_normalise(addr.city_candidates(lines, postcodes)))
     anchors = addr.city_context(lines, cities, country)
     streets = addr.street_validate(addr.street_normalise(
-        *(addr.street_candidates(lines, lang=lang) for lang in ("de", "en", "fr")),
+        *(addr.street_candidates(lines, lang=lang) for lang in addr.STREET_WORDS),
         addr.street_numbered(lines), addr.street_postbox(lines)), cities)
     headings = blk.heading_validate(lines, blk.heading_normalise(
         *(blk.heading_candidates(lines, lang=lang) for lang in ("de", "en", "fr"))))

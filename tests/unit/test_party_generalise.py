@@ -1,0 +1,89 @@
+"""Parties on layouts beyond the German letter: receipts, one-line addresses of other
+countries, multi-line and legal-form names, the address window decided for both roles."""
+
+from __future__ import annotations
+
+from cosy.domain import Word
+from cosy.steps.fields.party.address import parse_city_line
+from cosy.steps.fields.party.names import continues, form_ending, name_shaped
+from cosy.steps.fields.party.select import select_parties
+from cosy.steps.layout import group_lines
+from tests.unit.test_fields_party import blocks
+
+
+def test_city_lines_of_more_countries_and_print_styles() -> None:
+    assert parse_city_line("40170 Shah Alam,")["city"] == "Shah Alam"
+    found = parse_city_line("42200 Klang, Selangor.")
+    assert (found["pc"], found["city"], found["state"]) == ("42200", "Klang", "Selangor")
+    assert parse_city_line("75 005 Paris")["pc"] == "75005"
+    assert parse_city_line("50490, Kuala Lumpur")["city"] == "Kuala Lumpur"
+    found = parse_city_line("Louisville,Kentucky 40232")
+    assert (found["city"], found["country"]) == ("Louisville", "US")
+    assert parse_city_line("DE-80333 München, Germany")["country"] == "DE"
+    assert parse_city_line("60435 Frankfurt a. M.")["city"] == "Frankfurt a. M."
+    assert parse_city_line("2450 RM") is None  # an amount and its currency
+    assert parse_city_line("Lagerhalle 12345") is None
+
+
+def test_name_lines_that_go_on_and_legal_forms_of_more_countries() -> None:
+    assert continues("HOME & GARDEN SUPPLIES &", "ELECTRICAL")
+    assert continues("Chickenland Malaysia", "Sdn Bhd")
+    assert not continues("Max Mustermann", "Einkauf")
+    assert form_ending("Roasted Delights Sdn. Bhd.") == "Sdn. Bhd."
+    assert form_ending("Acme Pte. Ltd.") == "Pte. Ltd."
+    assert form_ending("GmbH") is None  # a form alone names no one
+
+
+def test_labels_identifiers_and_sentences_are_no_names() -> None:
+    assert not name_shaped("CUSTOMER NUMBER US068070001B")
+    assert not name_shaped("Thank you very much for your order. We appreciate your business.")
+    assert name_shaped("ABC Co. Ltd.") and name_shaped("3M Deutschland GmbH")
+
+
+def test_receipt_header_is_the_seller_with_its_legal_name() -> None:
+    found = select_parties(blocks([
+        (120, 40, "Corner Bakery"), (70, 60, "Sunrise Foods Sdn Bhd"), (110, 75, "(123456-A)"),
+        (90, 90, "Lot 12, Jalan Mawar 3,"), (95, 105, "47100 Puchong,"), (110, 120, "Selangor"),
+        (60, 140, "GST Reg No: 000123456789"), (110, 170, "TAX INVOICE"),
+        (30, 200, "Total 12.00")]))
+    assert found["seller_name"].value == "Sunrise Foods Sdn Bhd"
+    assert found["seller_address"].value["postal_code"] == "47100"
+    assert found["seller_address"].value["street"].startswith("Lot 12, Jalan Mawar 3")
+    assert "buyer_name" not in found
+
+
+def test_name_over_two_lines_with_a_connective() -> None:
+    found = select_parties(blocks([
+        (80, 40, "HOME & GARDEN HARDWARE &"), (120, 55, "ELECTRICAL"),
+        (60, 70, "No. 5, Jalan Setia 2,"), (90, 85, "40170 Shah Alam,")]))
+    assert found["seller_name"].value == "HOME & GARDEN HARDWARE & ELECTRICAL"
+
+
+def test_a_lone_window_block_is_the_addressee_not_the_writer() -> None:
+    found = select_parties(blocks([
+        (70, 60, "Northwind Design Associates"), (400, 60, "INVOICE"),
+        (70, 170, "Fabrikam Tobacco Corp."), (70, 185, "1600 West Hill Street"),
+        (70, 200, "Louisville, Kentucky 40232"),
+        (70, 300, "Round trip airfare"), (450, 300, "Balance due 350.50")]))
+    assert found["buyer_name"].value == "Fabrikam Tobacco Corp."
+    assert "seller_address" not in found
+
+
+def test_one_line_address_with_a_house_number_first_has_no_name() -> None:
+    found = blocks([(60, 60, "75, Jalan SS 22/19, Damansara Jaya, 47400 Petaling Jaya.")])
+    assert [b.name for b in found] == [None]
+    assert found[0].street == "75, Jalan SS 22/19, Damansara Jaya"
+
+
+def _word(text: str, x0: float, top: float, height: float = 10.0) -> Word:
+    return Word(text, x0, top, x0 + 6.0 * len(text), top + height, height)
+
+
+def test_lines_do_not_chain_or_interleave() -> None:
+    skewed = [_word("Alpha", 10, 100), _word("Beta", 60, 104), _word("Gamma", 110, 108),
+              _word("Delta", 160, 112), _word("Epsilon", 210, 116)]
+    assert max(len(row) for row in group_lines(skewed)) < 5  # no one line from a slope
+    photo = [_word("LIGHTROOM", 80, 38), _word("GALLERY", 140, 38),
+             _word("No:", 85, 44), _word("28,", 110, 44)]  # two lines that overlap in y
+    rows = group_lines(photo)
+    assert [" ".join(w.text for w in row) for row in rows] == ["LIGHTROOM GALLERY", "No: 28,"]
