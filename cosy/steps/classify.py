@@ -7,7 +7,9 @@ for; a registry with another version refuses the step instead of silently changi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -82,12 +84,73 @@ def document_text(page_text: list[str]) -> str:
     return "\n".join(page_text)
 
 
-@step("classify.doc_type", scope="document", requires=["page.text", "doc.title_kind"],
+AMOUNT = r"\s*[:#]?\s*(?:rm|\$|€|eur|usd|£)?\s*-?\d+[.,]\d{2}"
+RECEIPT_CUES: dict[str, re.Pattern[str]] = {
+    # money handed over and given back at a till, with its amount
+    "tender": re.compile(r"\b(?:change(?:\s+due)?|cash(?:\s+tendered)?|tendered|rendu|"
+                         r"esp[eè]ces|r[üu]ckgeld|wechselgeld|gegeben|bar|pay[ée])" + AMOUNT, re.I),
+    # who served at which till or table
+    "till": re.compile(r"\b(?:cashier|kassierer(?:in)?|caissi[eè]re?|bediener(?:in)?|"
+                       r"servi\s+par)\b|\bpos\s*(?:no|nr|#|:)|\btable\s*[:#]?\s*\w*\d|"
+                       r"\bpax\b|\bguest\s+check\b|\bkasse\s*(?:nr\.?\s*)?\d|\bsur\s+place\b|"
+                       r"\bà\s+emporter\b|\b(?:eat|dine)[\s-]in\b|\btake[\s-]?away\b|"
+                       r"\baußer\s+haus\b", re.I),
+    # a card paid at a terminal
+    "card": re.compile(r"\b(?:visa|mastercard|amex|maestro|girocard)\b.*\d|"
+                       r"\b(?:auth(?:orization)?\.?|approval)\s+code\b|\bcontactless\b|"
+                       r"\bkontaktlos\b|\bcarte\s+bancaire\b", re.I),
+}
+"""Signs of a sale at a till, each a kind of evidence: a receipt shows at least two kinds."""
+RECEIPT_TITLES = frozenset({None, "invoice", "receipt"})
+"""Titles a till slip may carry ('TAX INVOICE' is printed on receipts in GST countries)."""
+MODEL_MIN = 0.8
+"""Below this probability and without a title the model's answer is too weak to stand against
+the prior: most business documents are invoices, so COSY answers 'invoice'."""
+PRIOR = "invoice"
+
+
+def receipt_evidence(text: str) -> frozenset[str]:
+    """The kinds of till evidence a document's text shows (``RECEIPT_CUES``)."""
+    return frozenset(kind for kind, cue in RECEIPT_CUES.items() if cue.search(text))
+
+
+@step("classify.receipt_cues", scope="document", requires=["page.text"],
+      provides=["doc.receipt_cues"])
+def receipt_cues(page_text: list[str]) -> list[str]:
+    """The kinds of evidence of a sale at a till: money tendered and change, a cashier or a
+    table, a card paid at a terminal."""
+    return sorted(receipt_evidence(document_text(page_text)))
+
+
+def decide_type(model: Prediction, title: str | None, cues: list[str], has_buyer: bool,
+                label_kinds: list[str] | None = None) -> Prediction:
+    """The document type from the model (already combined with the title), the title, the
+    kinds that labels at the top name, and the till evidence: a document without a buyer that
+    shows two kinds of till evidence is a receipt whatever its title says of invoices; an
+    untitled document keeps the model's type where the model is sure or a label at the top
+    names the same kind, and is otherwise an invoice (the prior)."""
+    if len(cues) >= 2 and not has_buyer and title in RECEIPT_TITLES:
+        return Prediction("receipt", 0.6 + 0.15 * len(cues), "rules")
+    if title is None and model.label is not None and model.confidence < MODEL_MIN:
+        kinds = {TITLE_TYPES.get(k, k) for k in label_kinds or ()}
+        if model.label in kinds:
+            return Prediction(model.label, max(model.confidence, 0.6), model.model)
+        return Prediction(PRIOR, 0.5, "rules")
+    return model
+
+
+@step("classify.doc_type", scope="document",
+      requires=["page.text", "doc.title_kind", "doc.receipt_cues", "doc.party.assignment",
+                "page.title_label_kinds"],
       provides=["doc.doc_type"], model=DOC_TYPE_MODEL)
-def doc_type(page_text: list[str], doc_title_kind: str | None, ctx: StepContext) -> Prediction:
+def doc_type(page_text: list[str], doc_title_kind: str | None, doc_receipt_cues: list[str],
+             doc_party_assignment: dict[str, Any], page_title_label_kinds: list[list[str]],
+             ctx: StepContext) -> Prediction:
     """The document type (invoice, corrected/self-billed invoice, invoice information, credit
-    note, order, ..., letter): the model on the whole text, combined with the type the title
-    names (``fields.title.select``) by :func:`with_title`."""
+    note, order, ..., letter, receipt): the model on the whole text, combined with the type the
+    title names (``fields.title.select``) by :func:`with_title`, then :func:`decide_type`."""
     text = document_text(page_text)
     texts = [text] if len(text.strip()) >= MIN_CHARS else []
-    return _predict(ctx, DOC_TYPE_MODEL, texts, [1.0] * len(texts), doc_title_kind)
+    model = _predict(ctx, DOC_TYPE_MODEL, texts, [1.0] * len(texts), doc_title_kind)
+    return decide_type(model, doc_title_kind, doc_receipt_cues, "buyer" in doc_party_assignment,
+                       [k for page in page_title_label_kinds for k in page])

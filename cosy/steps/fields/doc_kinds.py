@@ -35,9 +35,16 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("quote", r"angebot|kostenvoranschlag|quotation|quote|estimate|devis|offre"),
     ("order", r"bestellung|auftrag|purchase\sorder|order|bon\sde\scommande|commande"),
     ("contract", r"\w*vertrag|(?:\w+\s)?agreement|contrat(?:\sde\s[\w\s]+)?"),
+    ("receipt", r"(?:sales\s|cash\s|payment\s)?receipt|kassenbon|kassenbeleg|quittung|"
+                r"re[çc]u(?:\sde\spaiement)?|ticket\sde\scaisse"),
     ("invoice", r"(?:tax\s|pro[\s-]?forma\s|commercial\s)?invoice|"
                 r"\w*rechnung(?:\s(?:des|der)\s\w+)?|facture|bill"),
 )
+MODEL_KINDS: tuple[str, ...] = (
+    "order_confirmation", "self_billed_invoice", "corrected_invoice", "invoice_information",
+    "credit_note", "payment_reminder", "delivery_note", "quote", "order", "contract", "invoice")
+"""The kinds the trained role models read as one-hot features, in their training order: a kind
+added to ``KIND_WORDS`` later (receipt) reads as no title until the models are retrained."""
 TYPE_CODE = r"(?:\s\(\d{3}\))?"
 """An UNTDID 1001 type code after the title word, as e-invoice viewers print it: (380)."""
 TITLE = re.compile(
@@ -49,6 +56,7 @@ ISSUER_IS_BUYER = frozenset({"order", "self_billed_invoice"})
 """Document kinds written by the buyer: their letterhead, sender line and footer are the buyer's
 (a self-billed invoice is issued by the buyer on the seller's behalf)."""
 RULE_KIND = {"self_billed_invoice": "credit_note", "corrected_invoice": "invoice",
+             "receipt": "invoice",
              "invoice_information": "invoice"}
 """Kinds whose number labels read like another's ('Gutschrift-Nr.' on a self-billed invoice)."""
 

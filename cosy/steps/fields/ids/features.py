@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 
 from cosy.inference.features import bucket, tokens
-from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER, KIND_WORDS
+from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER, MODEL_KINDS
 from cosy.steps.fields.ids.common import ZONES, IdContext
 
 IDENTIFIER_ROLES = ("seller", "buyer", "other")
 ROLE_KINDS = ("iban", "vat_id", "tax_number", "register_number")
-TITLES = (*(k for k, _ in KIND_WORDS), None)
+TITLES = (*MODEL_KINDS, None)
 PARTIES = ("seller", "buyer", "recipient", "other")
 SECTIONS = ("seller", "buyer", "other")
 FEATURES_VERSION = "1"

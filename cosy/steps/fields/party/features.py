@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER, KIND_WORDS
+from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER, MODEL_KINDS
 from cosy.steps.fields.party.model import PartyBlock
 from cosy.steps.fields.party.scores import buyer_score, in_window, seller_score
 
@@ -23,7 +23,7 @@ PARTY_ROLES = ("seller", "buyer", "other")
 PARTY_FEATURES_VERSION = "1"
 HASH_DIM = 64
 HINTS = ("seller", "buyer", "other", "sender", None)
-KINDS = tuple(k for k, _ in KIND_WORDS)
+KINDS = MODEL_KINDS
 CONTEXT_KEYS = ("in_window", "rank_top", "rank_left", "blocks_on_page", "width", "height",
                 "lines", "fields", "topmost", "bottom_half")
 DENSE = 24 + len(CONTEXT_KEYS) + len(KINDS)

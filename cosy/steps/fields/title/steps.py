@@ -49,3 +49,24 @@ def select_title(page_title_candidates: list[list[tuple[float, str, str]]]) -> s
     """The kind of document its title names (invoice, order, quote ...), None without a title."""
     found = [c for page in page_title_candidates for c in page]
     return max(found, key=lambda c: c[0])[1] if found else None
+
+
+@step("fields.title.label_kinds", scope="page", requires=["page.lines", "page_no", "page.geometry"],
+      provides=["page.title_label_kinds"])
+def title_label_kinds(page_lines: list[Line], page_no: int,
+                      page_geometry: dict[str, float]) -> list[str]:
+    """Kinds of document that labels in the upper 40 % of page 1 name ('PURCHASE ORDER:
+    PO123', 'Rechnung # 42' in body type): weaker evidence than a title, which the document
+    type only takes where the type model agrees."""
+    if page_no != 1:
+        return []
+    limit = 0.4 * (page_geometry["height"] or 842.0)
+    found: set[str] = set()
+    for line in page_lines:
+        if line.words[0].top > limit:
+            break
+        for cell in cells(line)[:2]:
+            kind = title_kind(cell.text.rstrip(" :"))
+            if kind is not None:
+                found.add(kind)
+    return sorted(found)
