@@ -70,7 +70,8 @@ def photograph(img: Image.Image, rng: random.Random,
     if thermal:
         fade = round(rng.uniform(0.25, 0.6), 2)
         along = (ys * rng.uniform(0.3, 1.0)) if rng.random() < 0.5 else 0.0
-        arr = 255.0 - (255.0 - arr) * (1.0 - fade * (0.6 + 0.4 * along))
+        keep = 1.0 - fade * (0.6 + 0.4 * np.broadcast_to(along, (h, w)))
+        arr = 255.0 - (255.0 - arr) * (keep[..., None] if arr.ndim == 3 else keep)
     sigma = rng.uniform(4, 12)
     arr = np.clip(arr + gen.normal(0.0, sigma, arr.shape), 0, 255).astype(np.uint8)
     img = Image.fromarray(arr)
