@@ -67,7 +67,7 @@ def parse_date(text: str, language: str, us: bool) -> dt.date:
     return dt.date(year + 2000 if year < 100 else year, month_word, day)
 
 
-def _check_document(pdf: bytes, truth: dict[str, Any]) -> None:  # noqa: C901
+def _check_document(pdf: bytes, truth: dict[str, Any]) -> None:
     """Every box reads its text, every label box its label, every visible value is on the page
     and reads back to the truth; every field marked invisible has no box."""
     fields = truth["fields"]

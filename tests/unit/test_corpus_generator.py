@@ -13,9 +13,9 @@ import pdfplumber
 import pytest
 
 from cosy.corpus import DOC_TYPES, LAYOUTS, generate_corpus, generate_document
+from cosy.identifiers import bic_is_valid, iban_is_valid, vat_id_is_valid
 
 CLASSIC_TYPES = [t for t in DOC_TYPES if t != "receipt"]
-from cosy.identifiers import bic_is_valid, iban_is_valid, vat_id_is_valid
 
 
 EU_VAT = {"DE", "AT", "FR", "NL", "BE", "IE", "GB", "CH", "IT", "ES", "LU"}
@@ -88,7 +88,8 @@ def _page1(pdf: bytes) -> str:
 
 @pytest.mark.parametrize("language", ["de", "en", "fr"])
 def test_self_billed_invoice_is_issued_by_the_buyer(language: str) -> None:
-    pdf, truth = generate_document(21, doc_type="self_billed_invoice", language=language, family="classic")
+    pdf, truth = generate_document(21, doc_type="self_billed_invoice", language=language,
+                                   family="classic")
     # the buyer's letterhead above the supplier (seller) in the address window
     assert truth["boxes"]["buyer_name"]["bbox"][1] < truth["boxes"]["seller_name"]["bbox"][1]
     assert truth["fields"]["iban"] is None and truth["fields"]["due_date"]
@@ -99,7 +100,8 @@ def test_self_billed_invoice_is_issued_by_the_buyer(language: str) -> None:
 
 @pytest.mark.parametrize("language", ["de", "en", "fr"])
 def test_corrected_invoice_references_the_original(language: str) -> None:
-    pdf, truth = generate_document(22, doc_type="corrected_invoice", language=language, family="classic")
+    pdf, truth = generate_document(22, doc_type="corrected_invoice", language=language,
+                                   family="classic")
     ref = truth["fields"]["invoice_reference"]
     assert ref and ref != truth["fields"]["invoice_number"]
     assert ref in _page1(pdf)
@@ -108,7 +110,8 @@ def test_corrected_invoice_references_the_original(language: str) -> None:
 
 @pytest.mark.parametrize("language", ["de", "en", "fr"])
 def test_invoice_information_requests_no_payment(language: str) -> None:
-    pdf, truth = generate_document(23, doc_type="invoice_information", language=language, family="classic")
+    pdf, truth = generate_document(23, doc_type="invoice_information", language=language,
+                                   family="classic")
     assert truth["fields"]["due_date"] is None and truth["fields"]["total_gross"]
     text = _page1(pdf).lower()
     assert any(w in text for w in ("keine rechnung", "not an invoice", "pas une facture",
@@ -224,7 +227,8 @@ def test_order_is_written_by_the_buyer() -> None:
 
 def test_scanned_variant_has_no_text_layer() -> None:
     clean, truth = generate_document(8, doc_type="invoice", language="de", family="classic")
-    scanned, struth = generate_document(8, doc_type="invoice", language="de", scanned=True, family="classic")
+    scanned, struth = generate_document(8, doc_type="invoice", language="de", scanned=True,
+                                        family="classic")
     assert struth["scanned"] is True and truth["scanned"] is False
     assert struth["fields"] == truth["fields"] and struth["boxes"] == truth["boxes"]
     with pdfplumber.open(io.BytesIO(scanned)) as doc, pdfplumber.open(io.BytesIO(clean)) as ref:
