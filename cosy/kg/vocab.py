@@ -23,6 +23,7 @@ DOC_TYPES = {
     "payment_reminder": COSY + "PaymentReminder",
     "contract": COSY + "Contract",
     "letter": COSY + "Letter",
+    "receipt": COSY + "Receipt",
 }
 DOCUMENT = SCHEMA + "DigitalDocument"
 """The type of a document whose kind is unknown (no text to classify)."""
