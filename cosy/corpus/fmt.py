@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -176,44 +177,34 @@ def date_style(language: str, country: str, rng: random.Random) -> str:
     return rng.choice(DATE_STYLES[language])
 
 
+_DATE_FORMATS: dict[str, Callable[[dt.date, list[str], list[str]], str]] = {
+    # style: (date, month names, abbreviated month names) -> text
+    "dmy_dot": lambda d, m, s: f"{d.day:02d}.{d.month:02d}.{d.year}",
+    "dmy_slash": lambda d, m, s: f"{d.day:02d}/{d.month:02d}/{d.year}",
+    "mdy_slash": lambda d, m, s: f"{d.month:02d}/{d.day:02d}/{d.year}",
+    "iso": lambda d, m, s: d.isoformat(),
+    "d_month_de": lambda d, m, s: f"{d.day}. {m[d.month - 1]} {d.year}",
+    "d_month": lambda d, m, s: f"{d.day} {m[d.month - 1]} {d.year}",
+    "month_d_y": lambda d, m, s: f"{m[d.month - 1]} {d.day}, {d.year}",
+    "dmy_dot_yy": lambda d, m, s: f"{d.day:02d}.{d.month:02d}.{d.year % 100:02d}",
+    "d_m_y_dot": lambda d, m, s: f"{d.day}.{d.month}.{d.year}",
+    "dmy_slash_yy": lambda d, m, s: f"{d.day:02d}/{d.month:02d}/{d.year % 100:02d}",
+    "mdy_slash_yy": lambda d, m, s: f"{d.month}/{d.day}/{d.year % 100:02d}",
+    "dmy_dash": lambda d, m, s: f"{d.day:02d}-{d.month:02d}-{d.year}",
+    "ymd_slash": lambda d, m, s: f"{d.year}/{d.month:02d}/{d.day:02d}",
+    "d_mon_de": lambda d, m, s: f"{d.day}. {s[d.month - 1]} {d.year}",
+    "d_mon": lambda d, m, s: f"{d.day} {s[d.month - 1]} {d.year}",
+    "dd_mon_yyyy": lambda d, m, s: f"{d.day:02d}-{s[d.month - 1]}-{d.year}",
+    "mon_d_y": lambda d, m, s: f"{s[d.month - 1]} {d.day}, {d.year}",
+    "dd_mon_yy": lambda d, m, s:
+        f"{d.day:02d}-{MONTHS_SHORT['en'][d.month - 1].upper()}-{d.year % 100:02d}",
+}  # fmt: skip
+
+
 def format_date(d: dt.date, style: str, language: str) -> str:
     """Print ``d`` in ``style``; month names follow ``language``."""
-    months = MONTHS[language]
-    if style == "dmy_dot":
-        return f"{d.day:02d}.{d.month:02d}.{d.year}"
-    if style == "dmy_slash":
-        return f"{d.day:02d}/{d.month:02d}/{d.year}"
-    if style == "mdy_slash":
-        return f"{d.month:02d}/{d.day:02d}/{d.year}"
-    if style == "iso":
-        return d.isoformat()
-    if style == "d_month_de":
-        return f"{d.day}. {months[d.month - 1]} {d.year}"
-    if style == "d_month":
-        return f"{d.day} {months[d.month - 1]} {d.year}"
-    if style == "month_d_y":
-        return f"{months[d.month - 1]} {d.day}, {d.year}"
-    short = MONTHS_SHORT[language]
-    if style == "dmy_dot_yy":
-        return f"{d.day:02d}.{d.month:02d}.{d.year % 100:02d}"
-    if style == "d_m_y_dot":
-        return f"{d.day}.{d.month}.{d.year}"
-    if style == "dmy_slash_yy":
-        return f"{d.day:02d}/{d.month:02d}/{d.year % 100:02d}"
-    if style == "mdy_slash_yy":
-        return f"{d.month}/{d.day}/{d.year % 100:02d}"
-    if style == "dmy_dash":
-        return f"{d.day:02d}-{d.month:02d}-{d.year}"
-    if style == "ymd_slash":
-        return f"{d.year}/{d.month:02d}/{d.day:02d}"
-    if style == "d_mon_de":
-        return f"{d.day}. {short[d.month - 1]} {d.year}"
-    if style == "d_mon":
-        return f"{d.day} {short[d.month - 1]} {d.year}"
-    if style == "dd_mon_yyyy":
-        return f"{d.day:02d}-{short[d.month - 1]}-{d.year}"
-    if style == "mon_d_y":
-        return f"{short[d.month - 1]} {d.day}, {d.year}"
-    if style == "dd_mon_yy":
-        return f"{d.day:02d}-{MONTHS_SHORT['en'][d.month - 1].upper()}-{d.year % 100:02d}"
-    raise ValueError(style)
+    try:
+        fmt = _DATE_FORMATS[style]
+    except KeyError:
+        raise ValueError(style) from None
+    return fmt(d, MONTHS[language], MONTHS_SHORT[language])
