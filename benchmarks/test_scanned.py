@@ -26,7 +26,8 @@ def ocr_warm(executor: Any, pipeline: Pipeline) -> None:
     """One untimed scanned page on each worker (the plugin warmed OCR on a small image only)."""
     from cosy.corpus import generate_document
 
-    docs = [harness.as_doc(generate_document(900 + i, doc_type="invoice", scanned=True)[0],
+    docs = [harness.as_doc(generate_document(900 + i, doc_type="invoice", scanned=True,
+                                                     family="classic")[0],
                            f"warm-{i}.pdf", "warm") for i in range(2)]
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(lambda d: executor.run(pipeline, d.data, d.info), docs))

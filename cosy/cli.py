@@ -256,8 +256,17 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_corpus(args: argparse.Namespace, settings: Settings) -> int:
     from cosy.corpus import generate_corpus
 
-    records = generate_corpus(Path(args.out), n=args.n, seed=args.seed,
-                              scanned_ratio=args.scanned, progress=True)
+    families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families \
+        else None  # fmt: skip
+    if not 0.0 <= args.scanned <= 1.0:
+        raise CliError(f"--scanned {args.scanned} is not a share between 0 and 1")
+    if args.n < 0:
+        raise CliError(f"--n {args.n} is negative")
+    try:
+        records = generate_corpus(Path(args.out), n=args.n, seed=args.seed,
+                                  scanned_ratio=args.scanned, progress=True, families=families)
+    except ValueError as err:
+        raise CliError(str(err)) from None
     print(f"wrote {len(records)} documents and truth.jsonl to {args.out}")
     return EXIT_OK
 
@@ -397,6 +406,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=int, default=1)
     g.add_argument("--out", required=True, metavar="DIR")
     g.add_argument("--scanned", type=float, default=0.0, help="share of scanned documents (0..1)")
+    g.add_argument("--families", metavar="LIST",
+                   help="comma-separated document families (default: the whole mix; 'classic' "
+                        "reproduces the generator's earlier documents); see docs/generator.md")
     p.set_defaults(fn=cmd_corpus)
 
     p = sub.add_parser("keys", help="create, list and revoke API keys")

@@ -33,14 +33,17 @@ DOC_TYPES: tuple[str, ...] = (
     "payment_reminder",
     "contract",
     "letter",
+    "receipt",
 )
 """Document types; the names of the real development set's truth where both have the type
 (``quotation``, not ``quote``). ``corrected_invoice`` (UNTDID 1001 code 384),
 ``self_billed_invoice`` (389: issued by the buyer, "Gutschrift" in the sense of § 14 Abs. 2 UStG)
-and ``invoice_information`` (751: a booking aid, no payment request) are invoices of a kind."""
+and ``invoice_information`` (751: a booking aid, no payment request) are invoices of a kind.
+``receipt`` is a till or payment receipt: the seller's proof of a sale already paid, usually
+without a buyer."""
 DOC_TYPE_ALIASES: dict[str, str] = {"quote": "quotation"}
 """Older names of a type (truth files written before the label set was unified)."""
-DOC_TYPE_WEIGHTS: dict[str, int] = {
+DOC_TYPE_WEIGHTS: dict[str, int] = {  # the classic family's mix (no receipts)
     "invoice": 40, "corrected_invoice": 4, "self_billed_invoice": 4, "invoice_information": 3,
     "credit_note": 8, "order": 8, "order_confirmation": 7, "delivery_note": 8,
     "quotation": 8, "payment_reminder": 8, "contract": 6, "letter": 7,
@@ -92,7 +95,13 @@ class Address:
         """The postcode/city line as the country writes it."""
         if self.country == "US":
             return f"{self.city}, {self.state} {self.postcode}"
-        if self.country == "GB":
+        if self.country in ("GB", "IE"):
+            return f"{self.city} {self.postcode}"
+        if self.country == "AU":
+            return f"{self.city} {self.state} {self.postcode}"
+        if self.country == "IN":
+            return f"{self.city} - {self.postcode}"
+        if self.country == "SG":
             return f"{self.city} {self.postcode}"
         return f"{self.postcode} {self.city}"
 
@@ -130,6 +139,7 @@ class Party:
     bank: Bank | None = None
     contact: str | None = None
     locale: str = "de_DE"
+    brand: str | None = None  # a trading name printed as a logo, besides the legal name
 
 
 @dataclass(slots=True)
@@ -165,7 +175,7 @@ class Doc:
     language: str
     currency: str
     issuer: Party  # letterhead: the seller, except for orders (the buyer writes those)
-    recipient: Party  # address window
+    recipient: Party | None  # address window; None on a receipt without a buyer
     number: str | None
     issue_date: dt.date
     due_date: dt.date | None = None
@@ -193,13 +203,30 @@ class Doc:
     service: str | None = None
     subject: str | None = None
     body_keys: list[int] = field(default_factory=list)
+    # --- the families' content (classic documents leave these empty) ---
+    family: str = "classic"
+    extras: list[tuple[str, str]] = field(default_factory=list)  # (lexicon key, printed value)
+    ship_to: Party | None = None
+    gross_prices: bool = False  # item prices include VAT (shops, hotels, marketplaces)
+    tax_kind: str = "vat"  # vat | insurance
+    installments: bool = False  # ``prepaid`` are advance payments (a utility bill)
+    paid_by: str | None = None  # lexicon key of the payment method: pay.card | pay.cash
+    tendered: Decimal | None = None
+    change: Decimal | None = None
+    time: str | None = None  # the till's time of day on a receipt
+    cashier: str | None = None
+    debtor_iban: str | None = None  # the buyer's account a direct debit is drawn from
+    debtor_masked: bool = True  # printed masked (then it is no truth value)
 
     @property
     def seller(self) -> Party:
-        return self.recipient if self.doc_type in ISSUED_BY_BUYER else self.issuer
+        if self.doc_type in ISSUED_BY_BUYER:
+            assert self.recipient is not None, "a document issued by the buyer names the seller"
+            return self.recipient
+        return self.issuer
 
     @property
-    def buyer(self) -> Party:
+    def buyer(self) -> Party | None:
         return self.issuer if self.doc_type in ISSUED_BY_BUYER else self.recipient
 
 
@@ -207,11 +234,15 @@ class Doc:
 
 COUNTRY_OF_LOCALE = {
     "de_DE": "DE", "de_AT": "AT", "de_CH": "CH", "en_GB": "GB", "en_US": "US", "fr_FR": "FR",
-    "nl_NL": "NL",
+    "nl_NL": "NL", "en_IN": "IN", "en_SG": "SG", "en_AU": "AU", "en_IE": "IE", "fr_BE": "BE",
 }  # fmt: skip
 
 CURRENCY_OF_COUNTRY = {"DE": "EUR", "AT": "EUR", "FR": "EUR", "NL": "EUR", "GB": "GBP",
-                       "US": "USD", "CH": "CHF"}  # fmt: skip
+                       "US": "USD", "CH": "CHF", "IN": "INR", "SG": "SGD", "AU": "AUD",
+                       "IE": "EUR", "BE": "EUR"}  # fmt: skip
+
+_FAKER_LOCALE = {"en_SG": "en_GB"}
+"""Faker has no Singapore locale: names come from en_GB, the address is drawn here."""
 
 TAX_RATES: dict[str, tuple[Decimal, ...]] = {
     "DE": (Decimal(19), Decimal(7)),
@@ -221,12 +252,20 @@ TAX_RATES: dict[str, tuple[Decimal, ...]] = {
     "GB": (Decimal(20), Decimal(5)),
     "NL": (Decimal(21), Decimal(9)),
     "US": (Decimal("8.25"), Decimal(6), Decimal("7.5")),
+    "IN": (Decimal(18), Decimal(12), Decimal(5)),
+    "SG": (Decimal(9),),
+    "AU": (Decimal(10),),
+    "IE": (Decimal(23), Decimal("13.5")),
+    "BE": (Decimal(21), Decimal(6)),
 }
+INSURANCE_TAX: dict[str, Decimal] = {"DE": Decimal(19), "AT": Decimal(11), "GB": Decimal(12),
+                                     "IE": Decimal(3), "FR": Decimal(9), "BE": Decimal("9.25")}
+"""Insurance premium tax rates: premiums carry this tax instead of VAT."""
 
 
 @cache
 def _faker(locale: str) -> Faker:
-    return Faker(locale)
+    return Faker(_FAKER_LOCALE.get(locale, locale))
 
 
 def faker_for(locale: str, rng: random.Random) -> Faker:
@@ -255,6 +294,11 @@ _LEGAL = {
     "US": ["Inc.", "LLC", "Corp.", "Inc."],
     "FR": ["SARL", "SAS", "SA", "EURL"],
     "NL": ["B.V.", "B.V.", "N.V."],
+    "IN": ["Pvt. Ltd.", "Private Limited", "LLP", "Pvt Ltd"],
+    "SG": ["Pte. Ltd.", "Pte Ltd", "Pte. Ltd."],
+    "AU": ["Pty Ltd", "Pty. Ltd.", "Pty Limited"],
+    "IE": ["Ltd", "Limited", "DAC", "Teoranta"],
+    "BE": ["SA", "SRL", "SPRL", "BV"],
 }  # fmt: skip
 _BANKS = {
     "DE": [("Commerzbank", "COBA"), ("Deutsche Bank", "DEUT"), ("Sparkasse {city}", "SPKA"),
@@ -269,8 +313,15 @@ _BANKS = {
     "FR": [("BNP Paribas", "BNPA"), ("Société Générale", "SOGE"), ("Crédit Agricole", "AGRI"),
            ("LCL", "CRLY")],
     "NL": [("ABN AMRO", "ABNA"), ("ING Bank", "INGB"), ("Rabobank", "RABO")],
+    "IN": [("HDFC Bank", "HDFC"), ("ICICI Bank", "ICIC"), ("State Bank of India", "SBIN"),
+           ("Axis Bank", "UTIB")],
+    "SG": [("DBS Bank", "DBSS"), ("OCBC Bank", "OCBC"), ("UOB", "UOVB")],
+    "AU": [("Commonwealth Bank", "CTBA"), ("Westpac", "WPAC"), ("ANZ", "ANZB"), ("NAB", "NATA")],
+    "IE": [("Bank of Ireland", "BOFI"), ("AIB", "AIBK"), ("PTSB", "IPBS")],
+    "BE": [("BNP Paribas Fortis", "GEBA"), ("KBC", "KRED"), ("Belfius", "GKCC"), ("ING Belgique",
+                                                                                  "BBRU")],
 }  # fmt: skip
-_BBAN_LEN = {"DE": 18, "AT": 16, "CH": 17, "FR": 23, "NL": 14, "GB": 18}
+_BBAN_LEN = {"DE": 18, "AT": 16, "CH": 17, "FR": 23, "NL": 14, "GB": 18, "IE": 18, "BE": 12}
 
 
 def _digits(rng: random.Random, k: int) -> str:
@@ -287,7 +338,12 @@ def make_bank(country: str, city: str, rng: random.Random) -> Bank:
     if country == "US":
         return Bank(name, None, bic, account=_digits(rng, rng.choice([9, 10, 12])),
                     routing="0" + _digits(rng, 8))  # fmt: skip
-    if country in ("GB", "NL"):
+    if country in ("IN", "SG", "AU"):  # no IBAN: account number plus IFSC / branch / BSB code
+        routing = {"IN": f"{code}0{_digits(rng, 6)}", "SG": _digits(rng, 3),
+                   "AU": f"{_digits(rng, 3)}-{_digits(rng, 3)}"}[country]
+        return Bank(name, None, bic, account=_digits(rng, rng.choice([9, 10, 12])),
+                    routing=routing)
+    if country in ("GB", "NL", "IE"):
         bban = code + _digits(rng, _BBAN_LEN[country] - 4)
     elif country == "CH":
         bban = _digits(rng, 17)
@@ -307,7 +363,7 @@ def _company_name(fk: Faker, lang: str, country: str, rng: random.Random) -> str
         word = rng.choice(_TRADES[lang])
         return f"{fk.city()} {word} {legal}"
     name = fk.company()
-    if country in ("DE", "AT", "CH", "FR", "NL") and not any(x in name for x in _LEGAL[country]):
+    if country not in ("GB", "US") and not any(x in name for x in _LEGAL[country]):
         name = f"{name} {legal}"
     return name
 
@@ -316,7 +372,61 @@ def _address(fk: Faker, country: str) -> Address:
     if country == "US":
         return Address(_clean(fk.street_address()), fk.zipcode(), _clean(fk.city()), "US",
                        fk.state_abbr())  # fmt: skip
+    if country == "AU":
+        return Address(_clean(fk.street_address()), fk.postcode(), _clean(fk.city()), "AU",
+                       fk.state_abbr())  # fmt: skip
+    if country == "SG":
+        n = fk.random_int(1, 999)
+        unit = f"#{fk.random_int(1, 25):02d}-{fk.random_int(1, 99):02d} " \
+            if fk.random_int(0, 1) else ""  # fmt: skip
+        street = f"{n} {fk.last_name()} {fk.random_element(['Road', 'Street', 'Avenue', 'Drive'])}"
+        return Address(_clean(unit + street), f"{fk.random_int(10000, 829999):06d}", "Singapore",
+                       "SG")  # fmt: skip
+    if country == "IE":
+        code = f"{fk.random_element(['D02', 'D04', 'D08', 'T12', 'H91', 'V94', 'A96'])} " \
+            f"{fk.bothify('?###', letters='ACDEFHKNPRTVWXY')}"  # fmt: skip
+        return Address(_clean(fk.street_address()), code, _clean(fk.city()), "IE")
     return Address(_clean(fk.street_address()), _clean(fk.postcode()), _clean(fk.city()), country)
+
+
+def _gstin(rng: random.Random) -> str:
+    """An Indian GST number: state code, the PAN, entity number, 'Z', a check character."""
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    pan = "".join(rng.choice(letters) for _ in range(3)) + rng.choice("CFP") + \
+        rng.choice(letters) + _digits(rng, 4) + rng.choice(letters)  # fmt: skip
+    return f"{rng.randint(1, 37):02d}{pan}{rng.randint(1, 9)}Z{rng.choice(letters + '0123456789')}"
+
+
+def _abn(rng: random.Random) -> str:
+    """An Australian Business Number that passes the ABN checksum, printed '12 345 678 901'."""
+    weights = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
+    while True:
+        d = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(10)]
+        if sum(w * (x - (1 if i == 0 else 0)) for i, (w, x) in
+               enumerate(zip(weights, d, strict=True))) % 89 == 0:  # fmt: skip
+            s = "".join(map(str, d))
+            return f"{s[:2]} {s[2:5]} {s[5:8]} {s[8:]}"
+
+
+def _tax_ids(country: str, rng: random.Random) -> tuple[str | None, str | None, str | None]:
+    """(VAT-like ID, tax number, register) for the countries beyond classic's."""
+    if country == "IN":
+        gstin = _gstin(rng)
+        cin = f"CIN U{_digits(rng, 5)}KA{rng.randint(2005, 2022)}PTC{_digits(rng, 6)}"
+        return gstin, gstin[2:12], cin
+    if country == "SG":
+        uen = f"{rng.randint(1995, 2023)}{_digits(rng, 5)}{rng.choice('CDEGHKMNRWZ')}"
+        gst = rng.choice([uen, f"M{rng.randint(2, 9)}-{_digits(rng, 7)}-{rng.randint(0, 9)}"])
+        return gst, None, f"UEN {uen}"
+    if country == "AU":
+        return _abn(rng), None, f"ACN {_digits(rng, 3)} {_digits(rng, 3)} {_digits(rng, 3)}"
+    if country == "IE":
+        return make_vat_id("IE", rng), None, f"CRO {_digits(rng, 6)}"
+    if country == "BE":
+        vat = make_vat_id("BE", rng)
+        court = rng.choice(["Bruxelles", "Liège", "Namur"])
+        return vat, None, f"RPM {court} {vat[2:6]}.{vat[6:9]}.{vat[9:]}"
+    raise ValueError(country)
 
 
 def _tax_number(country: str, rng: random.Random) -> str | None:
@@ -342,7 +452,17 @@ def make_company(locale: str, lang: str, rng: random.Random, with_bank: bool = T
     slug = re.sub(r"[^a-z0-9]+", "-", unicodedata.normalize("NFKD", name.split()[0].lower())
                   .encode("ascii", "ignore").decode()).strip("-") or "firma"  # fmt: skip
     tld = {"DE": "de", "AT": "at", "CH": "ch", "GB": "co.uk", "US": "com", "FR": "fr",
-           "NL": "nl"}[country]  # fmt: skip
+           "NL": "nl", "IN": "in", "SG": "com.sg", "AU": "com.au", "IE": "ie",
+           "BE": "be"}[country]  # fmt: skip
+    if country in ("IN", "SG", "AU", "IE", "BE"):
+        vat, tax_number, register = _tax_ids(country, rng)
+        return Party(name=name, address=address, vat_id=vat, tax_number=tax_number,
+                     register=register, court_city=address.city, director=_clean(fk.name()),
+                     phone=_clean(fk.phone_number()),
+                     email=f"{rng.choice(['accounts', 'billing', 'info', 'sales'])}@{slug}.{tld}",
+                     web=f"www.{slug}.{tld}",
+                     bank=make_bank(country, address.city, rng) if with_bank else None,
+                     contact=_clean(f"{fk.first_name()} {fk.last_name()}"), locale=locale)
     vat = make_vat_id(country, rng) if country != "US" else None
     if country == "CH":
         vat = f"CHE-{vat[3:6]}.{vat[6:9]}.{vat[9:12]} MWST"
@@ -444,35 +564,149 @@ CATALOG: list[tuple[str, str, str, str, float, float]] = [
     ("Fotoproduktion", "Photo production", "Production photo", "DAY", 450, 1400),
 ]  # fmt: skip
 
+# The families' catalogues: (de, en, fr, unit code, low price, high price, reduced VAT rate).
+CATALOGS: dict[str, list[tuple[str, str, str, str, float, float, bool]]] = {
+    "insurance": [
+        ("Kfz-Haftpflichtversicherung", "Motor third-party liability", "Responsabilité civile auto",
+         "LS", 180, 900, False),
+        ("Betriebshaftpflichtversicherung", "Public liability insurance",
+         "Responsabilité civile professionnelle", "LS", 250, 2400, False),
+        ("Inhaltsversicherung Büro", "Office contents insurance", "Multirisque bureaux", "LS",
+         120, 1500, False),
+        ("Gebäudeversicherung", "Buildings insurance", "Assurance immeuble", "LS", 300, 3200,
+         False),
+        ("Rechtsschutzversicherung", "Legal expenses insurance", "Protection juridique", "LS",
+         90, 700, False),
+        ("Cyber-Versicherung", "Cyber insurance", "Assurance cyber-risques", "LS", 400, 4000,
+         False),
+        ("Transportversicherung", "Goods in transit insurance", "Assurance transport", "LS", 150,
+         1800, False),
+    ],
+    "utility": [
+        ("Arbeitspreis Strom", "Electricity unit charge", "Consommation électricité", "KWH",
+         0.24, 0.42, False),
+        ("Grundpreis", "Standing charge", "Abonnement", "MON", 8, 18, False),
+        ("Messstellenbetrieb", "Metering charge", "Frais de comptage", "MON", 1.5, 4, False),
+        ("Arbeitspreis Erdgas", "Gas unit charge", "Consommation gaz", "KWH", 0.08, 0.16, False),
+        ("Wasserverbrauch", "Water supply charge", "Consommation d'eau", "MTQ", 1.8, 3.6, True),
+        ("Abwassergebühr", "Wastewater charge", "Assainissement", "MTQ", 1.5, 3.2, True),
+    ],
+    "telecom": [
+        ("Grundgebühr Mobilfunktarif", "Monthly plan charge", "Forfait mensuel", "MON", 9.99,
+         59.99, False),
+        ("Datenpaket 10 GB", "Data add-on 10 GB", "Option data 10 Go", "MON", 4.99, 14.99, False),
+        ("Verbindungen ins Ausland", "International calls", "Appels vers l'international", "MIN",
+         0.09, 0.49, False),
+        ("Roaming EU", "Roaming charges", "Frais d'itinérance", "LS", 1.5, 25, False),
+        ("Rate Smartphone", "Device instalment", "Échéance terminal", "MON", 15, 45, False),
+        ("Internet-Anschluss 100 Mbit/s", "Broadband 100 Mb", "Box internet fibre", "MON",
+         29.99, 59.99, False),
+        ("Router-Miete", "Router rental", "Location de la box", "MON", 2.99, 6.99, False),
+        ("SMS ins Ausland", "International SMS", "SMS internationaux", "C62", 0.09, 0.29, False),
+    ],
+    "saas": [
+        ("Cloud-Server, 2 vCPU / 4 GB", "Cloud server, 2 vCPU / 4 GB RAM",
+         "Serveur cloud, 2 vCPU / 4 Go", "MON", 4.5, 48, False),
+        ("Managed Hosting Business", "Managed hosting, Business plan",
+         "Hébergement infogéré Business", "MON", 19, 149, False),
+        ("Domain .com, 1 Jahr", "Domain registration .com, 1 year", "Nom de domaine .com, 1 an",
+         "ANN", 9, 19, False),
+        ("SSL-Zertifikat", "SSL certificate", "Certificat SSL", "ANN", 19, 199, False),
+        ("Team-Plan, je Nutzer", "Team plan, per seat", "Offre Équipe, par utilisateur", "MON",
+         6, 39, False),
+        ("Zusätzlicher Speicher 100 GB", "Additional storage 100 GB", "Stockage supplémentaire "
+         "100 Go", "MON", 1.99, 9.99, False),
+        ("Support-Plan Business", "Business support plan", "Support Business", "MON", 49, 499,
+         False),
+        ("Pro-Abonnement", "Pro subscription", "Abonnement Pro", "MON", 12, 99, False),
+        ("Backup-Speicher", "Backup space", "Espace de sauvegarde", "MON", 3, 25, False),
+    ],
+    "retail": [
+        ("Bluetooth-Kopfhörer", "Bluetooth headphones", "Casque Bluetooth", "H87", 19, 249,
+         False),
+        ("USB-C Ladekabel 2 m", "USB-C charging cable 2 m", "Câble de charge USB-C 2 m", "H87",
+         5, 19, False),
+        ("Kaffeemaschine", "Coffee maker", "Cafetière", "H87", 39, 299, False),
+        ("Laufschuhe", "Running shoes", "Chaussures de course", "H87", 49, 179, False),
+        ("Fachbuch Datenbanken", "Book: Database Design", "Livre : Bases de données", "H87", 19,
+         59, True),
+        ("Smartphone-Hülle", "Phone case", "Coque de téléphone", "H87", 7, 29, False),
+        ("Rucksack 20 l", "Backpack 20 l", "Sac à dos 20 l", "H87", 25, 119, False),
+        ("Tischlampe LED", "LED desk lamp", "Lampe de bureau LED", "H87", 15, 89, False),
+        ("Versandkosten", "Shipping", "Frais de port", "LS", 2.99, 9.99, False),
+    ],
+    "hotel": [
+        ("Übernachtung Doppelzimmer", "Accommodation, double room", "Nuitée chambre double",
+         "DAY", 79, 260, True),
+        ("Übernachtung Einzelzimmer", "Accommodation, single room", "Nuitée chambre simple",
+         "DAY", 65, 190, True),
+        ("Frühstück", "Breakfast", "Petit-déjeuner", "C62", 12, 28, False),
+        ("Parkplatz", "Parking", "Parking", "DAY", 8, 25, False),
+        ("Minibar", "Minibar", "Minibar", "LS", 4, 38, False),
+        ("Restaurant", "Restaurant", "Restaurant", "LS", 18, 120, False),
+        ("Wäscheservice", "Laundry service", "Blanchisserie", "LS", 9, 45, False),
+    ],
+    "shop": [
+        ("Vollmilch 3,5 % 1 l", "Whole milk 1 l", "Lait entier 1 l", "C62", 0.99, 1.69, True),
+        ("Vollkornbrot 500 g", "Wholemeal bread", "Pain complet", "C62", 1.49, 3.99, True),
+        ("Bananen", "Bananas", "Bananes", "KGM", 1.19, 2.49, True),
+        ("Kaffee gemahlen 500 g", "Ground coffee 500 g", "Café moulu 500 g", "C62", 4.49, 9.99,
+         True),
+        ("Mineralwasser 1,5 l", "Mineral water 1.5 l", "Eau minérale 1,5 l", "C62", 0.39, 0.99,
+         True),
+        ("Spülmittel", "Washing-up liquid", "Liquide vaisselle", "C62", 0.95, 2.95, False),
+        ("Batterien AA 4er", "AA batteries, 4 pack", "Piles AA x4", "C62", 2.99, 7.99, False),
+        ("Croissant", "Croissant", "Croissant", "C62", 0.8, 1.9, True),
+        ("Cappuccino", "Cappuccino", "Cappuccino", "C62", 2.5, 4.9, False),
+        ("Schreibblock A4", "A4 notepad", "Bloc-notes A4", "C62", 1.29, 4.99, False),
+        ("Schrauben 4x40, 100 Stk", "Wood screws 4x40, 100", "Vis 4x40, boîte de 100", "PK",
+         2.49, 6.99, False),
+        ("Tomaten", "Tomatoes", "Tomates", "KGM", 1.99, 4.49, True),
+        ("Käse Gouda", "Gouda cheese", "Fromage gouda", "C62", 1.99, 4.99, True),
+        ("Tankfüllung Super E10", "Unleaded petrol", "Sans plomb 95", "LTR", 1.55, 1.95, False),
+    ],
+}  # fmt: skip
+
 UNIT_LABELS: dict[str, dict[str, list[str]]] = {
     "de": {"H87": ["Stk", "Stück", "St."], "HUR": ["Std.", "h", "Stunden"], "DAY": ["Tag", "PT"],
            "KGM": ["kg"], "MTR": ["m", "lfm"], "MTK": ["m²", "qm"], "LTR": ["l", "Liter"],
            "C62": ["Stk", "Einh."], "MON": ["Monat", "Mon."], "LS": ["psch.", "pauschal"],
-           "SET": ["Set", "Satz"], "PK": ["Pkg.", "Pack"]},
+           "SET": ["Set", "Satz"], "PK": ["Pkg.", "Pack"], "KWH": ["kWh"], "MTQ": ["m³", "cbm"],
+           "MIN": ["Min.", "min"], "ANN": ["Jahr", "J."]},
     "en": {"H87": ["pcs", "pc", "ea"], "HUR": ["hrs", "h", "hours"], "DAY": ["days", "day"],
            "KGM": ["kg"], "MTR": ["m"], "MTK": ["m²", "sqm"], "LTR": ["l", "litres"],
            "C62": ["unit", "units"], "MON": ["month", "mo"], "LS": ["lump sum", "flat"],
-           "SET": ["set"], "PK": ["pack", "pk"]},
+           "SET": ["set"], "PK": ["pack", "pk"], "KWH": ["kWh"], "MTQ": ["m³"],
+           "MIN": ["min", "mins"], "ANN": ["year", "yr"]},
     "fr": {"H87": ["pce", "u."], "HUR": ["h", "heures"], "DAY": ["jour", "j"], "KGM": ["kg"],
            "MTR": ["m", "ml"], "MTK": ["m²"], "LTR": ["l"], "C62": ["u."], "MON": ["mois"],
-           "LS": ["forfait"], "SET": ["lot"], "PK": ["paquet"]},
+           "LS": ["forfait"], "SET": ["lot"], "PK": ["paquet"], "KWH": ["kWh"], "MTQ": ["m³"],
+           "MIN": ["min"], "ANN": ["an"]},
 }  # fmt: skip
 _LANG_INDEX = {"de": 0, "en": 1, "fr": 2}
 
 
 def make_items(lang: str, country: str, n: int, rng: random.Random, with_prices: bool,
-               unit_choice: dict[str, str]) -> list[Item]:  # fmt: skip
-    """``n`` line items with exact cent totals; mostly the standard tax rate, some reduced."""
-    rates = TAX_RATES[country]
+               unit_choice: dict[str, str],
+               catalog: list[tuple[str, str, str, str, float, float, bool]] | None = None,
+               rates: tuple[Decimal, ...] | None = None) -> list[Item]:  # fmt: skip
+    """``n`` line items with exact cent totals; mostly the standard tax rate, some reduced.
+
+    A family's ``catalog`` says per entry whether it carries the reduced rate (food, books,
+    water, hotel nights); ``rates`` replaces the country's VAT rates (insurance tax)."""
+    rates = rates or TAX_RATES[country]
     multi_rate = rng.random() < 0.2 and len(rates) > 1
     sku_style = rng.choice(["num", "alpha", "dash", "none"])
     items: list[Item] = []
     for i in range(n):
-        entry = rng.choice(CATALOG)
+        entry = rng.choice(catalog or CATALOG)
         desc = entry[_LANG_INDEX[lang]]
         code = entry[3]
         lo, hi = entry[4], entry[5]
-        if code in ("HUR", "DAY"):
+        if catalog is not None and code in ("DAY", "MON", "ANN"):
+            qty = Decimal(rng.randint(1, 6) if code == "DAY"
+                          else rng.choice([1, 1, 1, 1, 2, 3, 12]))
+        elif code in ("HUR", "DAY"):
             qty = Decimal(rng.choice([1, 2, 3, 4, 5, 6, 8, 10, 12, 16, 24])) + (
                 Decimal("0.5") if rng.random() < 0.25 else Decimal(0)
             )
@@ -480,13 +714,21 @@ def make_items(lang: str, country: str, n: int, rng: random.Random, with_prices:
             qty = Decimal(str(round(rng.uniform(1, 400), rng.choice([0, 1, 2]))))
         elif code == "C62" and hi < 1:
             qty = Decimal(rng.randint(300, 9000))
+        elif code in ("KWH", "MIN", "MTQ"):
+            low, high = {"KWH": (300, 6000), "MIN": (5, 400), "MTQ": (20, 300)}[code]
+            qty = Decimal(rng.randint(low, high))
+        elif code == "LS" and catalog is not None:
+            qty = Decimal(1)
         else:
             qty = Decimal(rng.choice([1, 1, 1, 2, 2, 3, 4, 5, 6, 10, 12, 20, 25, 50, 100]))
         price = money(rng.uniform(lo, hi))
         if price >= 100 and rng.random() < 0.5:
             price = money(round(float(price), -1) - (1 if rng.random() < 0.3 else 0))
         price = max(price, Decimal("0.01"))
-        rate = rates[1] if multi_rate and rng.random() < 0.35 else rates[0]
+        if len(entry) > 6:  # a family catalogue: the entry decides its rate
+            rate = rates[1] if entry[6] and len(rates) > 1 else rates[0]
+        else:
+            rate = rates[1] if multi_rate and rng.random() < 0.35 else rates[0]
         if sku_style == "num":
             sku = _digits(rng, rng.choice([5, 6, 8]))
         elif sku_style == "alpha":

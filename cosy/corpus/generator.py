@@ -20,6 +20,7 @@ from typing import Any
 
 from tqdm import tqdm
 
+from cosy.corpus.content import build_family_doc
 from cosy.corpus.data import (
     CATALOG,
     COUNTRY_OF_LOCALE,
@@ -39,14 +40,26 @@ from cosy.corpus.data import (
     make_person,
     tax_groups,
 )
-from cosy.corpus.fmt import date_style, format_date, money, number_style
+from cosy.corpus.families import CLASSIC, FAMILIES, Family, check_families, choose_family
+from cosy.corpus.fmt import (
+    date_style,
+    format_date,
+    money,
+    number_style,
+    varied_date_style,
+    varied_number_style,
+)
 from cosy.corpus.layouts import LAYOUTS, Renderer, jitter
+from cosy.corpus.lexicon import family_table
 from cosy.corpus.pen import Pen
+from cosy.corpus.receipts import ReceiptRenderer
 from cosy.corpus.scan import scan_pdf
+from cosy.corpus.sheets import LOOKS, SheetRenderer
 from cosy.corpus.texts import TEXTS, Words
 from cosy.identifiers import normalize_identifier
 
-__all__ = ["DOC_TYPES", "LANGUAGES", "LAYOUTS", "generate_corpus", "generate_document"]
+__all__ = ["DOC_TYPES", "FAMILIES", "LANGUAGES", "LAYOUTS", "LOOKS", "generate_corpus",
+           "generate_document"]
 
 EU = {"DE", "AT", "FR", "NL", "BE", "IT", "ES", "LU"}
 LANGUAGE_WEIGHTS = {"de": 50, "en": 40, "fr": 10}
@@ -74,7 +87,7 @@ _IF_PRINTED = {
     "due_date", "delivery_date", "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban",
     "bic", "buyer_reference", "order_reference", "customer_number", "supplier_number",
     "invoice_reference", "valid_until", "start_date", "monthly_fee", "contact_person",
-    "director", "bank_name", "seller_register", "prepaid_amount", "dunning_fee",
+    "director", "bank_name", "seller_register", "prepaid_amount", "dunning_fee", "debtor_iban",
 }  # fmt: skip
 
 
@@ -218,33 +231,47 @@ def _amount(x: Decimal | None) -> float | None:
     return float(x) if x is not None else None
 
 
-def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any]:
+_GROSS = {"unit_price_net": "unit_price_gross", "line_total_net": "line_total_gross"}
+
+
+def _printed(pen: Pen, *signs: str) -> bool:
+    """Whether any of ``signs`` is printed on the pages (as a token of the drawn text)."""
+    tokens = {tok for page in pen.pages for op in page if op[0] == "text"
+              for tok in op[3].replace(":", " ").split()}  # fmt: skip
+    joined = " ".join(op[3] for page in pen.pages for op in page if op[0] == "text")
+    return any(s in tokens or (len(s) > 1 and s in joined) or
+               any(t.startswith(s) or t.endswith(s) for t in tokens) for s in signs)  # fmt: skip
+
+
+def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool, family: str = CLASSIC,
+                currency_sign: str | None = None) -> dict[str, Any]:
     """The truth record: field values as the document states them, where they are printed."""
     seller, buyer = doc.seller, doc.buyer
     marks = pen.primary
+    no_buyer = buyer is None
     issuer_role = "buyer" if doc.doc_type in ISSUED_BY_BUYER else "seller"
     bank = doc.issuer.bank
     values: dict[str, Any] = {
         "seller_name": seller.name,
         "seller_address": seller.address.to_truth(),
-        "buyer_name": buyer.name,
-        "buyer_address": buyer.address.to_truth(),
+        "buyer_name": None if no_buyer else buyer.name,
+        "buyer_address": None if no_buyer else buyer.address.to_truth(),
         "invoice_number": doc.number,
         "issue_date": _date(doc.issue_date),
         "due_date": _date(doc.due_date),
         "delivery_date": _date(doc.delivery_date),
         "currency": doc.currency if doc.doc_type in WITH_PRICES | {"payment_reminder",
-                                                                   "contract"} else None,
+                                                                   "contract", "receipt"} else None,
         "total_net": _amount(doc.total_net),
         "total_tax": _amount(doc.total_tax),
         "total_gross": _amount(doc.total_gross),
         "amount_due": _amount(doc.amount_due),
         "seller_vat_id": normalize_identifier(seller.vat_id) if seller.vat_id else None,
         "seller_tax_number": seller.tax_number,
-        "buyer_vat_id": normalize_identifier(buyer.vat_id) if buyer.vat_id else None,
+        "buyer_vat_id": normalize_identifier(buyer.vat_id) if buyer and buyer.vat_id else None,
         "iban": bank.iban if bank else None,
         "bic": bank.bic if bank else None,
-        "debtor_iban": None,
+        "debtor_iban": None if doc.debtor_masked else doc.debtor_iban,
         "buyer_reference": doc.buyer_reference,
         "order_reference": doc.order_reference,
         "customer_number": doc.customer_number if issuer_role == "seller" else None,
@@ -269,17 +296,24 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         fields[name] = v
     visible = {k: (k in marks) for k, v in fields.items() if v is not None}
     if fields["currency"] is not None:
-        visible["currency"] = True  # printed with every amount, as symbol or code
+        # printed with every amount, as symbol or code (classic); a family's page is searched
+        visible["currency"] = currency_sign is None or "currency" in marks or \
+            _printed(pen, currency_sign, doc.currency)  # fmt: skip
     if fields["tax_category"] is not None:
         visible["tax_category"] = True  # printed as its rates or its sentence, never marked
     priced = doc.doc_type in WITH_PRICES
-    items = [it.to_truth(priced) for it in doc.items]
+    items = [it.to_truth(priced and not doc.gross_prices) for it in doc.items]
+    if doc.gross_prices:  # prices include VAT: no net price is printed, the rate is
+        for item, it in zip(items, doc.items, strict=True):
+            item["tax_rate"] = float(it.tax_rate)
     item_boxes = [
-        {k: m.to_json() for k, m in pen.item_marks.get(i, {}).items()} for i in range(len(items))
-    ]
+        {_GROSS.get(k, k) if doc.gross_prices else k: m.to_json()
+         for k, m in pen.item_marks.get(i, {}).items()} for i in range(len(items))
+    ]  # fmt: skip
     entities, relations = _graph(doc, fields, marks, issuer_role)
     return {
         "file": "",
+        "family": family,
         "language": doc.language,
         "doc_type": doc.doc_type,
         "layout": layout,
@@ -290,6 +324,7 @@ def build_truth(doc: Doc, pen: Pen, layout: str, scanned: bool) -> dict[str, Any
         "tax_breakdown": _tax_breakdown(doc, fields["tax_category"]),
         "visible_in_text": visible,
         "boxes": {k: m.to_json() for k, m in marks.items()},
+        "labels": {k: m.to_json() for k, m in pen.labels.items() if k in visible},
         "line_item_boxes": item_boxes,
         "regions": pen.regions_json(),
         "entities": entities,
@@ -306,7 +341,7 @@ def _tax_category(doc: Doc, pen: Pen) -> str | None:
     """UNTDID 5305 code of the printed totals: K or AE by the zero-rate sentence the page
     prints (read back from the pen, which drew a variant at random), S where every printed
     rate charges VAT; None where no totals are printed."""
-    if not doc.tax_groups or doc.total_net is None:
+    if not doc.tax_groups or doc.total_net is None or doc.tax_kind != "vat":
         return None
     if not doc.reverse_charge:
         return "S" if all(rate > 0 for rate, _, _ in doc.tax_groups) else None
@@ -321,7 +356,7 @@ def _tax_category(doc: Doc, pen: Pen) -> str | None:
 
 def _tax_breakdown(doc: Doc, category: str | None) -> list[dict[str, Any]] | None:
     """The printed VAT breakdown, one row per rate (rate, base, tax, category)."""
-    if not doc.tax_groups or doc.total_net is None:
+    if not doc.tax_groups or doc.total_net is None or doc.tax_kind != "vat":
         return None
     return [{"rate": float(rate), "base": _amount(base), "tax": _amount(tax),
              "category": category} for rate, base, tax in doc.tax_groups]
@@ -336,6 +371,8 @@ def _graph(doc: Doc, fields: dict[str, Any], marks: dict[str, Any],
     ]  # fmt: skip
     rels: list[dict[str, str]] = []
     for role, party in (("seller", doc.seller), ("buyer", doc.buyer)):
+        if party is None:
+            continue
         ents.append({"id": role, "type": "Organization" if party.is_company else "Person",
                      "label": party.name})  # fmt: skip
         rels.append({"s": "document", "p": role, "o": role})
@@ -373,18 +410,46 @@ def generate_document(
     layout: str | None = None,
     language: str | None = None,
     scanned: bool = False,
+    family: str | None = None,
 ) -> tuple[bytes, dict[str, Any]]:
-    """One document as PDF bytes plus its truth record (``file`` names it by seed)."""
+    """One document as PDF bytes plus its truth record (``file`` names it by seed).
+
+    ``family`` picks the document family (:data:`FAMILIES`); without it, a classic ``layout``
+    means the classic family, a family look means its family, and otherwise the family is drawn
+    by weight among those that make ``doc_type`` in ``language``."""
+    if doc_type is not None and doc_type not in DOC_TYPES:
+        raise ValueError(f"unknown doc_type {doc_type!r}; known: {', '.join(DOC_TYPES)}")
+    if language is not None and language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
+    if layout is not None and layout not in LAYOUTS and layout not in LOOKS:
+        known = ", ".join([*sorted(LAYOUTS), *LOOKS])
+        raise ValueError(f"unknown layout {layout!r}; known: {known}")
+    if family is None:
+        if layout in LAYOUTS:
+            family = CLASSIC
+        elif layout is not None:
+            family = next(f.name for f in FAMILIES.values() if layout in f.looks)
+        else:
+            family = choose_family(seed, list(FAMILIES), doc_type, language)
+    fam = FAMILIES[check_families([family])[0]]
+    if fam.name == CLASSIC:
+        if doc_type == "receipt":
+            raise ValueError("the classic family makes no receipts")
+        pdf, truth = _classic_document(seed, doc_type, layout, language, scanned)
+    else:
+        pdf, truth = _family_document(seed, fam, doc_type, layout, language, scanned)
+    return pdf, truth
+
+
+def _classic_document(seed: int, doc_type: str | None, layout: str | None, language: str | None,
+                      scanned: bool) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
+    """The generator as it was before the families: same random stream, same bytes."""
     rng = random.Random(seed)
     doc_type = doc_type or _weighted(rng, DOC_TYPE_WEIGHTS)
-    if doc_type not in DOC_TYPES:
-        raise ValueError(f"unknown doc_type {doc_type!r}; known: {', '.join(DOC_TYPES)}")
     language = language or _weighted(rng, LANGUAGE_WEIGHTS)
-    if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}; known: {', '.join(LANGUAGES)}")
     layout = layout or rng.choice(sorted(LAYOUTS))
     if layout not in LAYOUTS:
-        raise ValueError(f"unknown layout {layout!r}; known: {', '.join(sorted(LAYOUTS))}")
+        raise ValueError(f"layout {layout!r} is no classic layout")
     words = Words(language, rng)
     doc = build_doc(rng, doc_type, language, words)
     country = doc.issuer.address.country
@@ -410,6 +475,44 @@ def generate_document(
     return pdf, truth
 
 
+def _family_document(seed: int, fam: Family, doc_type: str | None, layout: str | None,
+                     language: str | None, scanned: bool) -> tuple[bytes, dict[str, Any]]:
+    """A document of one of the new families, drawn in one of its looks."""
+    rng = random.Random(seed)
+    doc_type = doc_type or _weighted(rng, dict(fam.doc_types))
+    if doc_type not in fam.doc_types:
+        raise ValueError(f"family {fam.name!r} makes no {doc_type}; it makes "
+                         f"{', '.join(fam.doc_types)}")
+    language = language or _weighted(rng, dict(fam.languages))
+    if language not in fam.languages:
+        raise ValueError(f"family {fam.name!r} writes no {language!r}; it writes "
+                         f"{', '.join(fam.languages)}")
+    layout = layout or rng.choice(list(fam.looks))
+    if layout not in fam.looks:
+        raise ValueError(f"family {fam.name!r} has no look {layout!r}; it has "
+                         f"{', '.join(fam.looks)}")
+    words = Words(language, rng, family_table(fam.name, language))
+    doc = build_family_doc(rng, fam, doc_type, language)
+    country = doc.issuer.address.country
+    ns = varied_number_style(language, country, doc.currency, rng)
+    ds = varied_date_style(language, country, rng, erp=fam.erp)
+    style = jitter(LOOKS[layout], rng)
+    renderer = ReceiptRenderer if layout.startswith("thermal") else SheetRenderer
+    pen = renderer(doc, style, words, ns, ds, rng).render()
+    title = f"{words(f'title.{doc_type}')} {doc.number or ''}"
+    pdf = pen.emit(title=title.strip(), author=doc.issuer.name)
+    truth = build_truth(doc, pen, layout, scanned, fam.name, ns.symbol)
+    truth["seed"] = seed
+    truth["file"] = f"docs/gen_{seed}.pdf"
+    if scanned:
+        photo = rng.random() < fam.photo
+        pdf, info = scan_pdf(pdf, random.Random(rng.getrandbits(64)),
+                             mode="photo" if photo else "office",
+                             thermal=layout.startswith("thermal"))  # fmt: skip
+        truth["scan"] = info
+    return pdf, truth
+
+
 def generate_corpus(
     out: Path,
     n: int,
@@ -417,11 +520,16 @@ def generate_corpus(
     scanned_ratio: float = 0.0,
     doc_types: Sequence[str] | None = None,
     progress: bool = False,
+    families: Sequence[str] | None = None,
 ) -> list[dict[str, Any]]:
-    """Write ``n`` documents to ``out/docs`` and their truth to ``out/truth.jsonl``."""
+    """Write ``n`` documents to ``out/docs`` and their truth to ``out/truth.jsonl``.
+
+    ``families`` restricts the mix (default: every family by its weight); ``["classic"]``
+    writes exactly the documents this function wrote before the families existed."""
     out = Path(out)
     docs_dir = out / "docs"
     docs_dir.mkdir(parents=True, exist_ok=True)
+    allowed = check_families(families)
     types = list(doc_types) if doc_types else None
     for t in types or []:
         if t not in DOC_TYPES:
@@ -432,7 +540,10 @@ def generate_corpus(
         doc_seed = master.getrandbits(48)
         doc_type = master.choice(types) if types else _weighted(master, DOC_TYPE_WEIGHTS)
         scanned = master.random() < scanned_ratio
-        pdf, truth = generate_document(doc_seed, doc_type=doc_type, scanned=scanned)
+        family = choose_family(doc_seed, allowed, doc_type if types else None)
+        asked = doc_type if types or family == CLASSIC else None
+        pdf, truth = generate_document(doc_seed, doc_type=asked, scanned=scanned, family=family)
+        doc_type = truth["doc_type"]
         name = f"{i:05d}_{doc_type}_{truth['language']}{'_scan' if scanned else ''}.pdf"
         (docs_dir / name).write_bytes(pdf)
         truth["file"] = f"docs/{name}"

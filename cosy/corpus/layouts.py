@@ -17,7 +17,18 @@ from decimal import Decimal
 
 from cosy.corpus.data import INVOICE_LIKE, ISSUED_BY_BUYER, WITH_PRICES, Address, Doc, Party
 from cosy.corpus.fmt import NumberStyle, format_date
-from cosy.corpus.pen import BLACK, BOLD, ITALIC, REGULAR, RGB, Pen, width
+from cosy.corpus.pen import (
+    BLACK,
+    BOLD,
+    ITALIC,
+    REGULAR,
+    RGB,
+    Pen,
+    is_label,
+    label_of,
+    trimmed,
+    width,
+)
 from cosy.corpus.texts import Words
 from cosy.domain import BBox
 from cosy.domain import union_bbox as union
@@ -183,7 +194,11 @@ class Renderer:
             x -= total / 2
         drawn = []
         for text, name in parts:
-            drawn.append((name, self.pen.text(x, y, text, font, size, color=color), text))
+            bbox = self.pen.text(x, y, text, font, size, color=color)
+            if is_label(name):  # a label's box and text leave out the spaces around it
+                drawn.append((name, trimmed(text, bbox, font, size), text.strip()))
+            else:
+                drawn.append((name, bbox, text))
             x += width(text, font, size)
         self._mark_runs(drawn, "")
         return total
@@ -451,7 +466,7 @@ class Renderer:
             x_value = self.right
             y = y_addr_top
             for label, value, name in items:
-                pen.text(x_label, y, label + ":", self.font, size - 0.5)
+                pen.text(x_label, y, label + ":", self.font, size - 0.5, name=_label(name))
                 pen.text(x_value, y, value, self.font, size - 0.5, align="right", name=name)
                 y += size * 1.45
             return max(y, y_below) + 8 * MM
@@ -463,7 +478,8 @@ class Renderer:
             for row in rows:
                 for i, (label, value, name) in enumerate(row):
                     x = self.left + i * col
-                    pen.text(x, y, label, self.bold, size - 1.5, color=(0.35, 0.35, 0.35))
+                    pen.text(x, y, label, self.bold, size - 1.5, color=(0.35, 0.35, 0.35),
+                             name=_label(name))
                     pen.text(x, y + size * 1.3, value, self.font, size, name=name)
                 y += size * 3.2
             pen.line(self.left, y - size * 1.2, self.right, y - size * 1.2, 0.4)
@@ -478,14 +494,16 @@ class Renderer:
                 for i, (label, value, name) in enumerate(row):
                     x = self.left + i * half
                     pen.rect(x, y, half, rh, stroke=(0.4, 0.4, 0.4), lw=0.4)
-                    pen.text(x + 4, y + rh * 0.68, label + ":", self.font, size - 0.5)
+                    pen.text(x + 4, y + rh * 0.68, label + ":", self.font, size - 0.5,
+                             name=_label(name))
                     pen.text(x + 4 + lw, y + rh * 0.68, value, self.font, size - 0.5, name=name)
                 y += rh
             return y + 6 * MM
         # stack: "Label: value" lines under the address
         y = y_below + 6 * MM
         for label, value, name in items:
-            self.inline(self.left, y, [(label + ": ", None), (value, name)], self.font, size)
+            self.inline(self.left, y, [(label + ": ", _label(name)), (value, name)], self.font,
+                        size)
             y += size * 1.35
         return y + 4 * MM
 
@@ -504,13 +522,17 @@ class Renderer:
                 (f"{title} {no_label} ", None), (doc.number, "invoice_number"),
                 (f" {of} ", None), (self.d(doc.issue_date), "issue_date"),
             ], self.bold, size)  # fmt: skip
+            self.pen.label_within("invoice_number", self.left, y, f"{title} ", no_label,
+                                  self.bold, size)
+            self.pen.label_within("issue_date", self.left, y,
+                                  f"{title} {no_label} {doc.number} ", of, self.bold, size)
             y += size * 1.2
             rest = [it for it in self.info_items() if it[2] not in ("invoice_number", "issue_date")]
             x = self.left
             with self.pen.region("meta"):
                 for label, value, name in rest:
-                    wdt = self.inline(x, y, [(label + ": ", None), (value, name)], self.font,
-                                      self.size - 0.5)  # fmt: skip
+                    wdt = self.inline(x, y, [(label + ": ", _label(name)), (value, name)],
+                                      self.font, self.size - 0.5)  # fmt: skip
                     x += wdt + 14
                     if x > self.right - 150:
                         x = self.left
@@ -739,13 +761,16 @@ class Renderer:
             font = self.bold if strong else self.font
             if strong and st.totals != "box":
                 pen.line(x_label, y - s - 1, self.right, y - s - 1, 0.6)
-            pen.text(x_label, y, label, font, s)
+            pen.text(x_label, y, label, font, s, name=_label(name))
             pen.text(self.right - (4 if st.totals == "box" else 0), y, value, font, s,
                      align="right", name=name)  # fmt: skip
             if name == "total_gross" and self.doc.amount_due == self.doc.total_gross:
                 m = self.pen.primary.get("total_gross")
                 if m is not None and "amount_due" not in self.pen.primary:
                     pen.mark("amount_due", m.bbox, m.text)
+                    lab = self.pen.labels.get("total_gross")
+                    if lab is not None and "amount_due" not in self.pen.labels:
+                        pen.mark(label_of("amount_due"), lab.bbox, lab.text)
             y += lead
         if st.totals == "box":
             pen.rect(x_label - 6, top - 2, self.right - x_label + 6, y - top - lead * 0.4,
@@ -831,30 +856,32 @@ class Renderer:
         if b is not None:
             c3.append((b.name, "bank_name"))
             if b.iban:
-                c3.append(("IBAN ", None))
-                c3.append((self.iban(b.iban), "iban" if pays else f"{role}_iban"))
+                iban_field = "iban" if pays else f"{role}_iban"
+                c3.append(("IBAN ", label_of(iban_field)))
+                c3.append((self.iban(b.iban), iban_field))
             else:
                 c3.append(("Account ", None))
                 c3.append((b.account or "", None))
                 c3.append(("Routing ", None))
                 c3.append((b.routing or "", None))
             if b.bic:
-                c3.append(("BIC ", None) if b.iban else ("SWIFT ", None))
-                c3.append((b.bic, "bic" if pays else f"{role}_bic"))
+                bic_field = "bic" if pays else f"{role}_bic"
+                c3.append(("BIC " if b.iban else "SWIFT ", label_of(bic_field)))
+                c3.append((b.bic, bic_field))
         c4: list[tuple[str, str | None]] = []
         if p.director:
-            c4.append((f"{w('ft.md')}: ", None))
+            c4.append((f"{w('ft.md')}: ", label_of("director")))
             c4.append((p.director, "director"))
         if p.register:
             court = w("ft.court", city=p.court_city) if a.country in ("DE", "AT") else ""
             c4.append(((court + " ").lstrip(), None))
             c4.append((p.register, "seller_register" if role == "seller" else None))
         if p.vat_id:
-            c4.append((f"{w('ft.vat_id')} ", None))
+            c4.append((f"{w('ft.vat_id')} ", label_of(f"{role}_vat_id")))
             c4.append((p.vat_id, f"{role}_vat_id"))
         if p.tax_number:
             key = "ft.tax_number.US" if a.country == "US" else "ft.tax_number"
-            c4.append((f"{w(key)} ", None))
+            c4.append((f"{w(key)} ", label_of(f"{role}_tax_number")))
             c4.append((p.tax_number, f"{role}_tax_number"))
         return [c1, c2, c3, c4]
 
@@ -864,7 +891,8 @@ class Renderer:
         cur: list[tuple[str, str | None]] = []
         for text, name in col:
             cur.append((text, name))
-            if not (name is None and text.endswith(" ")) and not text.endswith(": "):
+            plain = name is None or is_label(name)
+            if not (plain and text.endswith(" ")) and not text.endswith(": "):
                 lines.append(cur)
                 cur = []
         if cur:
@@ -1061,14 +1089,16 @@ class Renderer:
         y += s * 1.5
         if doc.fee:
             with pen.region("table_row"):
-                pen.text(self.left, y, w("fee"), self.font, s)
+                pen.text(self.left, y, w("fee"), self.font, s, name=label_of("dunning_fee"))
                 pen.text(self.right, y, self.amount(doc.fee), self.font, s, align="right",
                          name="dunning_fee")  # fmt: skip
             y += s * 1.5
-        pen.line(self.left + 250, y - s * 0.9, self.right, y - s * 0.9, 0.6)
+        x_sum = min(self.left + 250, self.right - 160)  # the sum column, narrower pages too
+        pen.line(x_sum, y - s * 0.9, self.right, y - s * 0.9, 0.6)
         assert doc.amount_due is not None
         with pen.region("totals"):
-            pen.text(self.left + 250, y + 2, w("amount_due"), self.bold, s)
+            pen.text(x_sum, y + 2, w("amount_due"), self.bold, s,
+                     name=label_of("amount_due"))
             pen.text(self.right, y + 2, self.amount(doc.amount_due), self.bold, s,
                      align="right", name="amount_due")  # fmt: skip
         return y + s * 3
@@ -1114,7 +1144,7 @@ class Renderer:
         y += st.title_size * 1.5
         if doc.number:
             with pen.region("meta"):
-                self.inline(cx, y, [(w("no.contract") + ": ", None),
+                self.inline(cx, y, [(w("no.contract") + ": ", label_of("invoice_number")),
                                     (doc.number, "invoice_number")],
                             self.font, self.size, align="center")  # fmt: skip
             y += self.size * 3
@@ -1196,6 +1226,11 @@ def _fill(tpl: str, values: dict[str, Part | None]) -> list[Part]:
         elif text:
             merged.append((text, name))
     return merged
+
+
+def _label(name: str | None) -> str | None:
+    """The label mark name for a value drawn as field ``name`` (none for unnamed values)."""
+    return label_of(name) if name else None
 
 
 def _tint(c: RGB) -> RGB:

@@ -33,6 +33,19 @@ from cosy.domain import BBox
 RGB = tuple[float, float, float]
 BLACK: RGB = (0.0, 0.0, 0.0)
 
+LABEL = "@"
+"""Prefix of a mark name that records the printed label of a field (``@invoice_number``)."""
+
+
+def label_of(field: str) -> str:
+    """The mark name under which the label printed for ``field`` is recorded."""
+    return LABEL + field
+
+
+def is_label(name: str | None) -> bool:
+    return name is not None and name.startswith(LABEL)
+
+
 class _WidthsFont(Font):
     """A standard-14 face written with explicit /Widths and a /FontDescriptor.
 
@@ -112,6 +125,13 @@ def width(s: str, font: str, size: float) -> float:
     return stringWidth(s, font, size)
 
 
+def trimmed(s: str, bbox: BBox, font: str, size: float) -> BBox:
+    """The box of ``s`` without its leading and trailing spaces (labels are drawn as 'Label: ')."""
+    lead = width(s[: len(s) - len(s.lstrip())], font, size)
+    x0 = bbox[0] + lead
+    return (x0, bbox[1], x0 + width(s.strip(), font, size), bbox[3])
+
+
 @dataclass(slots=True)
 class Mark:
     """One printed occurrence of a field value."""
@@ -135,6 +155,7 @@ class Pen:
     current: int = 0  # 0-based index into pages
     marks: list[Mark] = field(default_factory=list)
     primary: dict[str, Mark] = field(default_factory=dict)
+    labels: dict[str, Mark] = field(default_factory=dict)
     item_marks: dict[int, dict[str, Mark]] = field(default_factory=dict)
     regions: list[dict[str, Any]] = field(default_factory=list)
     _region_stack: list[tuple[int, str]] = field(default_factory=list)
@@ -158,9 +179,13 @@ class Pen:
     # --- recording -------------------------------------------------------------------------------
 
     def mark(self, name: str, bbox: BBox, text: str, item: int | None = None) -> Mark:
-        """Record that ``text`` (the value of field ``name``) is printed in ``bbox``."""
+        """Record that ``text`` (the value of field ``name``) is printed in ``bbox``; a name made
+        by :func:`label_of` records the label printed for that field instead (the first one)."""
         m = Mark(name, self.page, bbox, text)
-        if item is None:
+        if is_label(name):
+            m.field = name[len(LABEL):]
+            self.labels.setdefault(m.field, m)
+        elif item is None:
             self.marks.append(m)
             self.primary.setdefault(name, m)
         else:
@@ -225,9 +250,20 @@ class Pen:
         bbox = (x, y + d - size, x + w, y + d)
         if s.strip():
             self._record_region(bbox)
-        if name is not None and s:
+        if is_label(name) and s.strip():
+            self.mark(name, trimmed(s, bbox, font, size), s.strip())
+        elif name is not None and s:
             self.mark(name, bbox, s, item)
         return bbox
+
+    def label_within(self, field_name: str, x: float, y: float, before: str, label: str,
+                     font: str, size: float) -> None:
+        """Record ``label``, printed inside a longer string right after ``before`` (drawn at
+        ``x``, baseline ``y``), as the label of ``field_name``."""
+        x0 = x + width(before, font, size)
+        d = descent(font) * size
+        self.mark(label_of(field_name), (x0, y + d - size, x0 + width(label, font, size), y + d),
+                  label)
 
     def page_text(self, x: float, y: float, template: str, font: str, size: float,
                   align: str = "left", color: RGB = BLACK) -> None:  # fmt: skip

@@ -1,8 +1,12 @@
-"""Scanned variants: rasterise, degrade like a office scanner, wrap as image-only PDF.
+"""Scanned variants: rasterise, degrade like an office scanner or a phone camera, wrap as an
+image-only PDF.
 
 The OCR path needs documents without a text layer whose truth is still exact; we keep the page
 size, so truth boxes (PDF points of the original page) stay valid up to the small rotation, which
-is recorded in the truth (``scan.angle``) for consumers that want to correct for it.
+is recorded in the truth (``scan.angle``) for consumers that want to correct for it. Photographed
+pages (``mode="photo"``) move more: a few degrees of rotation, a perspective tilt, uneven light and
+a shadow, camera blur, a lower resolution and stronger JPEG artefacts; thermal receipts also fade.
+Their distortion is recorded too (``scan.pages[i]``); boxes are then approximate.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Any
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageFilter
+from PIL import Image, ImageEnhance, ImageFilter
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas
 
@@ -35,20 +39,73 @@ def degrade(img: Image.Image, rng: random.Random) -> tuple[Image.Image, dict[str
                                   "gray": gray}  # fmt: skip
 
 
-def scan_pdf(pdf: bytes, rng: random.Random, dpi: int = 200,
-             quality: int = 70) -> tuple[bytes, dict[str, Any]]:  # fmt: skip
-    """Image-only PDF of ``pdf``: every page rendered at ``dpi``, degraded, JPEG-compressed."""
+def photograph(img: Image.Image, rng: random.Random,
+               thermal: bool = False) -> tuple[Image.Image, dict[str, Any]]:  # fmt: skip
+    """A phone photo of the page: tilt, perspective, uneven light and shadow, blur, noise; a
+    thermal receipt fades (low contrast, lighter towards one end)."""
+    gen = np.random.default_rng(rng.getrandbits(32))
+    img = img.convert("L" if rng.random() < 0.5 else "RGB")
+    fill = 255 if img.mode == "L" else (255, 255, 255)
+    angle = round(rng.uniform(-4.0, 4.0), 2)
+    img = img.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=fill)
+    w, h = img.size
+    k = rng.uniform(0.0, 0.04)  # perspective: one edge up to 4 % narrower than the other
+    dx, dy = w * k, h * rng.uniform(0.0, 0.02)
+    quad = (dx, dy, -dx * 0.3, h - dy * 0.5, w + dx * 0.3, h, w - dx, 0) if rng.random() < 0.5 \
+        else (0, 0, dx, h - dy, w - dx, h - dy, w, 0)  # fmt: skip
+    img = img.transform((w, h), Image.Transform.QUAD, quad, Image.Resampling.BILINEAR,
+                        fillcolor=fill)  # fmt: skip
+    arr = np.asarray(img, dtype=np.float32)
+    ys = np.linspace(0.0, 1.0, h, dtype=np.float32)[:, None]
+    xs = np.linspace(0.0, 1.0, w, dtype=np.float32)[None, :]
+    a, b = rng.uniform(-0.25, 0.25), rng.uniform(-0.25, 0.25)
+    light = 1.0 - 0.18 * (a * xs + b * ys + abs(a) + abs(b)) / 1.5
+    shadow = 1.0
+    if rng.random() < 0.5:  # a soft shadow across one side
+        edge = rng.uniform(0.55, 0.9)
+        shadow = 1.0 - rng.uniform(0.15, 0.35) * np.clip((xs - edge) * 8.0, 0.0, 1.0)
+    scale = light * shadow
+    arr = arr * (scale[..., None] if arr.ndim == 3 else scale)
+    fade = 0.0
+    if thermal:
+        fade = round(rng.uniform(0.25, 0.6), 2)
+        along = (ys * rng.uniform(0.3, 1.0)) if rng.random() < 0.5 else 0.0
+        keep = 1.0 - fade * (0.6 + 0.4 * np.broadcast_to(along, (h, w)))
+        arr = 255.0 - (255.0 - arr) * (keep[..., None] if arr.ndim == 3 else keep)
+    sigma = rng.uniform(4, 12)
+    arr = np.clip(arr + gen.normal(0.0, sigma, arr.shape), 0, 255).astype(np.uint8)
+    img = Image.fromarray(arr)
+    blur = round(rng.uniform(0.5, 1.4), 2)
+    img = img.filter(ImageFilter.GaussianBlur(blur))
+    img = ImageEnhance.Contrast(img).enhance(rng.uniform(0.8, 1.1))
+    return img, {"angle": angle, "perspective": round(k, 3), "blur": blur,
+                 "noise": round(sigma, 2), "light": [round(a, 2), round(b, 2)],
+                 "fade": fade, "gray": img.mode == "L"}  # fmt: skip
+
+
+def scan_pdf(pdf: bytes, rng: random.Random, dpi: int = 200, quality: int = 70,
+             mode: str = "office", thermal: bool = False) -> tuple[bytes, dict[str, Any]]:
+    """Image-only PDF of ``pdf``: every page rendered at ``dpi``, degraded, JPEG-compressed.
+
+    ``mode="photo"`` photographs the pages instead (:func:`photograph`) at a lower resolution and
+    JPEG quality; the office mode is the scanner it always was (same seed, same bytes)."""
+    if mode == "photo":
+        dpi = rng.choice([110, 130, 150])
+        quality = rng.randint(35, 60)
     src = pdfium.PdfDocument(pdf)
     buf = io.BytesIO()
     c: canvas.Canvas | None = None
     info: dict[str, Any] = {"dpi": dpi, "jpeg_quality": quality, "pages": []}
+    if mode == "photo":
+        info["mode"] = "photo"
     try:
         for i in range(len(src)):
             page = src[i]
             w, h = page.get_size()
             img = page.render(scale=dpi / 72).to_pil()
             page.close()
-            img, page_info = degrade(img, rng)
+            img, page_info = photograph(img, rng, thermal) if mode == "photo" \
+                else degrade(img, rng)  # fmt: skip
             info["pages"].append(page_info)
             jpg = io.BytesIO()
             img.save(jpg, format="JPEG", quality=quality, optimize=False)

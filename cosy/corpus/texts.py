@@ -693,6 +693,15 @@ FR: dict[str, V] = {
 
 TEXTS: dict[str, dict[str, V]] = {"de": DE, "en": EN, "fr": FR}
 
+MONTHS_SHORT: dict[str, list[str]] = {
+    "de": ["Jan.", "Feb.", "März", "Apr.", "Mai", "Juni", "Juli", "Aug.", "Sept.", "Okt.", "Nov.",
+           "Dez."],
+    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.",
+           "nov.", "déc."],
+}  # fmt: skip
+"""Abbreviated month names as printed in dates such as '3 Dec 2026' or '3. Dez. 2026'."""
+
 MONTHS: dict[str, list[str]] = {
     "de": ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
            "Oktober", "November", "Dezember"],
@@ -706,9 +715,10 @@ MONTHS: dict[str, list[str]] = {
 class Words:
     """One document's wording: the first lookup of a key picks a variant, later ones repeat it."""
 
-    def __init__(self, language: str, rng: random.Random) -> None:
+    def __init__(self, language: str, rng: random.Random,
+                 table: Mapping[str, V] | None = None) -> None:
         self.language = language
-        self._table: Mapping[str, V] = TEXTS[language]
+        self._table: Mapping[str, V] = TEXTS[language] if table is None else table
         self._rng = rng
         self._chosen: dict[str, str] = {}
 
@@ -728,6 +738,9 @@ class Words:
         """Variant ``index`` of ``key`` (modulo the count): for multi-paragraph bodies."""
         variants = self._table.get(key) or EN[key]
         return variants[index % len(variants)]
+
+    def has(self, key: str) -> bool:
+        return key in self._table
 
     def variant_list(self, key: str) -> list[str]:
         return list(self._table.get(key) or EN[key])

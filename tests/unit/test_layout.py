@@ -137,7 +137,8 @@ def test_shapes_tell_amounts_dates_ibans_and_sentences() -> None:
 
 
 def test_generator_regions_hold_the_truth_boxes_of_their_class() -> None:
-    pdf, truth = generate_document(9_500_001, doc_type="invoice", language="de")
+    pdf, truth = generate_document(9_500_001, doc_type="invoice", language="de",
+                                    family="classic")
     regions = truth["regions"]
     assert {r["class"] for r in regions} <= set(BLOCK_CLASSES)
 

@@ -31,7 +31,7 @@ def test_block_class_is_registered_with_its_signature(resources: Resources) -> N
 
 
 def _class_at(resources: Resources, seed: int, doc_type: str) -> tuple[dict, object]:
-    pdf, truth = generate_document(seed, doc_type=doc_type, language="de")
+    pdf, truth = generate_document(seed, doc_type=doc_type, language="de", family="classic")
     spec = resources.model(BLOCK_CLASS_MODEL)
     page = analyse_page(pdf, 1, truth["pages"], spec.features)
     ctx = StepContext("doc", "t", 1, resources.settings, resources)

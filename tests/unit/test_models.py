@@ -66,7 +66,8 @@ def test_model_sizes_stay_within_budget() -> None:
 def test_doc_type_on_held_out_documents(resources: Resources, seed: int) -> None:
     i = seed - DOC_TYPE_SEEDS.start
     expected = DOC_TYPES[i]
-    pdf, truth = generate_document(seed, doc_type=expected, language=LANGUAGES[i % 3])
+    pdf, truth = generate_document(seed, doc_type=expected, language=LANGUAGES[i % 3],
+                                   family="classic")
     pred = classify.doc_type(page_text=_page_texts(pdf, truth["pages"]), doc_title_kind=None,
                              ctx=_ctx(resources))
     assert pred.label == expected
@@ -76,7 +77,7 @@ def test_doc_type_on_held_out_documents(resources: Resources, seed: int) -> None
 @pytest.mark.parametrize("seed", LANGUAGE_SEEDS)
 def test_language_on_held_out_documents(resources: Resources, seed: int) -> None:
     expected = LANGUAGES[seed - LANGUAGE_SEEDS.start]
-    pdf, truth = generate_document(seed, language=expected)
+    pdf, truth = generate_document(seed, language=expected, family="classic")
     pred = classify.language(page_text=_page_texts(pdf, truth["pages"]), ctx=_ctx(resources))
     assert (pred.label, pred.model) == (expected, classify.LANGUAGE_MODEL)
 
@@ -87,7 +88,8 @@ def test_no_text_gives_no_label(resources: Resources) -> None:
 
 
 def test_pipeline_result_carries_type_and_language() -> None:
-    pdf, _ = generate_document(9_000_005, doc_type="quotation", language="en")
+    pdf, _ = generate_document(9_000_005, doc_type="quotation", language="en",
+                               family="classic")
     info = inspect_document(pdf, "q.pdf", "t", max_bytes=10**7, max_pages=50)
     pipeline = load_pipeline()
     assert {"classify.doc_type", "classify.language", "ocr.words", "layout.text"} <= \
@@ -204,7 +206,8 @@ def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> N
     from cosy.steps.fields.dates.role import date_role
     from models.recipes.role_models import label_of
 
-    pdf, truth = generate_document(seed, doc_type="invoice", language=LANGUAGES[seed % 3])
+    pdf, truth = generate_document(seed, doc_type="invoice", language=LANGUAGES[seed % 3],
+                                   family="classic")
     info = DocumentInfo("d", "t", "d.pdf", len(pdf), truth["pages"])
     checked = 0
     for page_no in range(1, truth["pages"] + 1):

@@ -65,7 +65,7 @@ def test_the_model_declares_its_inputs_outputs_and_labels(resources: Resources) 
 
 
 def _page_entities(resources: Resources, seed: int) -> tuple[dict, list]:
-    pdf, truth = generate_document(seed)
+    pdf, truth = generate_document(seed, family="classic")
     page = parse.open_page(pdf, 1)
     lines = layout.lines(text.normalize_words(parse.words(page)))
     ctx = StepContext("d", "t", 1, resources.settings, resources)
@@ -92,7 +92,7 @@ def test_the_model_finds_the_parties_and_people_of_held_out_pages(resources: Res
 
 
 def test_the_pipeline_extracts_contact_fields_of_a_held_out_document() -> None:
-    pdf, truth = generate_document(HELDOUT_SEEDS[1])
+    pdf, truth = generate_document(HELDOUT_SEEDS[1], family="classic")
     info = inspect_document(pdf, "c.pdf", "t", max_bytes=10**7, max_pages=50)
     result = SyncExecutor(Settings()).run(load_pipeline(), pdf, info).outputs["doc.result"]
     fields = {k: v["value"] for k, v in result["fields"].items()}

@@ -35,7 +35,7 @@ def test_only_pages_without_a_text_layer_need_ocr() -> None:
 
 
 def test_a_text_page_keeps_its_raw_words_and_never_loads_ocr() -> None:
-    pdf, _ = generate_document(3, doc_type="invoice", language="de")
+    pdf, _ = generate_document(3, doc_type="invoice", language="de", family="classic")
     page = parse.open_page(pdf, 1)
     raw = parse.words(page)
     scan = ocr.scan_check(raw, parse.images(page, parse.geometry(page)))
@@ -97,7 +97,7 @@ def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(download_file.DownloadFile, "run", classmethod(no_download))
     pdf, truth = generate_document(SCANNED_INVOICE_SEED, doc_type="invoice", language="de",
-                                   scanned=True)
+                                   scanned=True, family="classic")
     assert truth["pages"] == 1
     page = parse.open_page(pdf, 1)
     raw = parse.words(page)

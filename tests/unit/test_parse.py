@@ -8,7 +8,7 @@ from cosy.steps import parse, text
 
 
 def test_metadata_names_the_producer_and_date() -> None:
-    pdf, _ = generate_document(3, doc_type="invoice", language="de")
+    pdf, _ = generate_document(3, doc_type="invoice", language="de", family="classic")
     meta = parse.metadata(pdf)
     assert meta.get("producer")  # the generator's PDF library writes one
     assert parse.pdf_date("D:20240301120000+01'00'") == "2024-03-01"

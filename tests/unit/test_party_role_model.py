@@ -63,7 +63,7 @@ def test_labelled_sections(ctx: StepContext) -> None:
 
 def test_held_out_documents(ctx: StepContext) -> None:
     for seed in range(HELDOUT.start, HELDOUT.start + 4):
-        pdf, truth = generate_document(seed)
+        pdf, truth = generate_document(seed, family="classic")
         pages: list[tuple[list[PartyBlock], list[dict[str, float]]]] = []
         title = None
         for n in range(1, truth["pages"] + 1):
