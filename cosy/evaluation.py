@@ -20,24 +20,37 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from cosy.fieldspec import FieldSpec, Match, fold_text, same_value
 from cosy.fieldspec import as_decimal as _amount
-from cosy.fieldspec import fold_text, match_of
-from cosy.fieldspec import values_match as same_field_value
 
-FIELDS: tuple[str, ...] = (
-    "invoice_number", "issue_date", "due_date", "delivery_date", "currency", "total_net",
-    "total_tax", "total_gross", "seller_name", "seller_address", "buyer_name", "buyer_address",
-    "seller_vat_id", "seller_tax_number", "buyer_vat_id", "iban", "bic", "amount_due",
-    "contact_person", "director", "seller_register", "bank_name", "order_reference",
-    "buyer_reference", "debtor_iban", "customer_number", "supplier_number", "invoice_reference",
-    "valid_until", "start_date", "monthly_fee", "prepaid_amount", "dunning_fee",
-    "tax_category",
-)
-"""The fields scored: every field the truth format knows that extraction is asked for (a field a
-truth file does not list as printed is not scored on it: the real set has no contact persons)."""
 
-EXTRACTED_AS = {"order_reference": "order_number"}
-"""Truth names whose extracted field is named otherwise (DESIGN §8 calls it ``order_number``)."""
+def _specs() -> tuple[FieldSpec, ...]:
+    """The fields of the configured pipeline profile (``COSY_PIPELINE``): their specs say which
+    are scored and how values compare."""
+    from cosy.config import get_settings
+    from cosy.engine.profiles import load_pipeline
+
+    return load_pipeline(get_settings().pipeline).fields
+
+
+def scored_fields() -> tuple[str, ...]:
+    """The fields scored, by their truth names: every field whose spec says so (a field a truth
+    file does not list as printed is not scored on it: the real set has no contact persons)."""
+    return tuple(s.truth_name for s in _specs() if s.scored)
+
+
+def match_of(field: str) -> Match:
+    """How values of ``field`` (a field's or a truth file's name) are compared, as its spec
+    says; a field nobody declared compares as an identifier."""
+    spec = next((s for s in _specs() if field in (s.name, s.truth_name)), None)
+    return spec.match if spec is not None else "identifier"
+
+
+def extracted_as() -> dict[str, str]:
+    """Truth names whose extracted field is named otherwise (DESIGN §8 calls the truth's
+    ``order_reference`` ``order_number``)."""
+    return {s.truth: s.name for s in _specs() if s.truth}
+
 
 def _fold_street(text: str) -> str:
     """Street folded for comparison: 'Musterstraße 12' == 'MUSTERSTR. 12' == 'Musterstrasse 12'."""
@@ -73,11 +86,12 @@ def street_matches(expected: Any, got: Any) -> bool:
 
 def values_match(field: str, expected: Any, got: Any) -> bool:
     """Whether a predicted value counts as the truth value for ``field``: as the runtime
-    compares values (:func:`cosy.fieldspec.values_match`), and for addresses also the street's
+    compares values (:func:`cosy.fieldspec.same_value`), and for addresses also the street's
     main line (scoring asks more than the merge does)."""
-    if not same_field_value(field, expected, got):
+    match = match_of(field)
+    if not same_value(match, expected, got):
         return False
-    if match_of(field) == "address":
+    if match == "address":
         return street_matches(expected.get("street"), got.get("street"))
     return True
 
@@ -181,7 +195,7 @@ def score_document(truth: dict[str, Any],
     counts: dict[str, dict[str, int]] = {}
     misses: list[dict[str, Any]] = []
     visible = truth.get("visible_in_text", {})
-    for name in FIELDS:
+    for name in scored_fields():
         c = counts.setdefault(name, {"tp": 0, "fp": 0, "fn": 0})
         expected = truth.get("fields", {}).get(name)
         got = fields.get(name)
@@ -213,7 +227,7 @@ def summarize(per_doc: list[tuple[dict[str, dict[str, int]], list[dict[str, Any]
 
     ``doc_types`` holds (file, expected type, predicted type) per document.
     """
-    totals = {name: {"tp": 0, "fp": 0, "fn": 0} for name in FIELDS}
+    totals = {name: {"tp": 0, "fp": 0, "fn": 0} for name in scored_fields()}
     misses: list[dict[str, Any]] = []
     for counts, doc_misses in per_doc:
         for name, c in counts.items():
@@ -244,7 +258,7 @@ def field_values(result: dict[str, Any]) -> dict[str, Any]:
     values = {name: f.get("value") if isinstance(f, dict) else f
               for name, f in result.get("fields", {}).items()
               if not (isinstance(f, dict) and f.get("needs_review"))}
-    for truth_name, name in EXTRACTED_AS.items():
+    for truth_name, name in extracted_as().items():
         if name in values:
             values[truth_name] = values[name]
     return values
@@ -254,7 +268,7 @@ def review_values(result: dict[str, Any]) -> dict[str, Any]:
     """The values a result holds back for review (``needs_review``), under the truth's names."""
     values = {name: f.get("value") for name, f in result.get("fields", {}).items()
               if isinstance(f, dict) and f.get("needs_review")}
-    for truth_name, name in EXTRACTED_AS.items():
+    for truth_name, name in extracted_as().items():
         if name in values:
             values[truth_name] = values.pop(name)
     return values

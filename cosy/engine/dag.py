@@ -3,7 +3,9 @@
 The engine never trusts hand wiring. An edge runs from the step that provides an artifact to every
 step that requires it; loading refuses a cycle, an artifact nobody provides, an artifact provided
 twice, and a step whose work nobody uses (a step exists only if a later step, the store or the
-result uses what it makes).
+result uses what it makes). A join step requires a pattern (``doc.field.*``): loading expands it
+to every artifact of that prefix the pipeline's steps provide, in name order, so a new family's
+artifact joins without an edit to the join and the dead-step check still sees the edge.
 
 For execution the DAG is cut into *groups*: maximal sets of same-scope steps between scope changes
 (document -> pages -> document ...). Each group runs as one Dask task per page (page groups) or per
@@ -13,9 +15,11 @@ task costs ~0.8 ms of scheduler time, a step ~0.05 ms in-process.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 import networkx as nx
 
@@ -25,6 +29,7 @@ SOURCES: dict[str, Scope] = {
     "pdf_bytes": "document",  # the original file
     "doc_info": "document",  # cosy.ingest.DocumentInfo: id, tenant, file name, page count
     "page_no": "page",  # 1-based page number, one per page instance
+    "field_specs": "document",  # the pipeline's field specs (cosy.fieldspec), shipped as data
 }
 """Artifacts the engine provides before any step runs."""
 
@@ -52,10 +57,13 @@ class Group:
 class Pipeline:
     """A checked, topologically ordered set of steps."""
 
-    def __init__(self, steps: Iterable[Step], name: str = "default") -> None:
+    def __init__(self, steps: Iterable[Step], name: str = "default",
+                 fields: Iterable[Any] = ()) -> None:
         self.name = name
+        self.fields: tuple[Any, ...] = tuple(fields)  # cosy.fieldspec.FieldSpec of its fields
         steps = list(steps)
         self.producers = _producers(steps)
+        steps = _expand_patterns(steps, self.producers)
         self.consumers = _consumers(steps)
         _check_inputs(steps, self.producers)
         self.graph = _step_graph(steps, self.producers)
@@ -109,6 +117,12 @@ class Pipeline:
                 for a in self.artifacts
             ],
             "models": self.models,
+            "fields": [
+                {"name": f.name, "kind": f.kind, "doc": f.doc, "predicate": f.predicate,
+                 "datatype": f.datatype, "subject": f.subject, "bt": f.bt, "match": f.match,
+                 "scored": f.scored, "from_xml": f.from_xml}
+                for f in self.fields
+            ],
         }
 
     def to_dot(self) -> str:
@@ -146,6 +160,31 @@ def _producers(steps: list[Step]) -> dict[str, Step]:
                 )
             producers[a] = s
     return producers
+
+
+PATTERN = ".*"
+"""A required artifact ending so is a pattern: every provided artifact with that prefix."""
+
+
+def _expand_patterns(steps: list[Step], producers: dict[str, Step]) -> list[Step]:
+    out = []
+    for s in steps:
+        if not any(a.endswith(PATTERN) for a in s.requires):
+            out.append(s)
+            continue
+        requires: list[str] = []
+        for a in s.requires:
+            if not a.endswith(PATTERN):
+                requires.append(a)
+                continue
+            prefix = a[:-1]
+            found = sorted(p for p, step in producers.items()
+                           if p.startswith(prefix) and step.name != s.name)
+            if not found:
+                raise PipelineError(f"step {s.name!r} requires {a!r}, which matches no artifact")
+            requires += [p for p in found if p not in requires]
+        out.append(dataclasses.replace(s, requires=tuple(requires)))
+    return out
 
 
 def _consumers(steps: list[Step]) -> dict[str, list[Step]]:

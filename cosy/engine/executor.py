@@ -185,8 +185,8 @@ class SyncExecutor(Executor):
         t0 = time.perf_counter()
         tasks = plan(pipeline, info.pages)
         report = _reporter(pipeline, info, on_progress)
-        results = run_tasks(tasks, {"pdf_bytes": data, "doc_info": info}, info, self.settings,
-                            report)
+        sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
+        results = run_tasks(tasks, sources, info, self.settings, report)
         wall = time.perf_counter() - t0
         return RunResult(_outputs(pipeline, tasks, results),
                          summarize_timings(results, tasks, wall, info.pages))
@@ -276,16 +276,18 @@ class DaskExecutor(Executor):
             if info.pages == 1:
                 # nothing to run in parallel: one task for the whole plan saves a scatter and a
                 # task round trip (measured: ~30 % of a one-page document's wall time)
-                fut = self.client.submit(run_tasks, tasks, {"pdf_bytes": data, "doc_info": info},
-                                         info, self.settings, None, frozenset(pipeline.outputs),
-                                         key=f"doc-{tag}", pure=False)
+                sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
+                fut = self.client.submit(run_tasks, tasks, sources, info, self.settings, None,
+                                         frozenset(pipeline.outputs), key=f"doc-{tag}",
+                                         pure=False)
                 futures[fut.key] = fut
                 results = fut.result()
                 for t in tasks:
                     if report:
                         report(t)
             else:
-                results = self._run_distributed(tasks, data, info, tag, futures, report)
+                results = self._run_distributed(tasks, data, info, pipeline.fields, tag,
+                                                futures, report)
         except StepError:
             raise
         except Exception as err:  # the cluster failed us (worker died, connection lost): retry
@@ -297,13 +299,15 @@ class DaskExecutor(Executor):
         return RunResult(_outputs(pipeline, tasks, results),
                          summarize_timings(results, tasks, wall, info.pages))
 
-    def _run_distributed(self, tasks: list[Task], data: bytes, info: DocumentInfo, tag: str,
-                         futures: dict[str, Any], report: Callable[[Task], None] | None
+    def _run_distributed(self, tasks: list[Task], data: bytes, info: DocumentInfo,
+                         fields: tuple[Any, ...], tag: str, futures: dict[str, Any],
+                         report: Callable[[Task], None] | None
                          ) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
         """One Dask task per (group, page); pages run in parallel across workers."""
         from distributed import as_completed
 
-        sources = {"pdf_bytes": self.client.scatter(data, hash=False), "doc_info": info}
+        sources = {"pdf_bytes": self.client.scatter(data, hash=False), "doc_info": info,
+                   "field_specs": fields}
         by_key: dict[str, Task] = {}
         for t in tasks:
             deps = _deps(t, lambda k: futures[k])

@@ -2,7 +2,8 @@
 
 A profile (TOML in pipeline/) names the packages whose modules define steps (``steps``); the
 engine imports every module under them, as distributed loads its plugins, so the engine itself
-imports no step. ``exclude`` leaves steps out by name or name prefix.
+imports no step. ``exclude`` leaves steps out by name or name prefix. The pipeline's fields are
+the field specs declared in the modules of its steps (:mod:`cosy.fieldspec`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from cosy.engine.dag import Pipeline, PipelineError
 from cosy.engine.step import REGISTRY
+from cosy.fieldspec import FIELDS
 
 PROFILE_DIR = Path(__file__).resolve().parents[2] / "pipeline"
 DEFAULT_STEPS = ("cosy.steps",)
@@ -60,4 +62,6 @@ def load_pipeline(name: str = "default") -> Pipeline:
     exclude = tuple(spec.get("exclude", []))
     steps = [s for s in REGISTRY if s.module in modules
              and not any(s.name == e or s.name.startswith(e + ".") for e in exclude)]
-    return Pipeline(steps, name=spec.get("name", path.stem))
+    with_steps = {s.module for s in steps}
+    fields = [f for f in FIELDS if f.module in with_steps]  # declared beside a step that runs
+    return Pipeline(steps, name=spec.get("name", path.stem), fields=fields)

@@ -1,4 +1,8 @@
-"""Vocabulary: schema.org where a term exists, the small ``cosy:`` namespace for the rest."""
+"""Vocabulary: schema.org where a term exists, the small ``cosy:`` namespace for the rest.
+
+The predicates of the fields' literals are in their field specs (:mod:`cosy.fieldspec`, declared
+beside each select step); this module names node types and the relations between nodes.
+"""
 
 from __future__ import annotations
 
@@ -28,52 +32,6 @@ DOC_TYPES = {
 DOCUMENT = SCHEMA + "DigitalDocument"
 """The type of a document whose kind is unknown (no text to classify)."""
 
-FIELD_PREDICATES: dict[str, tuple[str, str | None]] = {
-    # field name: (predicate, literal datatype)
-    "invoice_number": (SCHEMA + "identifier", XSD + "string"),
-    "order_number": (SCHEMA + "orderNumber", XSD + "string"),
-    "customer_number": (COSY + "customerNumber", XSD + "string"),
-    "buyer_reference": (COSY + "buyerReference", XSD + "string"),
-    "supplier_number": (COSY + "supplierNumber", XSD + "string"),
-    "invoice_reference": (COSY + "invoiceReference", XSD + "string"),
-    "issue_date": (SCHEMA + "dateIssued", XSD + "date"),
-    "due_date": (SCHEMA + "paymentDueDate", XSD + "date"),
-    "delivery_date": (COSY + "deliveryDate", XSD + "date"),
-    "currency": (SCHEMA + "priceCurrency", XSD + "string"),
-    "total_net": (COSY + "totalNet", XSD + "decimal"),
-    "total_tax": (COSY + "totalTax", XSD + "decimal"),
-    "total_gross": (SCHEMA + "totalPaymentDue", XSD + "decimal"),
-    "payment_terms": (COSY + "paymentTerms", XSD + "string"),
-    "payment_means": (SCHEMA + "paymentMethod", XSD + "string"),  # UNTDID 4461 code
-    "payment_means_name": (COSY + "paymentMeansName", XSD + "string"),
-    "mandate_reference": (COSY + "mandateReference", XSD + "string"),
-    "amount_due": (COSY + "amountDue", XSD + "decimal"),
-    "valid_until": (SCHEMA + "validThrough", XSD + "date"),
-    "start_date": (SCHEMA + "startDate", XSD + "date"),
-    "monthly_fee": (COSY + "monthlyFee", XSD + "decimal"),
-    "prepaid_amount": (COSY + "prepaidAmount", XSD + "decimal"),
-    "dunning_fee": (COSY + "dunningFee", XSD + "decimal"),
-    "period_start": (COSY + "periodStart", XSD + "date"),
-    "period_end": (COSY + "periodEnd", XSD + "date"),
-    "tax_rate": (COSY + "taxRate", XSD + "decimal"),
-    "tax_category": (COSY + "taxCategory", XSD + "string"),  # UNTDID 5305 code
-    "payment_days": (COSY + "paymentDays", XSD + "integer"),
-    "discount_percent": (COSY + "discountPercent", XSD + "decimal"),
-    "discount_days": (COSY + "discountDays", XSD + "integer"),
-}
-ORG_PREDICATES: dict[str, tuple[str, str | None]] = {
-    # field suffix after "seller_"/"buyer_": predicate on the organisation, literal datatype
-    "name": (SCHEMA + "name", XSD + "string"),
-    "vat_id": (SCHEMA + "vatID", XSD + "string"),
-    "tax_number": (SCHEMA + "taxID", XSD + "string"),
-    "legal_form": (COSY + "legalForm", XSD + "string"),
-    "register": (COSY + "registerNumber", XSD + "string"),
-    "register_court": (COSY + "registerCourt", XSD + "string"),
-    "phone": (SCHEMA + "telephone", XSD + "string"),
-    "fax": (SCHEMA + "faxNumber", XSD + "string"),
-    "email": (SCHEMA + "email", XSD + "string"),
-    "website": (SCHEMA + "url", XSD + "anyURI"),
-}
 PERSON_ROLES = {
     # person field: (predicate from the organisation to the person)
     "contact_person": COSY + "contactPerson",
@@ -95,7 +53,6 @@ BIC = COSY + "bic"
 IS_INVOICE = COSY + "isInvoice"  # an invoice document -> the Invoice node it is
 REFERS_TO_INVOICE = COSY + "refersToInvoice"  # a credit note or reminder -> the earlier invoice
 CORRECTS_INVOICE = COSY + "correctsInvoice"  # a corrected invoice -> the invoice it replaces
-CREDITOR_ID = COSY + "creditorId"  # SEPA creditor identifier of the payee
 VAT_ID = SCHEMA + "vatID"
 PAYEE_ACCOUNT = COSY + "payeeAccount"
 PROVIDER = SCHEMA + "provider"

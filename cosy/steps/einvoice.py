@@ -21,6 +21,7 @@ import pypdfium2 as pdfium
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
+from cosy.fieldspec import FieldSpec
 from cosy.steps import einvoice_ubl as ubl
 from cosy.steps.xml_tree import (
     amount,
@@ -30,6 +31,7 @@ from cosy.steps.xml_tree import (
     nonzero,
     one_category,
     quantity,
+    spec_values,
     text,
 )
 
@@ -83,44 +85,28 @@ def _party(node: ET.Element | None) -> dict[str, Any]:
     return out
 
 
-def cii_fields(root: ET.Element) -> dict[str, Any]:
-    """Header fields (DESIGN §8 names) of a CII invoice."""
+def cii_fields(root: ET.Element, specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    """Header fields (DESIGN §8 names) of a CII invoice: those the specs name paths of, and
+    those read here (a fallback, a choice among several elements, the parties)."""
     doc = child(root, "ExchangedDocument")
     trade = child(root, "SupplyChainTradeTransaction")
     agreement = child(trade, "ApplicableHeaderTradeAgreement")
     settlement = child(trade, "ApplicableHeaderTradeSettlement")
     sums = child(settlement, "SpecifiedTradeSettlementHeaderMonetarySummation")
     means = child(settlement, "SpecifiedTradeSettlementPaymentMeans")
-    terms = child(settlement, "SpecifiedTradePaymentTerms")
     currency = text(settlement, "InvoiceCurrencyCode")
     tax_total = next((t.text.strip() for t in children(sums, "TaxTotalAmount")
                       if t.text and t.get("currencyID", currency) == currency), None)
     fields: dict[str, Any] = {
+        **spec_values(root, specs, "CII", _date),
         "doc_type": TYPE_CODES.get(text(doc, "TypeCode") or ""),
-        "invoice_number": text(doc, "ID"),
-        "issue_date": _date(doc, "IssueDateTime"),
-        "due_date": _date(terms, "DueDateDateTime"),
-        "delivery_date": _date(child(trade, "ApplicableHeaderTradeDelivery"),
-                               "ActualDeliverySupplyChainEvent", "OccurrenceDateTime"),
-        "currency": currency,
         "total_net": amount(sums, "TaxBasisTotalAmount") or amount(sums, "LineTotalAmount"),
         "total_tax": f"{Decimal(tax_total):.2f}" if tax_total else None,
-        "total_gross": amount(sums, "GrandTotalAmount"),
-        "order_number": text(agreement, "BuyerOrderReferencedDocument", "IssuerAssignedID"),
         "iban": (text(means, "PayeePartyCreditorFinancialAccount", "IBANID") or "")
         .replace(" ", "") or None,
-        "bic": text(means, "PayeeSpecifiedCreditorFinancialInstitution", "BICID"),
-        "payment_terms": text(terms, "Description"),
-        "buyer_reference": text(agreement, "BuyerReference"),  # BT-10
-        "invoice_reference": text(settlement, "InvoiceReferencedDocument",
-                                  "IssuerAssignedID"),  # BT-25
-        "payment_means": text(means, "TypeCode"),  # BT-81, UNTDID 4461
-        "creditor_id": text(settlement, "CreditorReferenceID"),  # BT-90
-        "mandate_reference": text(terms, "DirectDebitMandateID"),  # BT-89
         "debtor_iban": (text(means, "PayerPartyDebtorFinancialAccount", "IBANID") or "")
         .replace(" ", "") or None,  # BT-91
         "prepaid_amount": nonzero(amount(sums, "TotalPrepaidAmount")),  # BT-113
-        "amount_due": amount(sums, "DuePayableAmount"),  # BT-115
         "tax_category": one_category(
             text(tax, "CategoryCode") for tax in children(settlement, "ApplicableTradeTax")),
     }
@@ -167,14 +153,15 @@ def invoice_root(xml: bytes) -> tuple[str, ET.Element] | None:
 READERS = {"CII": (cii_fields, cii_items), "UBL": (ubl.fields, ubl.items)}
 
 
-def parse_invoice(xml: bytes) -> dict[str, Any] | None:
-    """Fields and line items of a CII or UBL invoice; None when it is neither."""
+def parse_invoice(xml: bytes, specs: tuple[FieldSpec, ...]) -> dict[str, Any] | None:
+    """Fields (those of ``specs``) and line items of a CII or UBL invoice; None when it is
+    neither."""
     found = invoice_root(xml)
     if found is None:
         return None
     syntax, root = found
     read_fields, read_items = READERS[syntax]
-    return {"syntax": syntax, "fields": read_fields(root), "line_items": read_items(root)}
+    return {"syntax": syntax, "fields": read_fields(root, specs), "line_items": read_items(root)}
 
 
 @step("xml.attachments", scope="document", requires=["pdf_bytes"],
@@ -197,12 +184,14 @@ def invoice(doc_attachments: list[tuple[str, bytes]]) -> dict[str, Any] | None:
     return None
 
 
-@step("xml.fields", scope="document", requires=["doc.xml_invoice"], provides=["doc.xml.fields"])
-def xml_fields(doc_xml_invoice: dict[str, Any] | None) -> dict[str, Any]:
+@step("xml.fields", scope="document", requires=["doc.xml_invoice", "field_specs"],
+      provides=["doc.xml.fields"])
+def xml_fields(doc_xml_invoice: dict[str, Any] | None,
+               field_specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
     """The invoice XML's header fields (empty without an attachment)."""
     if doc_xml_invoice is None:
         return {}
-    return READERS[doc_xml_invoice["syntax"]][0](doc_xml_invoice["root"])
+    return READERS[doc_xml_invoice["syntax"]][0](doc_xml_invoice["root"], field_specs)
 
 
 @step("xml.line_items", scope="document", requires=["doc.xml_invoice"],
@@ -214,12 +203,12 @@ def xml_items(doc_xml_invoice: dict[str, Any] | None) -> list[dict[str, Any]]:
     return READERS[doc_xml_invoice["syntax"]][1](doc_xml_invoice["root"])
 
 
-def attachment(pdf_bytes: bytes) -> dict[str, Any] | None:
+def attachment(pdf_bytes: bytes, specs: tuple[FieldSpec, ...]) -> dict[str, Any] | None:
     """The embedded invoice as fields and items, if any: the four steps in one call."""
     found = invoice(attachments(pdf_bytes))
     if found is None:
         return None
-    return {"file": found["file"], "syntax": found["syntax"], "fields": xml_fields(found),
+    return {"file": found["file"], "syntax": found["syntax"], "fields": xml_fields(found, specs),
             "line_items": xml_items(found)}
 
 

@@ -9,7 +9,17 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from typing import Any
 
-from cosy.steps.xml_tree import amount, child, children, nonzero, one_category, quantity, text
+from cosy.fieldspec import FieldSpec
+from cosy.steps.xml_tree import (
+    amount,
+    child,
+    children,
+    nonzero,
+    one_category,
+    quantity,
+    spec_values,
+    text,
+)
 
 ROOTS = ("Invoice", "CreditNote")
 TYPE_CODES = {"380": "invoice", "381": "credit_note", "384": "corrected_invoice",
@@ -41,7 +51,7 @@ def _party(node: ET.Element | None) -> dict[str, Any]:
     return out
 
 
-def _date(node: ET.Element | None, *path: str) -> str | None:
+def iso_date(node: ET.Element | None, *path: str) -> str | None:
     """UBL dates are ISO already ('2024-03-01')."""
     raw = text(node, *path)
     return raw[:10] if raw and len(raw) >= 10 and raw[4] == "-" else None
@@ -68,37 +78,26 @@ def _creditor_id(root: ET.Element) -> str | None:
     return None
 
 
-def fields(root: ET.Element) -> dict[str, Any]:
-    """Header fields (DESIGN §8 names) of a UBL invoice or credit note."""
+def fields(root: ET.Element, specs: tuple[FieldSpec, ...]) -> dict[str, Any]:
+    """Header fields (DESIGN §8 names) of a UBL invoice or credit note: those the specs name
+    paths of, and those read here (a fallback, a choice among several elements, the parties)."""
+
     sums = child(root, "LegalMonetaryTotal")
     means = child(root, "PaymentMeans")
     currency = text(root, "DocumentCurrencyCode")
     type_code = text(root, "InvoiceTypeCode") or text(root, "CreditNoteTypeCode") or (
         "381" if root.tag.endswith("CreditNote") else "")
     out: dict[str, Any] = {
+        **spec_values(root, specs, "UBL", iso_date),
         "doc_type": TYPE_CODES.get(type_code),
-        "invoice_number": text(root, "ID"),
-        "issue_date": _date(root, "IssueDate"),
-        "due_date": _date(root, "DueDate") or _date(means, "PaymentDueDate"),
-        "delivery_date": _date(root, "Delivery", "ActualDeliveryDate"),
-        "currency": currency,
+        "due_date": iso_date(root, "DueDate") or iso_date(means, "PaymentDueDate"),
         "total_net": amount(sums, "TaxExclusiveAmount") or amount(sums, "LineExtensionAmount"),
         "total_tax": _tax_total(root, currency),
-        "total_gross": amount(sums, "TaxInclusiveAmount"),
-        "order_number": text(root, "OrderReference", "ID"),
         "iban": (text(means, "PayeeFinancialAccount", "ID") or "").replace(" ", "") or None,
-        "bic": text(means, "PayeeFinancialAccount", "FinancialInstitutionBranch", "ID"),
-        "payment_terms": text(root, "PaymentTerms", "Note"),
-        "buyer_reference": text(root, "BuyerReference"),  # BT-10
-        "invoice_reference": text(root, "BillingReference", "InvoiceDocumentReference",
-                                  "ID"),  # BT-25
-        "payment_means": text(means, "PaymentMeansCode"),  # BT-81, UNTDID 4461
         "creditor_id": _creditor_id(root),  # BT-90
-        "mandate_reference": text(means, "PaymentMandate", "ID"),  # BT-89
         "debtor_iban": (text(means, "PaymentMandate", "PayerFinancialAccount", "ID") or "")
         .replace(" ", "") or None,  # BT-91
         "prepaid_amount": nonzero(amount(sums, "PrepaidAmount")),  # BT-113
-        "amount_due": amount(sums, "PayableAmount"),  # BT-115
         "tax_category": one_category(
             text(sub, "TaxCategory", "ID")
             for total in children(root, "TaxTotal") for sub in children(total, "TaxSubtotal")),

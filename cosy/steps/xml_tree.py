@@ -3,8 +3,23 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from cosy.fieldspec import FieldSpec
+
+CII_DOCUMENT = ("ExchangedDocument",)
+CII_TRADE = ("SupplyChainTradeTransaction",)
+CII_AGREEMENT = (*CII_TRADE, "ApplicableHeaderTradeAgreement")
+CII_DELIVERY = (*CII_TRADE, "ApplicableHeaderTradeDelivery")
+CII_SETTLEMENT = (*CII_TRADE, "ApplicableHeaderTradeSettlement")
+CII_SUMS = (*CII_SETTLEMENT, "SpecifiedTradeSettlementHeaderMonetarySummation")
+CII_MEANS = (*CII_SETTLEMENT, "SpecifiedTradeSettlementPaymentMeans")
+CII_TERMS = (*CII_SETTLEMENT, "SpecifiedTradePaymentTerms")
+"""Where a CII invoice keeps its header parts, from the root (field specs name their paths)."""
+UBL_SUMS = ("LegalMonetaryTotal",)
+UBL_MEANS = ("PaymentMeans",)
 
 
 def local(tag: str) -> str:
@@ -59,3 +74,21 @@ def one_category(codes: Iterable[str | None]) -> str | None:
     """The document's VAT category (UNTDID 5305) when all its tax subtotals share one."""
     found = {c for c in codes if c}
     return found.pop() if len(found) == 1 else None
+
+
+def spec_values(root: ET.Element, specs: Iterable[FieldSpec], syntax: str,
+                read_date: Callable[..., str | None]) -> dict[str, Any]:
+    """The fields whose spec names where ``syntax`` (CII or UBL) carries them, each read by its
+    kind: a date by the syntax's ``read_date``, an amount to two decimals, else the text."""
+    out: dict[str, Any] = {}
+    for spec in specs:
+        path = spec.cii if syntax == "CII" else spec.ubl
+        if path is None:
+            continue
+        if spec.kind == "date":
+            out[spec.name] = read_date(root, *path)
+        elif spec.kind == "amount":
+            out[spec.name] = amount(root, *path)
+        else:
+            out[spec.name] = text(root, *path)
+    return out

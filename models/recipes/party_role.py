@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from cosy.corpus import generate_document
-from cosy.evaluation import values_match
+from cosy.fieldspec import same_value
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party.features import PARTY_ROLES, party_features, party_spec
 from cosy.steps.fields.party.select import FALLBACK_MIN
@@ -160,7 +160,7 @@ def label_of(block: Any, truth: dict[str, Any]) -> str:
     fields, boxes = truth["fields"], truth.get("boxes", {})
     got = {"postal_code": block.postal_code, "city": block.city}
     roles = [r for r in ("seller", "buyer") if fields.get(f"{r}_address")
-             and values_match(f"{r}_address", fields[f"{r}_address"], got)]
+             and same_value("address", fields[f"{r}_address"], got)]
     if len(roles) == 2:
         roles = [r for r in roles if _overlaps(block.bbox, boxes.get(f"{r}_address"), block.page)
                  or _overlaps(block.bbox, boxes.get(f"{r}_name"), block.page)] or roles[:1]

@@ -130,8 +130,9 @@ def test_one_task_run_sends_back_only_what_is_kept():
     pipeline = load_pipeline()
     tasks = plan(pipeline, 1)
     keep = frozenset(pipeline.outputs)
-    full = run_tasks(tasks, {"pdf_bytes": data, "doc_info": info}, info, Settings())
-    kept = run_tasks(tasks, {"pdf_bytes": data, "doc_info": info}, info, Settings(), None, keep)
+    sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
+    full = run_tasks(tasks, sources, info, Settings())
+    kept = run_tasks(tasks, sources, info, Settings(), None, keep)
     assert {a for exports, _ in kept.values() for a in exports} == keep
     assert {a for exports, _ in full.values() for a in exports} > keep  # lines, tokens, ...
     assert [set(t) for _, t in kept.values()] == [set(t) for _, t in full.values()]

@@ -12,6 +12,7 @@ import pytest
 
 from cosy.config import Settings
 from cosy.domain import FieldValue, Line, Mention, Word
+from cosy.engine.profiles import load_pipeline
 from cosy.engine.step import StepContext
 from cosy.kg import vocab
 from cosy.kg.export import serialize
@@ -276,9 +277,8 @@ def test_check_confirms_or_contradicts_the_totals() -> None:
 
 
 def test_check_runs_in_consistency_apply() -> None:
-    from cosy.steps.consistency import CHECKS
-
-    assert "doc.check.tax_breakdown" in CHECKS
+    apply = next(s for s in load_pipeline().steps if s.name == "consistency.apply")
+    assert "doc.check.tax_breakdown" in apply.requires
     fields = {"total_net": FieldValue("total_net", "150.00", 0.8),
               "total_tax": FieldValue("total_tax", "22.50", 0.8)}
     check = consistency_tax.tax_breakdown(fields, [_row("19", "100.00", "19.00"),

@@ -10,6 +10,7 @@ from typing import Any
 
 from cosy.domain import Entity, FieldValue, Triple
 from cosy.engine.step import StepContext, step
+from cosy.fieldspec import FieldSpec
 from cosy.ingest import DocumentInfo
 from cosy.kg import vocab
 from cosy.steps.classify import Prediction
@@ -20,14 +21,14 @@ XSD_STRING = vocab.XSD + "string"
 
 @step("graph.document_literals", scope="document",
       requires=["doc.fields", "doc.entity.document", "doc.doc_type", "doc.language",
-                "doc.pdf_metadata", "doc_info"],
+                "doc.pdf_metadata", "doc_info", "field_specs"],
       provides=["doc.triples.document"])
 def document_literals(doc_fields: dict[str, FieldValue], doc_entity_document: Entity,
                       doc_doc_type: Prediction, doc_language: Prediction,
                       doc_pdf_metadata: dict[str, str], doc_info: DocumentInfo,
-                      ctx: StepContext) -> list[Triple]:
+                      field_specs: tuple[FieldSpec, ...], ctx: StepContext) -> list[Triple]:
     """The document's type (by the classifier), file, pages, language, the software that made
-    it (PDF metadata) and its header fields."""
+    it (PDF metadata) and its header fields (each with its spec's predicate)."""
     w, d = Writer.of(doc_info, ctx), doc_entity_document.id
     type_iri = vocab.DOC_TYPES.get(doc_doc_type.label or "", vocab.DOCUMENT)
     out = [
@@ -46,30 +47,31 @@ def document_literals(doc_fields: dict[str, FieldValue], doc_entity_document: En
         if doc_pdf_metadata.get(key):
             out.append(Triple(w.tenant, d, p, doc_pdf_metadata[key], w.doc, datatype=datatype,
                               step="parse.metadata", pipeline_version=w.version))
-    for name, f in doc_fields.items():
-        if name in vocab.FIELD_PREDICATES:
-            p, datatype = vocab.FIELD_PREDICATES[name]
-            out.append(w.literal(d, p, f, datatype))
+    out += literals(w, d, "document", doc_fields, field_specs)
     return out
 
 
+def literals(w: Writer, node: str, subject: str, fields: dict[str, FieldValue],
+             specs: tuple[FieldSpec, ...]) -> list[Triple]:
+    """A node's literals: each field whose spec states it of ``subject``, by its predicate."""
+    by_name = {s.name: s for s in specs if s.subject == subject and s.predicate}
+    return [w.literal(node, by_name[name].predicate, f, by_name[name].datatype)
+            for name, f in fields.items() if name in by_name]
+
+
 @step("graph.organization_literals", scope="document",
-      requires=["doc.fields", "doc.entity.organizations", "doc_info"],
+      requires=["doc.fields", "doc.entity.organizations", "doc_info", "field_specs"],
       provides=["doc.triples.organizations"])
 def organization_literals(doc_fields: dict[str, FieldValue],
                           doc_entity_organizations: dict[str, Entity], doc_info: DocumentInfo,
-                          ctx: StepContext) -> list[Triple]:
-    """Name, VAT ID, tax number, register, legal form and contacts of seller and buyer."""
+                          field_specs: tuple[FieldSpec, ...], ctx: StepContext) -> list[Triple]:
+    """Name, VAT ID, tax number, register, legal form and contacts of seller and buyer (the
+    fields whose spec states them of the seller or the buyer)."""
     w = Writer.of(doc_info, ctx)
     out = []
     for role, org in doc_entity_organizations.items():
         out.append(w.type(org.id, vocab.SCHEMA + "Organization", "graph.organizations"))
-        for suffix, (p, datatype) in vocab.ORG_PREDICATES.items():
-            f = doc_fields.get(f"{role}_{suffix}")
-            if f is not None:
-                out.append(w.literal(org.id, p, f, datatype))
-        if role == "seller" and "creditor_id" in doc_fields:  # the payee collecting debits
-            out.append(w.literal(org.id, vocab.CREDITOR_ID, doc_fields["creditor_id"], XSD_STRING))
+        out += literals(w, org.id, role, doc_fields, field_specs)
     return out
 
 

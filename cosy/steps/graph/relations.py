@@ -148,19 +148,11 @@ def line_items(doc_entity_document: Entity, doc_entity_line_items: list[Entity],
             for e, item in zip(doc_entity_line_items, doc_line_items, strict=True)]
 
 
-@step("graph.triples", scope="document",
-      requires=["doc.triples.document", "doc.triples.organizations", "doc.triples.addresses",
-                "doc.triples.accounts", "doc.triples.tax_ids", "doc.triples.persons",
-                "doc.triples.line_items", "doc.triples.orders", "doc.triples.rel.parties",
-                "doc.triples.rel.accounts", "doc.triples.rel.orders",
-                "doc.triples.rel.account_holders", "doc.triples.rel.addresses",
-                "doc.triples.rel.tax_ids", "doc.triples.rel.people",
-                "doc.triples.rel.line_items", "doc.triples.tax_subtotals",
-                "doc.triples.rel.tax_subtotals", "doc.triples.invoices",
-                "doc.triples.rel.invoices"],
-      provides=["doc.triples"], sink=True)
+@step("graph.triples", scope="document", requires=["doc.triples.*"], provides=["doc.triples"],
+      sink=True)
 def all_triples(**parts: list[Triple]) -> list[Triple]:
-    """Every triple of the document once (by id), in a stable order for the result."""
+    """Every triple of the document once (by id), in a stable order for the result (every
+    ``doc.triples.*`` of the pipeline, in name order)."""
     out: dict[str, Triple] = {}
     for triples in parts.values():
         for t in triples:

@@ -13,9 +13,12 @@ from typing import Any
 
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.amounts.role import AMOUNT_ROLE_MODEL
 from cosy.steps.fields.amounts.stages import is_credit_note, select_totals, unsign_credit_note
 from cosy.steps.fields.common import flatten, selected
+from cosy.steps.xml_tree import CII_SUMS, UBL_SUMS
 
 AMOUNT_DUE = re.compile(
     r"zahlbetrag|zu zahlen|offener betrag|restbetrag|noch offen|amount due|balance due|"
@@ -33,6 +36,22 @@ def credit_note(page_doc_number_context: list[list[Mention]]) -> bool:
     """Whether the document's own number is labelled a credit note ('Gutschrift Nr.'): then its
     totals are what is credited, positive whatever minus the page prints."""
     return is_credit_note(flatten(page_doc_number_context))
+
+
+TOTAL_NET_FIELD = field_spec(
+    "total_net", "amount", "the total without VAT", bt="BT-109", scored=True,
+    predicate=COSY + "totalNet", datatype=XSD + "decimal", xml=True)
+TOTAL_TAX_FIELD = field_spec(
+    "total_tax", "amount", "the VAT total", bt="BT-110", scored=True, predicate=COSY + "totalTax",
+    datatype=XSD + "decimal", xml=True)
+TOTAL_GROSS_FIELD = field_spec(
+    "total_gross", "amount", "the total with VAT", bt="BT-112", scored=True,
+    predicate=SCHEMA + "totalPaymentDue", datatype=XSD + "decimal",
+    cii=(*CII_SUMS, "GrandTotalAmount"), ubl=(*UBL_SUMS, "TaxInclusiveAmount"))
+AMOUNT_DUE_FIELD = field_spec(
+    "amount_due", "amount", "what the reader is asked to pay", bt="BT-115", scored=True,
+    predicate=COSY + "amountDue", datatype=XSD + "decimal", cii=(*CII_SUMS, "DuePayableAmount"),
+    ubl=(*UBL_SUMS, "PayableAmount"))
 
 
 @step("fields.amounts.select.totals", scope="document",

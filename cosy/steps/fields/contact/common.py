@@ -18,6 +18,8 @@ from typing import Any
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import SCHEMA, XSD
 from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER
 from cosy.steps.fields.party_words import party_role, section_role
 from cosy.steps.nlp import LabelHit, Token, doc_lang
@@ -292,6 +294,29 @@ def select_roles(pages: list[list[ContactMention]], fields: dict[str, str],
 # --- the stage steps every contact family has ---------------------------------------------------
 
 
+SELLER_PHONE_FIELD = field_spec(
+    "seller_phone", "identifier", "the seller's phone number (E.164)", bt="BT-42", subject="seller",
+    predicate=SCHEMA + "telephone", datatype=XSD + "string")
+SELLER_FAX_FIELD = field_spec(
+    "seller_fax", "identifier", "the seller's fax number (E.164)", subject="seller",
+    predicate=SCHEMA + "faxNumber", datatype=XSD + "string")
+SELLER_EMAIL_FIELD = field_spec(
+    "seller_email", "identifier", "the seller's e-mail address", bt="BT-43", subject="seller",
+    predicate=SCHEMA + "email", datatype=XSD + "string")
+BUYER_EMAIL_FIELD = field_spec(
+    "buyer_email", "identifier", "the buyer's e-mail address", bt="BT-58", subject="buyer",
+    predicate=SCHEMA + "email", datatype=XSD + "string")
+SELLER_WEBSITE_FIELD = field_spec(
+    "seller_website", "identifier", "the seller's website", subject="seller",
+    predicate=SCHEMA + "url", datatype=XSD + "anyURI")
+CONTACT_PERSON_FIELD = field_spec(
+    "contact_person", "party", "the seller's contact person", bt="BT-41", match="name", scored=True,
+    subject="node")
+DIRECTOR_FIELD = field_spec(
+    "director", "party", "the seller's managing director", match="name", scored=True,
+    subject="node")
+
+
 CONTEXT = {"phone": "phone number", "fax": "fax number", "email": "e-mail address",
            "website": "website", "contact_person": "contact person candidate",
            "director": "director candidate"}
@@ -324,7 +349,7 @@ def contact_role(doc_title_kind: str | None, *, kind: str, noun: str,
 
 
 @step("fields.contact.select.{kind}", scope="document", requires=["page.{kind}.roles"],
-      provides=["doc.field.{kind}"], variants={
+      provides=["doc.contact.{kind}"], variants={
           "phone": {"kind": "phone", "fields": {"seller": "seller_phone"}},
           "fax": {"kind": "fax", "fields": {"seller": "seller_fax"}},
           "email": {"kind": "email", "fields": {"seller": "seller_email", "buyer": "buyer_email"}},
@@ -346,14 +371,14 @@ def domain(value: str) -> str:
 
 
 @step("fields.contact.check.channels", scope="document",
-      requires=["doc.field.phone", "doc.field.fax", "doc.field.email", "doc.field.website"],
+      requires=["doc.contact.phone", "doc.contact.fax", "doc.contact.email", "doc.contact.website"],
       provides=["doc.field.contact"])
-def contact_check(doc_field_phone: dict[str, FieldValue], doc_field_fax: dict[str, FieldValue],
-                  doc_field_email: dict[str, FieldValue],
-                  doc_field_website: dict[str, FieldValue]) -> dict[str, FieldValue]:
+def contact_check(doc_contact_phone: dict[str, FieldValue], doc_contact_fax: dict[str, FieldValue],
+                  doc_contact_email: dict[str, FieldValue],
+                  doc_contact_website: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """The contact fields checked against each other: a seller e-mail on the seller website's
     domain confirms both; one address cannot be both parties' (the buyer's copy goes)."""
-    out = {**doc_field_phone, **doc_field_fax, **doc_field_email, **doc_field_website}
+    out = {**doc_contact_phone, **doc_contact_fax, **doc_contact_email, **doc_contact_website}
     email, web = out.get("seller_email"), out.get("seller_website")
     if email is not None and web is not None and domain(email.value) == domain(web.value):
         for f in (email, web):

@@ -285,12 +285,12 @@ def director_role(page_director_context: list[ContactMention]) -> list[ContactMe
 
 
 @step("fields.contact.check.staff", scope="document",
-      requires=["doc.field.contact_person", "doc.field.director"], provides=["doc.field.staff"])
-def person_check(doc_field_contact_person: dict[str, FieldValue],
-                 doc_field_director: dict[str, FieldValue]) -> dict[str, FieldValue]:
+      requires=["doc.contact.contact_person", "doc.contact.director"], provides=["doc.field.staff"])
+def person_check(doc_contact_contact_person: dict[str, FieldValue],
+                 doc_contact_director: dict[str, FieldValue]) -> dict[str, FieldValue]:
     """Contact person and director together; an unlabelled contact person who is the director
     (the managing director signing a letter) is the director only."""
-    out = {**doc_field_contact_person, **doc_field_director}
+    out = {**doc_contact_contact_person, **doc_contact_director}
     contact, director = out.get("contact_person"), out.get("director")
     if contact is not None and director is not None and contact.value == director.value \
             and contact.confidence < LABEL_SCORE:

@@ -14,7 +14,10 @@ from collections import Counter
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import SCHEMA, XSD
 from cosy.steps.fields.common import find_mentions, flatten
+from cosy.steps.xml_tree import CII_SETTLEMENT
 
 CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CAD",
          "AUD", "CNY")
@@ -125,6 +128,12 @@ def select_currency(mentions: list[Mention], attached: list[str | None] | None =
         m, confidence = next(x for x in mentions if x.value == code), 0.75
     return {"currency": FieldValue("currency", m.value, confidence, m.page, m.bbox, m.span,
                                    "fields.currency.select.currency")}
+
+
+CURRENCY_FIELD = field_spec(
+    "currency", "code", "the ISO 4217 currency of the amounts", bt="BT-5", match="code",
+    scored=True, predicate=SCHEMA + "priceCurrency", datatype=XSD + "string",
+    cii=(*CII_SETTLEMENT, "InvoiceCurrencyCode"), ubl=("DocumentCurrencyCode",))
 
 
 @step("fields.currency.select.currency", scope="document",

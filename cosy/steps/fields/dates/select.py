@@ -14,10 +14,13 @@ from typing import Any
 
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.dates.cues import date_roles
 from cosy.steps.fields.dates.role import DATE_ROLE_MODEL
 from cosy.steps.fields.dates.stages import NOT_A_ROLE, PLACE_DATE, _tail
+from cosy.steps.xml_tree import CII_DELIVERY, CII_DOCUMENT, CII_TERMS
 
 FALLBACK_MIN = 0.5
 """The role model's probability a date needs to fill a role that no label names."""
@@ -155,6 +158,27 @@ def _evidence(context: list[list[Mention]], cues: list[list[list[str]]],
 
 
 EVIDENCE = ["page.date.context", "page.date.cues", "page.date.role"]
+
+
+ISSUE_DATE_FIELD = field_spec(
+    "issue_date", "date", "the date the document was issued", bt="BT-2", scored=True,
+    predicate=SCHEMA + "dateIssued", datatype=XSD + "date", cii=(*CII_DOCUMENT, "IssueDateTime"),
+    ubl=("IssueDate",))
+DELIVERY_DATE_FIELD = field_spec(
+    "delivery_date", "date", "when the goods or services were delivered", bt="BT-72", scored=True,
+    predicate=COSY + "deliveryDate", datatype=XSD + "date",
+    cii=(*CII_DELIVERY, "ActualDeliverySupplyChainEvent", "OccurrenceDateTime"),
+    ubl=("Delivery", "ActualDeliveryDate"))
+DUE_DATE_FIELD = field_spec(
+    "due_date", "date", "when payment is due", bt="BT-9", scored=True,
+    predicate=SCHEMA + "paymentDueDate", datatype=XSD + "date", cii=(*CII_TERMS, "DueDateDateTime"),
+    xml=True)  # UBL: DueDate, else PaymentDueDate
+PERIOD_START_FIELD = field_spec(
+    "period_start", "date", "first day of the invoiced period", bt="BT-73",
+    predicate=COSY + "periodStart", datatype=XSD + "date")
+PERIOD_END_FIELD = field_spec(
+    "period_end", "date", "last day of the invoiced period", bt="BT-74",
+    predicate=COSY + "periodEnd", datatype=XSD + "date")
 
 
 @step("fields.dates.select.issue_date", scope="document", requires=EVIDENCE,

@@ -19,10 +19,12 @@ from dataclasses import dataclass
 from cosy import identifiers as ids
 from cosy.domain import FieldValue, Line
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
 from cosy.steps.fields.common import Candidate, find_mentions, flatten, span_bbox
 from cosy.steps.fields.ids.common import IdContext, LabelHit, field_value, refined
 from cosy.steps.fields.ids.labels import LABEL_ARTIFACTS, merge_labels
 from cosy.steps.fields.ids.role import RoleProbs, pick_party, role_field
+from cosy.steps.xml_tree import CII_MEANS, UBL_MEANS
 
 IBAN = re.compile(r"\b(?P<iban>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})\b")
 BIC = re.compile(r"\b(?P<bic>[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
@@ -128,6 +130,20 @@ def select_debtor_iban(contexts: list[IdContext], probs: list[RoleProbs] | None,
                        title: str | None) -> dict[str, FieldValue]:
     """The buyer's account: labelled as debited (Lastschrift, Käufer-IBAN) or the model's."""
     return role_field("debtor_iban", pick_party(contexts, probs, "buyer", title), STEP_DEBTOR)
+
+
+IBAN_FIELD = field_spec(
+    "iban", "identifier", "the payee's account (IBAN)", bt="BT-84", scored=True, subject="node",
+    xml=True)
+DEBTOR_IBAN_FIELD = field_spec(
+    "debtor_iban", "identifier", "the buyer's account a direct debit draws on", bt="BT-91",
+    scored=True, subject="node", xml=True)
+BIC_FIELD = field_spec(
+    "bic", "identifier", "the payee bank's BIC", bt="BT-86", scored=True, subject="node",
+    cii=(*CII_MEANS, "PayeeSpecifiedCreditorFinancialInstitution", "BICID"),
+    ubl=(*UBL_MEANS, "PayeeFinancialAccount", "FinancialInstitutionBranch", "ID"))
+BANK_NAME_FIELD = field_spec(
+    "bank_name", "text", "the payee's bank", match="name", scored=True, subject="node")
 
 
 @step(STEP_IBAN, scope="document", requires=["page.iban.context", "page.iban.roles",

@@ -13,10 +13,13 @@ import re
 
 from cosy.domain import FieldValue, Line
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import Candidate, flatten
 from cosy.steps.fields.ids.common import refined
 from cosy.steps.fields.ids.sepa import LABEL_PATTERNS as CREDITOR_LABELS
 from cosy.steps.fields.ids.sepa import labelled_values
+from cosy.steps.xml_tree import CII_TERMS, UBL_MEANS
 
 STEP = "fields.ids.select.mandate_reference"
 LABELS = {
@@ -101,6 +104,12 @@ def mandate_reference_validate(page_mandate_reference_normalised: list[Candidate
     """The values a mandate reference can be (SEPA characters, 35 at most, a digit)."""
     return [refined(m, confidence=0.85) for m in page_mandate_reference_normalised
             if reference_valid(m.value)]
+
+
+MANDATE_REFERENCE_FIELD = field_spec(
+    "mandate_reference", "identifier", "the SEPA direct debit mandate", bt="BT-89",
+    predicate=COSY + "mandateReference", datatype=XSD + "string",
+    cii=(*CII_TERMS, "DirectDebitMandateID"), ubl=(*UBL_MEANS, "PaymentMandate", "ID"))
 
 
 @step(STEP, scope="document", requires=["page.mandate_reference.validated"],

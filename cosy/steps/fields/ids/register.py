@@ -16,6 +16,8 @@ import re
 
 from cosy.domain import FieldValue, Line
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import Candidate, flatten, left_label, span_bbox
 from cosy.steps.fields.ids.bank import distance
 from cosy.steps.fields.ids.common import IdContext, field_value, refined
@@ -159,6 +161,18 @@ def select_register(contexts: list[IdContext], probs: list[RoleProbs] | None,
     """The seller's register number."""
     return role_field("seller_register", pick_party(contexts, probs, "seller", title),
                       STEP_REGISTER)
+
+
+SELLER_REGISTER_FIELD = field_spec(
+    "seller_register", "identifier",
+    "the seller's commercial register "
+                        "number", bt="BT-30", scored=True,
+    subject="seller", predicate=COSY + "registerNumber", datatype=XSD + "string")
+SELLER_REGISTER_COURT_FIELD = field_spec(
+    "seller_register_court", "text",
+    "the court keeping the seller's "
+                              "register", subject="seller",
+    predicate=COSY + "registerCourt", datatype=XSD + "string")
 
 
 @step(STEP_REGISTER, scope="document",

@@ -18,9 +18,12 @@ import re
 from cosy import identifiers as ids
 from cosy.domain import FieldValue, Line
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import Candidate, find_mentions, flatten, span_bbox
 from cosy.steps.fields.ids.bank import longest_prefix
 from cosy.steps.fields.ids.common import IdContext, field_value, labelled_party, refined
+from cosy.steps.xml_tree import CII_SETTLEMENT
 
 STEP = "fields.ids.select.creditor_id"
 CREDITOR_ID = re.compile(r"^(?P<cc>[A-Z]{2})(?P<check>\d{2})(?P<business>[A-Z0-9]{3})"
@@ -179,6 +182,12 @@ def select_creditor_id(contexts: list[IdContext], title: str | None) -> dict[str
         return {}
     best = max(keep, key=lambda c: c.confidence)
     return {"creditor_id": field_value("creditor_id", best.mention, best.confidence, STEP)}
+
+
+CREDITOR_ID_FIELD = field_spec(
+    "creditor_id", "identifier", "the payee's SEPA creditor identifier", bt="BT-90",
+    subject="seller", predicate=COSY + "creditorId", datatype=XSD + "string",
+    cii=(*CII_SETTLEMENT, "CreditorReferenceID"), xml=True)  # UBL: a party id of scheme SEPA
 
 
 @step(STEP, scope="document", requires=["page.creditor_id.context", "doc.title_kind"],

@@ -15,6 +15,8 @@ import re
 from cosy import identifiers as ids
 from cosy.domain import FieldValue, Line
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import SCHEMA, XSD
 from cosy.steps.fields.common import Candidate, find_mentions, flatten, left_label, span_bbox
 from cosy.steps.fields.ids.bank import IBAN, iban_shape_ok, longest_prefix
 from cosy.steps.fields.ids.common import IdContext, refined
@@ -94,6 +96,14 @@ def select_vat_ids(contexts: list[IdContext], probs: list[RoleProbs] | None,
     keep = [i for i, c in enumerate(contexts) if c.mention.value not in taken]
     return role_field(f"{role}_vat_id", pick_party(contexts, probs, role, title, keep),
                       STEP_SELLER_VAT if role == "seller" else STEP_BUYER_VAT)
+
+
+SELLER_VAT_ID_FIELD = field_spec(
+    "seller_vat_id", "identifier", "the seller's VAT ID", bt="BT-31", scored=True, subject="seller",
+    predicate=SCHEMA + "vatID", datatype=XSD + "string", xml=True)
+BUYER_VAT_ID_FIELD = field_spec(
+    "buyer_vat_id", "identifier", "the buyer's VAT ID", bt="BT-48", scored=True, subject="buyer",
+    predicate=SCHEMA + "vatID", datatype=XSD + "string", xml=True)
 
 
 @step(STEP_SELLER_VAT, scope="document",
@@ -188,6 +198,11 @@ def select_tax_number(contexts: list[IdContext], probs: list[RoleProbs] | None,
     keep = [i for i, c in enumerate(contexts) if not BUYER_PARTY.search(c.mention.label or "")]
     return role_field("seller_tax_number", pick_party(contexts, probs, "seller", title, keep),
                       STEP_TAX)
+
+
+SELLER_TAX_NUMBER_FIELD = field_spec(
+    "seller_tax_number", "identifier", "the seller's national tax number", bt="BT-32", scored=True,
+    subject="seller", predicate=SCHEMA + "taxID", datatype=XSD + "string", xml=True)
 
 
 @step(STEP_TAX, scope="document",

@@ -15,9 +15,12 @@ import re
 
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.doc_kinds import RULE_KIND
 from cosy.steps.fields.numbers.stages import THEIR_REFERENCE
+from cosy.steps.xml_tree import CII_AGREEMENT, CII_DOCUMENT, CII_SETTLEMENT
 
 OWN_KIND = {"credit_note": ("credit_note", "invoice")}
 """Label kinds that name a document's own number, by title kind (default: the title's kind)."""
@@ -141,6 +144,29 @@ def select_numbers(mentions: list[Mention], title: str | None = None) -> dict[st
              pick_supplier_number(mentions), pick_invoice_reference(mentions, own, title))
     return {f.name: f for f in found if f is not None}
 
+
+
+INVOICE_NUMBER_FIELD = field_spec(
+    "invoice_number", "identifier", "the document's own number (an invoice's, an order's ...)",
+    bt="BT-1", scored=True, predicate=SCHEMA + "identifier", datatype=XSD + "string",
+    cii=(*CII_DOCUMENT, "ID"), ubl=("ID",))
+ORDER_NUMBER_FIELD = field_spec(
+    "order_number", "identifier", "the order the document refers to (an order's: its own)",
+    bt="BT-13", scored=True, truth="order_reference", predicate=SCHEMA + "orderNumber",
+    datatype=XSD + "string",
+    cii=(*CII_AGREEMENT, "BuyerOrderReferencedDocument", "IssuerAssignedID"),
+    ubl=("OrderReference", "ID"))
+CUSTOMER_NUMBER_FIELD = field_spec(
+    "customer_number", "identifier", "the buyer's number at the seller", bt="BT-46", scored=True,
+    predicate=COSY + "customerNumber", datatype=XSD + "string")
+SUPPLIER_NUMBER_FIELD = field_spec(
+    "supplier_number", "identifier", "the seller's number at the buyer", bt="BT-29", scored=True,
+    predicate=COSY + "supplierNumber", datatype=XSD + "string")
+INVOICE_REFERENCE_FIELD = field_spec(
+    "invoice_reference", "identifier", "the earlier invoice a credit note or reminder refers to",
+    bt="BT-25", scored=True, predicate=COSY + "invoiceReference", datatype=XSD + "string",
+    cii=(*CII_SETTLEMENT, "InvoiceReferencedDocument", "IssuerAssignedID"),
+    ubl=("BillingReference", "InvoiceDocumentReference", "ID"))
 
 
 @step("fields.numbers.select.invoice_number", scope="document",

@@ -17,7 +17,9 @@ from typing import Any
 
 from cosy.domain import FieldValue
 from cosy.engine.step import StepContext, step
+from cosy.fieldspec import field_spec
 from cosy.inference.registry import run_classifier
+from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER
 from cosy.steps.fields.party.features import party_features
 from cosy.steps.fields.party.model import PartyBlock
@@ -195,6 +197,26 @@ def _legal_form(role: str, a: Assigned) -> FieldValue | None:
 
 SELECTORS = {"name": _name, "address": _address, "legal_form": _legal_form}
 """Per part of a party, the FieldValue it makes of the assigned block (its own box and span)."""
+
+
+SELLER_NAME_FIELD = field_spec(
+    "seller_name", "party", "the seller's name", bt="BT-27", match="name", scored=True,
+    subject="seller", predicate=SCHEMA + "name", datatype=XSD + "string", xml=True)
+SELLER_ADDRESS_FIELD = field_spec(
+    "seller_address", "party", "the seller's postal address", bt="BG-5", match="address",
+    scored=True, subject="node", xml=True)
+SELLER_LEGAL_FORM_FIELD = field_spec(
+    "seller_legal_form", "code", "the legal form in the seller's name", subject="seller",
+    predicate=COSY + "legalForm", datatype=XSD + "string")
+BUYER_NAME_FIELD = field_spec(
+    "buyer_name", "party", "the buyer's name", bt="BT-44", match="name", scored=True,
+    subject="buyer", predicate=SCHEMA + "name", datatype=XSD + "string", xml=True)
+BUYER_ADDRESS_FIELD = field_spec(
+    "buyer_address", "party", "the buyer's postal address", bt="BG-8", match="address", scored=True,
+    subject="node", xml=True)
+BUYER_LEGAL_FORM_FIELD = field_spec(
+    "buyer_legal_form", "code", "the legal form in the buyer's name", subject="buyer",
+    predicate=COSY + "legalForm", datatype=XSD + "string")
 
 
 @step("fields.party.select.{variant}", scope="document", requires=["doc.party.assignment"],

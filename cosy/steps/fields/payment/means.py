@@ -21,6 +21,8 @@ from dataclasses import dataclass, replace
 
 from cosy.domain import FieldValue, Line
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.common import Candidate, cells, header_above, left_label
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps, scan
 from cosy.steps.fields.payment.codes import (
@@ -37,6 +39,7 @@ from cosy.steps.fields.payment.codes import (
     short_value,
     speaks_of_account,
 )
+from cosy.steps.xml_tree import CII_MEANS, UBL_MEANS
 
 STEP = "fields.payment.select.payment_means"
 RANK_CODE, RANK_LABEL, RANK_WORDS = 0, 1, 2
@@ -251,6 +254,15 @@ def select_means(contexts: list[MeansContext], fields: dict[str, FieldValue],
     return {"payment_means": FieldValue("payment_means", pick.code, best_score, *where),
             "payment_means_name": FieldValue("payment_means_name", code_name(pick.code),
                                              best_score, *where)}
+
+
+PAYMENT_MEANS_FIELD = field_spec(
+    "payment_means", "code", "how the document is paid (UNTDID 4461 code)", bt="BT-81",
+    predicate=SCHEMA + "paymentMethod", datatype=XSD + "string", cii=(*CII_MEANS, "TypeCode"),
+    ubl=(*UBL_MEANS, "PaymentMeansCode"))
+PAYMENT_MEANS_NAME_FIELD = field_spec(
+    "payment_means_name", "text", "the payment means' name", bt="BT-82",
+    predicate=COSY + "paymentMeansName", datatype=XSD + "string")
 
 
 @step(STEP, scope="document",

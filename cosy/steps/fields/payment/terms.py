@@ -17,8 +17,11 @@ from decimal import Decimal
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import Candidate, flatten, span_bbox
 from cosy.steps.fields.hits import Hit, resolve_overlaps, scan
+from cosy.steps.xml_tree import CII_TERMS
 
 PCT = r"(?P<pct>\d{1,2}(?:[.,]\d{1,2})?)\s?%"
 D = r"(?P<days>\d{1,3})"
@@ -171,6 +174,21 @@ def payment_context(page_payment_valid: list[Terms], page_lines: list[Line], pag
 
 def _field(name: str, m: Mention, value: str, confidence: float, step: str) -> FieldValue:
     return FieldValue(name, value, confidence, m.page, m.bbox, m.span, step)
+
+
+PAYMENT_TERMS_FIELD = field_spec(
+    "payment_terms", "text", "the payment terms as printed", bt="BT-20",
+    predicate=COSY + "paymentTerms", datatype=XSD + "string", cii=(*CII_TERMS, "Description"),
+    ubl=("PaymentTerms", "Note"))
+PAYMENT_DAYS_FIELD = field_spec(
+    "payment_days", "number", "days to pay", predicate=COSY + "paymentDays",
+    datatype=XSD + "integer")
+DISCOUNT_PERCENT_FIELD = field_spec(
+    "discount_percent", "number", "the early-payment discount (%)",
+    predicate=COSY + "discountPercent", datatype=XSD + "decimal")
+DISCOUNT_DAYS_FIELD = field_spec(
+    "discount_days", "number", "days within which the discount applies",
+    predicate=COSY + "discountDays", datatype=XSD + "integer")
 
 
 @step("fields.payment.select.payment_terms", scope="document", requires=["page.payment.context"],

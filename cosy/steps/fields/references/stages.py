@@ -16,10 +16,13 @@ from dataclasses import dataclass
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
 from cosy.identifiers import mod97_check_digits
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import NUMERIC_CELL, Candidate, flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 from cosy.steps.fields.references.sources import LEITWEG, SOURCES, label_kind
+from cosy.steps.xml_tree import CII_AGREEMENT
 
 DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\.?\s+\w+\s+\d{4}")
 LEITWEG_FULL = re.compile(LEITWEG.pattern.replace(r"\b", "^", 1) + "$", re.IGNORECASE)
@@ -175,6 +178,14 @@ def pick_buyer_reference(references: list[Mention], numbers: list[Mention],
         return FieldValue("buyer_reference", m.value, 0.45, m.page, m.bbox, m.span,
                           "fields.references.select.buyer_reference", m.model)
     return None
+
+
+BUYER_REFERENCE_FIELD = field_spec(
+    "buyer_reference", "identifier",
+    "the buyer's reference (a Leitweg-ID for German public "
+    "buyers)", bt="BT-10", scored=True,
+    predicate=COSY + "buyerReference", datatype=XSD + "string",
+    cii=(*CII_AGREEMENT, "BuyerReference"), ubl=("BuyerReference",))
 
 
 @step("fields.references.select.buyer_reference", scope="document",

@@ -19,6 +19,8 @@ from typing import Any
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps, scan
 from cosy.steps.fields.tax.category_lexicon import CODE, LEXICON, PRECEDENCE
@@ -201,6 +203,11 @@ def pick_category(rows: list[dict[str, Any]], valid: list[Mention]) -> FieldValu
         return None
     return FieldValue("tax_category", m.value, round(m.confidence * 0.9, 4), m.page, m.bbox,
                       m.span, name)
+
+
+TAX_CATEGORY_FIELD = field_spec(
+    "tax_category", "code", "the VAT category (UNTDID 5305 code)", bt="BT-118", scored=True,
+    predicate=COSY + "taxCategory", datatype=XSD + "string", xml=True)
 
 
 @step("fields.tax.select.tax_category", scope="document",

@@ -14,6 +14,8 @@ from typing import Any
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, scan
 
@@ -96,6 +98,11 @@ def pick_tax_rate(rates: list[Mention], rows: list[dict[str, Any]]) -> FieldValu
         return FieldValue("tax_rate", m.value, 0.75, m.page, m.bbox, m.span,
                           "fields.tax.select.tax_rate")
     return None
+
+
+TAX_RATE_FIELD = field_spec(
+    "tax_rate", "number", "the VAT rate (%) where the document has one", bt="BT-119",
+    predicate=COSY + "taxRate", datatype=XSD + "decimal")
 
 
 @step("fields.tax.select.tax_rate", scope="document",

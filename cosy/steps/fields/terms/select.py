@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
+from cosy.fieldspec import field_spec
+from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.common import selected
 from cosy.steps.fields.terms.stages import TermCandidate
 
@@ -31,6 +33,23 @@ def pick_term(valid: Valid, term: str, latest: bool = False) -> FieldValue | Non
     return FieldValue(term, best.value, round(BASE_CONFIDENCE + WORDING_WEIGHT * best.strength, 4),
                       m.page, m.bbox, m.span, f"fields.terms.select.{term}", m.model)
 
+
+
+VALID_UNTIL_FIELD = field_spec(
+    "valid_until", "date", "how long an offer stands", scored=True,
+    predicate=SCHEMA + "validThrough", datatype=XSD + "date")
+START_DATE_FIELD = field_spec(
+    "start_date", "date", "when a contract begins", scored=True, predicate=SCHEMA + "startDate",
+    datatype=XSD + "date")
+MONTHLY_FEE_FIELD = field_spec(
+    "monthly_fee", "amount", "a recurring fee per month", scored=True,
+    predicate=COSY + "monthlyFee", datatype=XSD + "decimal")
+PREPAID_AMOUNT_FIELD = field_spec(
+    "prepaid_amount", "amount", "what was paid before this document", bt="BT-113", scored=True,
+    predicate=COSY + "prepaidAmount", datatype=XSD + "decimal", xml=True)
+DUNNING_FEE_FIELD = field_spec(
+    "dunning_fee", "amount", "the fee a payment reminder adds", scored=True,
+    predicate=COSY + "dunningFee", datatype=XSD + "decimal")
 
 
 @step("fields.terms.select.valid_until", scope="document", requires=["doc.term.valid"],
