@@ -35,15 +35,17 @@ TAGS = [
 ]
 
 
-def create_app(settings: Settings, store: Store, executor: Executor | None = None) -> FastAPI:
-    """The app over one store; ``executor`` is only used by /readyz (Dask reachable)."""
+def create_app(settings: Settings, store: Store, executor: Executor | None = None,
+               metrics: Metrics | None = None) -> FastAPI:
+    """The app over one store; ``executor`` is only used by /readyz (Dask reachable);
+    ``metrics`` carries counts from before the app (`cosy run`'s samples)."""
     app = FastAPI(title="COSY", version=__version__, description=DESCRIPTION,
                   openapi_tags=TAGS)
     app.state.settings = settings
     app.state.store = store
     app.state.executor = executor
     app.state.on_submitted = None  # set by `cosy serve` to wake its dispatcher on new jobs
-    app.state.metrics = Metrics()
+    app.state.metrics = metrics or Metrics()
     app.state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)
     errors.install(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

@@ -3,7 +3,8 @@
 Two executors share one plan and one task function (:func:`run_group`):
 - :class:`DaskExecutor` submits one task per (group, page) to Dask distributed: a LocalCluster
   started in-process by default, or an existing scheduler (``COSY_DASK_SCHEDULER=tcp://...``).
-- :class:`SyncExecutor` runs the same tasks in order in this process (debugging, unit tests).
+- :class:`SyncExecutor` runs the same tasks in order in this process: the CLI's small jobs
+  (:func:`make_executor` chooses by pages of work), debugging, unit tests.
 Per-step timings are measured inside the fused tasks, so fusion costs no observability.
 """
 
@@ -19,7 +20,7 @@ from typing import Any
 from cosy.config import Settings
 from cosy.engine.dag import SOURCES, Group, Pipeline
 from cosy.engine.step import StepContext, StepError
-from cosy.inference.resources import ResourcePlugin, get_resources
+from cosy.inference.resources import get_resources
 from cosy.ingest import DocumentInfo
 
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
@@ -243,6 +244,8 @@ class DaskExecutor(Executor):
         import dask
         from distributed import Client, LocalCluster
 
+        from cosy.inference.plugin import ResourcePlugin
+
         if not logging.getLogger().isEnabledFor(logging.INFO):  # distributed logs start-up at INFO
             logging.getLogger("distributed").setLevel(logging.WARNING)
         self._cluster = None
@@ -332,8 +335,19 @@ class DaskExecutor(Executor):
             self._cluster.close()
 
 
-def make_executor(settings: Settings) -> Executor:
-    """The executor that ``COSY_DASK_SCHEDULER`` asks for."""
+def runs_in_process(settings: Settings, pages: int | None = None) -> bool:
+    """Whether work of ``pages`` pages runs without Dask: ``sync`` always; ``auto`` below
+    ``dask_min_pages`` (a LocalCluster's start costs more than its second core saves on small
+    work; README, Configuration). ``pages=None`` is a service, whose work has no end: a cluster."""
     if settings.dask_scheduler == "sync":
+        return True
+    return settings.dask_scheduler == "auto" and pages is not None \
+        and pages < settings.dask_min_pages
+
+
+def make_executor(settings: Settings, pages: int | None = None) -> Executor:
+    """The executor that ``COSY_DASK_SCHEDULER`` asks for, for ``pages`` pages of work (None: a
+    service)."""
+    if runs_in_process(settings, pages):
         return SyncExecutor(settings)
     return DaskExecutor(settings)
