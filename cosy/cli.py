@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cosy.config import Settings, get_settings
+from cosy.store import StoreError, shown
 
 if TYPE_CHECKING:
     from cosy.ingest import DocumentInfo
@@ -152,7 +153,7 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
         job_ids.append(sub.job.id)
         state = "queued" if sub.created else f"already known ({sub.job.status})"
         print(f"{sub.job.id}  {sub.document['id']}  {path.name}  {state}", flush=True)
-    print(f"cosy: store {settings.store}", file=sys.stderr)
+    print(f"cosy: store {shown(settings.store)}", file=sys.stderr)
     if args.wait and job_ids:
         summary = run_jobs(store, settings, job_ids)
         print(_summary_line(summary))
@@ -171,7 +172,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
         if args.id:
             job = store.get_job(args.id)
             if job is None:
-                raise CliError(f"no job {args.id} in store {settings.store}")
+                raise CliError(f"no job {args.id} in store {shown(settings.store)}")
             print(json.dumps(job.view(), indent=2, ensure_ascii=False))
             return EXIT_OK
         jobs = store.list_jobs(status=args.status, limit=args.limit)
@@ -180,7 +181,7 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 print(json.dumps(job.view(), ensure_ascii=False))
             return EXIT_OK
         if not jobs:
-            print(f"no jobs in store {settings.store}")
+            print(f"no jobs in store {shown(settings.store)}")
             return EXIT_OK
         print(JOB_COLUMNS.format(id="JOB", status="STATUS", created="CREATED",
                                  seconds="SECONDS", attempts="ATTEMPTS", file="FILE"))
@@ -381,7 +382,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         check_port(host, port)
     docs = ensure_samples(Path(args.samples), n=args.n)
     store = _open_store(settings)
-    print(f"cosy: store {settings.store}", file=sys.stderr)
+    print(f"cosy: store {shown(settings.store)}", file=sys.stderr)
     job_ids = []
     for path in docs:
         try:
@@ -540,6 +541,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except CliError as err:
         _err(str(err))
+        return EXIT_FAILED
+    except StoreError as err:  # unreachable, refused, full: say which store
+        _err(f"store {shown(get_settings().store)}: {err}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         _err("interrupted")

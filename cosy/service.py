@@ -13,7 +13,7 @@ from cosy.config import Settings
 from cosy.engine.dispatcher import Dispatcher
 from cosy.engine.executor import make_executor
 from cosy.engine.profiles import load_pipeline
-from cosy.store import open_store
+from cosy.store import open_store, shown
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def serve(settings: Settings, host: str, port: int, metrics: Metrics | None = No
     dispatcher = Dispatcher(store, executor, pipeline, settings, on_finished=metrics.observe_job)
     app.state.on_submitted = dispatcher.wake
     dispatcher.start()
-    print(f"cosy: serving on http://{host}:{port} (store {settings.store}, "
+    print(f"cosy: serving on http://{host}:{port} (store {shown(settings.store)}, "
           f"dispatcher {dispatcher.owner}); Ctrl-C stops", flush=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
