@@ -309,9 +309,13 @@ def cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
                   f"{', '.join(s['provides'])}{model}")
         print(f"models: {', '.join(info['models']) or 'none'}")
         return EXIT_OK
-    from cosy.engine.render import dag_svg
+    from cosy.engine.dag import PipelineError
+    from cosy.engine.render import dag_dot, dag_svg
 
-    text = pipeline.to_dot() if args.format == "dot" else dag_svg(pipeline)
+    try:
+        text = (dag_dot if args.format == "dot" else dag_svg)(pipeline, args.family)
+    except PipelineError as err:
+        raise CliError(str(err)) from None
     if args.output:
         Path(args.output).write_text(text)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -480,8 +484,10 @@ def build_parser() -> argparse.ArgumentParser:
     d = psub.add_parser("describe", help="steps, artifacts, models, step instances")
     d.add_argument("--pages", type=int, default=1, help="pages of the document to count for")
     d.add_argument("--json", action="store_true")
-    g = psub.add_parser("graph", help="the DAG as Graphviz DOT or SVG")
+    g = psub.add_parser("graph", help="the DAG, one box per step family, as SVG (A4) or DOT")
     g.add_argument("--format", choices=["dot", "svg"], default="dot")
+    g.add_argument("--family", metavar="NAME", help="open one family (e.g. fields, or "
+                   "fields.date): its groups or steps, and what feeds it")
     g.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(fn=cmd_pipeline)
 

@@ -54,10 +54,10 @@ class Settings(BaseSettings):
     api_render_max_scale: float = Field(4.0, gt=0, description="largest ?scale= of a page image")
     api_graph_max_nodes: int = Field(500, ge=1, description="node cap of a neighbourhood query")
     models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models",
-                             json_schema_extra={"shown": "models/ of the repository"})
+                             json_schema_extra={"shown": "models/"})
     # --- the command line (issue 14) --------------------------------------------------------------
     dask_min_pages: int = Field(
-        24, ge=1, description="with dask_scheduler 'auto', the pages of work from which the CLI "
+        100, ge=1, description="with dask_scheduler 'auto', the pages of work from which the CLI "
         "starts a LocalCluster instead of running in-process (README, Configuration)")
 
     @property

@@ -84,12 +84,22 @@ def test_pipeline_describe_json(cosy):
     assert info["step_instances"] == 2 * page_steps + (len(info["steps"]) - page_steps)
 
 
-def test_pipeline_graph_dot_and_svg(cosy, tmp_path):
+def test_pipeline_graph_by_family_with_arrowheads(cosy, tmp_path):
     code, out, _ = cosy("pipeline", "graph", "--format", "dot")
-    assert code == 0 and out.startswith("digraph") and '"parse.words"' in out
+    assert code == 0 and out.startswith("digraph") and '"parse" -> "' in out
+    assert "parse.words" not in out and '"fields" [label="fields (' in out
+    code, out, _ = cosy("pipeline", "graph", "--format", "dot", "--family", "parse")
+    assert code == 0 and '"parse.words"' in out
     svg = tmp_path / "dag.svg"
     code, _, _ = cosy("pipeline", "graph", "--format", "svg", "-o", str(svg))
-    assert code == 0 and svg.read_text().startswith("<svg") and "parse.words" in svg.read_text()
+    text = svg.read_text()
+    assert code == 0 and text.startswith("<svg") and 'width="297mm"' in text
+    assert text.count("<rect") < 20 and 'marker-end="url(#arrow)"' in text
+    code, _, _ = cosy("pipeline", "graph", "--format", "svg", "--family", "fields", "-o",
+                      str(svg))
+    assert code == 0 and ">fields.date  (" in svg.read_text()
+    code, _, err = cosy("pipeline", "graph", "--family", "nosuch")
+    assert code == 1 and "no steps in family 'nosuch'; families: classify" in err
 
 
 def test_submit_wait_and_jobs(cosy, files):
