@@ -140,7 +140,7 @@ def test_one_task_run_sends_back_only_what_is_kept():
 def test_one_page_document_same_result_and_progress_by_stage(dask_executor):
     """A one-page document runs as one Dask task; its groups still report progress (as Dask
     events from the worker), and the CLI's in-process run gives the same result."""
-    data, info = doc(PAGES[:1] + [])
+    data, info = doc(PAGES[:1])
     pipeline = load_pipeline()
     progress = []
     via_dask = dask_executor.run(pipeline, data, info, progress.append)
