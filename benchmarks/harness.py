@@ -702,6 +702,23 @@ def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
 # --- misc ----------------------------------------------------------------------------------------
 
 
+def cli_wall(args: Sequence[str], folder: Path, rounds: int) -> tuple[list[float], list[int]]:
+    """Wall seconds of ``cosy ARGS`` as a user types it: a fresh process each round (the
+    console script, start-up and imports included), default settings, a store in ``folder``;
+    and each round's exit code."""
+    cosy = Path(sys.executable).parent / "cosy"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COSY_")}
+    env["COSY_STORE"] = str(folder / "store")
+    walls, codes = [], []
+    for _ in range(rounds):
+        t0 = time.perf_counter()
+        proc = subprocess.run([str(cosy), *args], cwd=folder, env=env, capture_output=True,
+                              timeout=600)
+        walls.append(time.perf_counter() - t0)
+        codes.append(proc.returncode)
+    return walls, codes
+
+
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     """``fn()`` and its wall seconds."""
     t0 = time.perf_counter()
