@@ -227,8 +227,9 @@ def markdown(data: dict[str, Any]) -> str:
                            ("ten_docs", "`cosy extract --json ten/` (ten documents)")):
             if key in c:
                 pages = f", {c[key]['pages']} pages" if "pages" in c[key] else ""
-                lines.append(f"- {label}: {_mmm(c[key]['seconds'])} ({c[key]['rounds']} "
-                             f"rounds{pages})")
+                cpu = _mmm(c[key].get("cpu_seconds"))
+                lines.append(f"- {label}: {_mmm(c[key]['seconds'])} wall, {cpu} CPU "
+                             f"({c[key]['rounds']} rounds{pages})")
     if "cold_start" in sec:
         lines += ["", "## Cold start", "",
                   f"- `cosy serve` until `/readyz` is 200: {_mmm(sec['cold_start']['seconds'])} "
