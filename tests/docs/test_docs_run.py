@@ -18,12 +18,12 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+
+from tests.api.test_e2e_serve import free_port, wait_ready
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,14 +43,6 @@ def shell_blocks(path: Path) -> list[str]:
         if any(line.strip() and not line.lstrip().startswith("#") for line in lines):
             blocks.append("\n".join(lines))
     return blocks
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +66,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[
                                  str(port)], cwd=work, env=env, stdout=out,
                                 stderr=subprocess.STDOUT, start_new_session=True)
     try:
-        deadline = time.monotonic() + 400
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "cosy run did not serve\n" + log.read_text()
-            time.sleep(0.5)
+        wait_ready(proc, f"http://127.0.0.1:{port}", log, 400)
         yield work, env, port
     finally:
         os.killpg(proc.pid, signal.SIGINT)
