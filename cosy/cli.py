@@ -225,14 +225,17 @@ def run_jobs(store: Any, settings: Settings, job_ids: list[str], progress: bool 
             Progress(total, "jobs", live=None if progress else False) as bar:
         dispatcher = Dispatcher(store, executor, load_pipeline(settings.pipeline), settings,
                                 on_finished=on_finished)
-        thread = threading.Thread(target=dispatcher.drain, daemon=True)
-        thread.start()
+        thread: threading.Thread | None = None
         ended: set[str] = set()
         while True:
-            alive = thread.is_alive()
             _show_jobs(store, job_ids, pages, ended, bar)
-            if not alive:
-                break
+            if thread is None or not thread.is_alive():
+                if len(ended) == len(job_ids):
+                    break
+                # another dispatcher (a `cosy serve` on the same store) may hold some of our
+                # jobs: wait for them, and take over any whose lease runs out
+                thread = threading.Thread(target=dispatcher.drain, daemon=True)
+                thread.start()
             thread.join(0.25)
     return summarize_jobs(store, job_ids, time.perf_counter() - t0)
 
@@ -242,8 +245,11 @@ def _show_jobs(store: Any, job_ids: list[str], pages: dict[str, int], ended: set
     """Move the bar to the jobs' progress; a line for each job that ended since last time."""
     running, current = 0.0, ""
     for job_id in job_ids:
+        if job_id in ended:
+            continue
         job = store.get_job(job_id)
-        if job is None or job_id in ended:
+        if job is None:  # deleted meanwhile: nothing to wait for
+            ended.add(job_id)
             continue
         view = job.view()
         if job.status.final:

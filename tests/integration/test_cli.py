@@ -230,3 +230,27 @@ def test_run_refuses_a_taken_port_before_processing(cosy, tmp_path):
         code, _, err = cosy("run", "--samples", str(tmp_path / "s"), "--port", str(port))
     assert code == 1 and f"cannot serve on 127.0.0.1:{port}" in err
     assert not (tmp_path / "s").exists()  # nothing generated, nothing processed
+
+
+def test_submit_wait_waits_for_jobs_another_dispatcher_runs(settings, tmp_path):
+    """`cosy submit --wait` beside a running `cosy serve` on the same store: the server may
+    claim some of the jobs; the command waits for them instead of calling them failed."""
+    import threading
+    import time
+
+    from cosy.cli import run_jobs
+    from cosy.jobs import submit_document
+    from cosy.store import open_store
+
+    store = open_store(settings.store)
+    sub = submit_document(store, make_pdf(INVOICE), "a.pdf", "default", settings)
+    assert store.claim_job("server", 60.0, time.time()).id == sub.job.id  # the server has it
+
+    def server_finishes() -> None:
+        time.sleep(1.0)
+        store.finish_job(sub.job.id, "server", "succeeded", time.time(), timings={"total_s": 1})
+
+    threading.Thread(target=server_finishes).start()
+    summary = run_jobs(store, settings, [sub.job.id], progress=False)
+    store.close()
+    assert summary["documents"] == 1 and summary["failed"] == 0
