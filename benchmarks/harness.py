@@ -703,6 +703,32 @@ def stop_process_group(proc: subprocess.Popen[bytes]) -> None:
 # --- misc ----------------------------------------------------------------------------------------
 
 
+@dataclass
+class CliRun:
+    """One `cosy` process: wall seconds, its CPU seconds (user + system), exit code."""
+
+    wall_s: float
+    cpu_s: float
+    code: int
+
+
+def cli_run(args: Sequence[str], folder: Path) -> CliRun:
+    """``cosy ARGS`` as a user types it: a fresh process (the console script, start-up and
+    imports included), default settings, a store in ``folder``. CPU seconds tell the work
+    from waiting for a core on a shared machine."""
+    cosy = Path(sys.executable).parent / "cosy"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COSY_")}
+    env["COSY_STORE"] = str(folder / "store")
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run([str(cosy), *args], cwd=folder, env=env, capture_output=True,
+                          timeout=600)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return CliRun(wall, cpu, proc.returncode)
+
+
 def timed(fn: Callable[[], Any]) -> tuple[Any, float]:
     """``fn()`` and its wall seconds."""
     t0 = time.perf_counter()

@@ -24,6 +24,8 @@ SCANNED_P95_TARGET_S = 5.0
 RATIO_TARGET = 3.0
 BATCH_TARGET = 10.0
 RSS_GROWTH_TARGET = 0.10
+CLI_ONE_PAGE_TARGET_S = 2.0
+CLI_REFUSED_TARGET_S = 1.0
 
 
 @dataclass
@@ -123,6 +125,12 @@ def targets(sections: dict[str, Any]) -> list[Target]:
                       BATCH_TARGET, ">=", "pages/s"))
     out.append(Target("worker RSS growth over the leak run",
                       _get(sections, "batch", "leak", "growth"), RSS_GROWTH_TARGET, "<", "%"))
+    out.append(Target("`cosy extract` of one born-digital page, fresh process (median)",
+                      _get(sections, "cli", "one_page", "seconds", "median"),
+                      CLI_ONE_PAGE_TARGET_S, "<", "s"))
+    out.append(Target("`cosy extract` of a refused file, fresh process (median)",
+                      _get(sections, "cli", "refused", "seconds", "median"),
+                      CLI_REFUSED_TARGET_S, "<", "s"))
     return out
 
 
@@ -211,6 +219,17 @@ def markdown(data: dict[str, Any]) -> str:
         lines += ["", "| step (top 20) | seconds | share |", "|---|---:|---:|"]
         lines += [f"| {f['name']} | {f['seconds']:.3f} | {100 * f['share']:.1f} % |"
                   for f in p["steps"]]
+    if "cli" in sec:
+        c = sec["cli"]
+        lines += ["", "## The command line (a fresh process each round, start-up included)", ""]
+        for key, label in (("one_page", "`cosy extract one.pdf` (one born-digital page)"),
+                           ("refused", "`cosy extract notes.pdf` (a text file: refused)"),
+                           ("ten_docs", "`cosy extract --json ten/` (ten documents)")):
+            if key in c:
+                pages = f", {c[key]['pages']} pages" if "pages" in c[key] else ""
+                cpu = _mmm(c[key].get("cpu_seconds"))
+                lines.append(f"- {label}: {_mmm(c[key]['seconds'])} wall, {cpu} CPU "
+                             f"({c[key]['rounds']} rounds{pages})")
     if "cold_start" in sec:
         lines += ["", "## Cold start", "",
                   f"- `cosy serve` until `/readyz` is 200: {_mmm(sec['cold_start']['seconds'])} "

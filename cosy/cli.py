@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -15,11 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cosy.config import Settings, get_settings
+from cosy.store import StoreError, shown
 
 if TYPE_CHECKING:
+    from cosy.ingest import DocumentInfo
     from cosy.store.base import Store
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what a shell reports for `yes | head`
 
 
 class CliError(Exception):
@@ -44,49 +48,83 @@ def _pdf_files(paths: Sequence[str]) -> Iterator[Path]:
 # --- extract -------------------------------------------------------------------------------------
 
 
+def _inspect(path: Path, settings: Settings) -> tuple[bytes, DocumentInfo]:
+    """The file's bytes and what ingest says of them; InputError or OSError if unusable."""
+    from cosy.ingest import inspect_document
+
+    data = path.read_bytes()
+    return data, inspect_document(data, path.name, settings.tenant, max_bytes=settings.max_bytes,
+                                  max_pages=settings.max_pages)
+
+
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
-    from cosy.engine.executor import make_executor
-    from cosy.engine.profiles import load_pipeline
-    from cosy.engine.step import StepError
-    from cosy.ingest import InputError, inspect_document
-    from cosy.jobs import result_document
+    """Check every file first (a refusal costs milliseconds, no pipeline is loaded for it), then
+    run the accepted ones in-process or on Dask, by their pages (``make_executor``)."""
+    from cosy.ingest import InputError
 
     files = list(_pdf_files(args.files))
     if not files:
         raise CliError("no PDF files found in the given paths")
-    pipeline = load_pipeline(settings.pipeline)
+    accepted: list[tuple[Path, int]] = []
     failed = 0
-    with make_executor(settings) as executor:
-        for path in files:
-            try:
-                data = path.read_bytes()
-                info = inspect_document(data, path.name, settings.tenant,
-                                        max_bytes=settings.max_bytes, max_pages=settings.max_pages)
-                result = result_document(executor.run(pipeline, data, info))
-            except InputError as err:
-                failed += 1
-                _err(f"{path}: {err.reason}")
-                continue
-            except StepError as err:
-                failed += 1
-                _err(f"{path}: failed in step {err.step}: {err.reason}")
-                continue
-            if args.json:
-                print(json.dumps(result, ensure_ascii=False), flush=True)
-            else:
-                _print_result(result)
+    for path in files:
+        try:
+            accepted.append((path, _inspect(path, settings)[1].pages))
+        except InputError as err:
+            failed += 1
+            _err(f"{path}: {err.reason}")
+        except OSError as err:
+            failed += 1
+            _err(f"{path}: {err.strerror or err}")
+    if accepted:
+        failed += _extract(accepted, args.json, settings)
     return EXIT_FAILED if failed else EXIT_OK
 
 
-def _print_result(result: dict[str, Any]) -> None:
+def _extract(files: list[tuple[Path, int]], as_json: bool, settings: Settings) -> int:
+    """Run the pipeline on checked files, printing each result as it comes; the failures."""
+    from cosy.engine.executor import make_executor
+    from cosy.engine.profiles import load_pipeline
+    from cosy.engine.step import StepError
+    from cosy.ingest import InputError
+    from cosy.jobs import result_document
+    from cosy.progress import Progress, TrackedExecutor
+
+    pages = sum(n for _, n in files)
+    pipeline = load_pipeline(settings.pipeline)
+    failed = 0
+    with Progress(pages, "extract") as progress, \
+            TrackedExecutor(make_executor(settings, pages), progress) as executor:
+        for path, _ in files:
+            try:
+                data, info = _inspect(path, settings)  # again: the file may have changed
+                result = result_document(executor.run(pipeline, data, info))
+            except (InputError, StepError, OSError) as err:
+                failed += 1
+                where = f"failed in step {err.step}: " if isinstance(err, StepError) else ""
+                reason = getattr(err, "reason", None) or getattr(err, "strerror", None) or err
+                progress.write(f"cosy: {path}: {where}{reason}", file=sys.stderr)
+                continue
+            progress.write(json.dumps(result, ensure_ascii=False) if as_json
+                           else format_result(result))
+    return failed
+
+
+def format_result(result: dict[str, Any]) -> str:
+    """The plain view of a result: what the document is, then each field with its confidence
+    and, where the extraction doubts it, ``needs review``."""
     doc = result["document"]
-    print(f"{doc['file']}  ({doc['pages']} page(s), {result['timings']['total_s']:.2f} s)")
+    lines = [f"{doc['file']}  ({doc['pages']} page(s), {result['timings']['total_s']:.2f} s)",
+             f"  {'type':<18} {doc.get('doc_type') or 'unknown'}",
+             f"  {'language':<18} {doc.get('language') or 'unknown'}"]
     for name, field in result["fields"].items():
         value = field["value"]
         if isinstance(value, dict):
             value = ", ".join(str(v) for v in value.values() if v)
-        print(f"  {name:<18} {value}  [{field['confidence']:.2f}]")
-    print(f"  {len(result['entities'])} entities, {len(result['triples'])} triples")
+        review = "  needs review" if field.get("needs_review") else ""
+        lines.append(f"  {name:<18} {value}  [{field['confidence']:.2f}]{review}")
+    lines.append(f"  {len(result['entities'])} entities, {len(result['triples'])} triples")
+    return "\n".join(lines)
 
 
 # --- submit / jobs -------------------------------------------------------------------------------
@@ -114,7 +152,8 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
             continue
         job_ids.append(sub.job.id)
         state = "queued" if sub.created else f"already known ({sub.job.status})"
-        print(f"{sub.job.id}  {sub.document['id']}  {path.name}  {state}")
+        print(f"{sub.job.id}  {sub.document['id']}  {path.name}  {state}", flush=True)
+    print(f"cosy: store {shown(settings.store)}", file=sys.stderr)
     if args.wait and job_ids:
         summary = run_jobs(store, settings, job_ids)
         print(_summary_line(summary))
@@ -123,54 +162,109 @@ def cmd_submit(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_FAILED if failed else EXIT_OK
 
 
+JOB_COLUMNS = "{id:<32}  {status:<9}  {created:<19}  {seconds:>8}  {attempts:>8}  {file}"
+
+
 def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
+    """One job as the API shows it, or a table of recent jobs (newest first)."""
     store = _open_store(settings)
     try:
         if args.id:
             job = store.get_job(args.id)
             if job is None:
-                raise CliError(f"no job {args.id}")
-            print(json.dumps(job.to_dict(), indent=2, ensure_ascii=False))
+                raise CliError(f"no job {args.id} in store {shown(settings.store)}")
+            print(json.dumps(job.view(), indent=2, ensure_ascii=False))
             return EXIT_OK
         jobs = store.list_jobs(status=args.status, limit=args.limit)
         if args.json:
             for job in jobs:
-                print(json.dumps(job.to_dict(), ensure_ascii=False))
+                print(json.dumps(job.view(), ensure_ascii=False))
             return EXIT_OK
-        for job in jobs:
-            error = f"  {job.error['step']}: {job.error['reason']}" if job.error else ""
-            print(f"{job.id}  {job.status:<9}  attempts={job.attempts}  {job.file_name}{error}")
         if not jobs:
-            print("no jobs")
+            print(f"no jobs in store {shown(settings.store)}")
+            return EXIT_OK
+        print(JOB_COLUMNS.format(id="JOB", status="STATUS", created="CREATED",
+                                 seconds="SECONDS", attempts="ATTEMPTS", file="FILE"))
+        for job in jobs:
+            total = job.timings.get("total_s")
+            line = JOB_COLUMNS.format(
+                id=job.id, status=str(job.status), created=_local_time(job.created_at),
+                seconds="" if total is None else f"{total:.2f}",
+                attempts=f"{job.attempts}/{job.max_attempts}", file=job.file_name)
+            if job.error:
+                line += f"  ({job.error['step']}: {job.error['reason']})"
+            print(line)
         return EXIT_OK
     finally:
         store.close()
 
 
-def run_jobs(store: Any, settings: Settings, job_ids: list[str],
-             progress: bool = True) -> dict[str, Any]:
-    """Run queued jobs on a fresh executor until none is left; summarise ``job_ids``."""
-    import threading
+def _local_time(ts: float) -> str:
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else ""
 
-    from tqdm import tqdm
+
+def run_jobs(store: Any, settings: Settings, job_ids: list[str], progress: bool = True,
+             on_finished: Any = None) -> dict[str, Any]:
+    """Run queued jobs until none is left, in-process or on Dask by their pages; show their
+    progress (pages, each job's stage, as the store has it) and summarise ``job_ids``."""
+    import threading
 
     from cosy.engine.dispatcher import Dispatcher
     from cosy.engine.executor import make_executor
     from cosy.engine.profiles import load_pipeline
+    from cosy.progress import Progress
 
     t0 = time.perf_counter()
-    with make_executor(settings) as executor:
-        dispatcher = Dispatcher(store, executor, load_pipeline(settings.pipeline), settings)
-        thread = threading.Thread(target=dispatcher.drain, daemon=True)
-        thread.start()
-        with tqdm(total=len(job_ids), unit="doc", desc="documents", disable=not progress,
-                  file=sys.stderr) as bar:
-            while thread.is_alive():
-                thread.join(0.25)
-                jobs = [store.get_job(i) for i in job_ids]
-                bar.n = sum(1 for j in jobs if j is not None and j.status.final)
-                bar.refresh()
+    pages = {}
+    for job_id in job_ids:
+        job = store.get_job(job_id)
+        doc = store.get_document(job.tenant, job.doc_id) if job else None
+        pages[job_id] = max(int((doc or {}).get("pages") or 1), 1)
+    total = sum(pages.values())
+    with make_executor(settings, total) as executor, \
+            Progress(total, "jobs", live=None if progress else False) as bar:
+        dispatcher = Dispatcher(store, executor, load_pipeline(settings.pipeline), settings,
+                                on_finished=on_finished)
+        thread: threading.Thread | None = None
+        ended: set[str] = set()
+        while True:
+            _show_jobs(store, job_ids, pages, ended, bar)
+            if thread is None or not thread.is_alive():
+                if len(ended) == len(job_ids):
+                    break
+                # another dispatcher (a `cosy serve` on the same store) may hold some of our
+                # jobs: wait for them, and take over any whose lease runs out
+                thread = threading.Thread(target=dispatcher.drain, daemon=True)
+                thread.start()
+            thread.join(0.25)
     return summarize_jobs(store, job_ids, time.perf_counter() - t0)
+
+
+def _show_jobs(store: Any, job_ids: list[str], pages: dict[str, int], ended: set[str],
+               bar: Any) -> None:
+    """Move the bar to the jobs' progress; a line for each job that ended since last time."""
+    running, current = 0.0, ""
+    for job_id in job_ids:
+        if job_id in ended:
+            continue
+        job = store.get_job(job_id)
+        if job is None:  # deleted meanwhile: nothing to wait for
+            ended.add(job_id)
+            continue
+        view = job.view()
+        if job.status.final:
+            ended.add(job_id)
+            outcome = (f"succeeded in {job.timings.get('total_s', 0):.2f} s" if job.timings
+                       else str(job.status))
+            if job.error:
+                outcome = f"failed in {job.error['step']}: {job.error['reason']}"
+            bar.finish(job.file_name, pages[job_id], outcome)
+            continue
+        p = view["progress"]
+        if p["steps_total"]:
+            running += pages[job_id] * min(p["steps_done"] / p["steps_total"], 1.0)
+            current = f"{job.file_name} {p['stage']}"
+    bar.update(bar.done + running, current)
 
 
 def summarize_jobs(store: Any, job_ids: list[str], wall: float) -> dict[str, Any]:
@@ -197,7 +291,7 @@ def _summary_line(s: dict[str, Any]) -> str:
     return (f"{s['documents']} documents succeeded, {s['failed']} failed; {s['pages']} pages, "
             f"{s['triples']} triples; {s['s_per_page']:.3f} s per page end to end "
             f"({s['compute_s_per_page']:.3f} s of step compute), {s['wall_s']:.1f} s wall "
-            "including cluster start")
+            "including start-up")
 
 
 # --- pipeline ------------------------------------------------------------------------------------
@@ -221,9 +315,13 @@ def cmd_pipeline(args: argparse.Namespace, settings: Settings) -> int:
                   f"{', '.join(s['provides'])}{model}")
         print(f"models: {', '.join(info['models']) or 'none'}")
         return EXIT_OK
-    from cosy.engine.render import dag_svg
+    from cosy.engine.dag import PipelineError
+    from cosy.engine.render import dag_dot, dag_svg
 
-    text = pipeline.to_dot() if args.format == "dot" else dag_svg(pipeline)
+    try:
+        text = (dag_dot if args.format == "dot" else dag_svg)(pipeline, args.family)
+    except PipelineError as err:
+        raise CliError(str(err)) from None
     if args.output:
         Path(args.output).write_text(text)
         print(f"wrote {args.output}", file=sys.stderr)
@@ -278,18 +376,42 @@ def ensure_samples(folder: Path, n: int = 12, seed: int = 7) -> list[Path]:
     docs = sorted((folder / "docs").glob("*.pdf"))
     if len(docs) < n:
         print(f"generating {n} sample documents into {folder} ...", file=sys.stderr)
-        generate_corpus(folder, n=n, seed=seed, progress=True)
+        generate_corpus(folder, n=n, seed=seed, progress=sys.stderr.isatty())
         docs = sorted((folder / "docs").glob("*.pdf"))
     return docs
 
 
+def check_port(host: str, port: int) -> None:
+    """Refuse at once when ``host:port`` cannot be served (taken, or not this machine's), before
+    any document is processed or a cluster started."""
+    import socket
+
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+        with socket.socket(family, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            sock.bind((host, port))
+    except OSError as err:
+        raise CliError(f"cannot serve on {host}:{port}: {err.strerror or err} (is another "
+                       "`cosy serve` running? choose another with --port or COSY_HTTP_PORT)"
+                       ) from None
+
+
 def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
-    """`make run`: process the samples on embedded defaults, print a summary, then serve."""
+    """`make run`: process the samples on embedded defaults, print a summary, then serve.
+
+    The samples' jobs count in the server's /metrics (one Metrics for both), and the port is
+    checked before anything runs."""
+    from cosy.api.metrics import Metrics
     from cosy.ingest import InputError
     from cosy.jobs import submit_document
 
+    host, port = args.host or settings.http_host, args.port or settings.http_port
+    if not args.no_serve:
+        check_port(host, port)
     docs = ensure_samples(Path(args.samples), n=args.n)
     store = _open_store(settings)
+    print(f"cosy: store {shown(settings.store)}", file=sys.stderr)
     job_ids = []
     for path in docs:
         try:
@@ -298,18 +420,25 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
         except InputError as err:
             _err(f"{path}: {err.reason}")
     # samples seen before keep their job, so a second `make run` reports the same totals
-    summary = run_jobs(store, settings, job_ids)
+    metrics = Metrics()
+    summary = run_jobs(store, settings, job_ids, on_finished=metrics.observe_job)
     print(_summary_line(summary), flush=True)
     store.close()
     if args.no_serve:
         return EXIT_OK if summary["failed"] == 0 else EXIT_FAILED
-    return cmd_serve(args, settings)
+    return _serve(settings, host, port, metrics)
 
 
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    host, port = args.host or settings.http_host, args.port or settings.http_port
+    check_port(host, port)
+    return _serve(settings, host, port)
+
+
+def _serve(settings: Settings, host: str, port: int, metrics: Any = None) -> int:
     from cosy.service import serve
 
-    serve(settings, host=args.host or settings.http_host, port=args.port or settings.http_port)
+    serve(settings, host=host, port=port, metrics=metrics)
     return EXIT_OK
 
 
@@ -380,8 +509,10 @@ def build_parser() -> argparse.ArgumentParser:
     d = psub.add_parser("describe", help="steps, artifacts, models, step instances")
     d.add_argument("--pages", type=int, default=1, help="pages of the document to count for")
     d.add_argument("--json", action="store_true")
-    g = psub.add_parser("graph", help="the DAG as Graphviz DOT or SVG")
+    g = psub.add_parser("graph", help="the DAG, one box per step family, as SVG (A4) or DOT")
     g.add_argument("--format", choices=["dot", "svg"], default="dot")
+    g.add_argument("--family", metavar="NAME", help="open one family (e.g. fields, or "
+                   "fields.date): its groups or steps, and what feeds it")
     g.add_argument("-o", "--output", help="write to this file instead of stdout")
     p.set_defaults(fn=cmd_pipeline)
 
@@ -445,8 +576,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = get_settings()
         return args.fn(args, settings)
+    except BrokenPipeError:
+        # the reader left (`cosy jobs | head`): stop quietly, as Unix tools do on SIGPIPE
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
     except CliError as err:
         _err(str(err))
+        return EXIT_FAILED
+    except StoreError as err:  # unreachable, refused, full: say which store
+        _err(f"store {shown(get_settings().store)}: {err}")
         return EXIT_FAILED
     except KeyboardInterrupt:
         _err("interrupted")

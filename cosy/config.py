@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -15,10 +16,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="COSY_", extra="ignore")
 
     store: str = Field(
-        ".cosy", description="a mongodb:// URI, or a directory for the embedded store"
+        default_factory=lambda: str(default_store_dir()),
+        description="a mongodb:// URI, or a directory for the embedded store",
+        json_schema_extra={"shown": "$XDG_DATA_HOME/cosy"},
     )
     dask_scheduler: str = Field(
-        "local", description="'local' (in-process LocalCluster), 'sync' (no Dask), or tcp://host:port"
+        "auto", description="'auto' (the CLI runs small work in-process, a LocalCluster from "
+        "dask_min_pages on; `cosy serve` a LocalCluster), 'local' (always a LocalCluster), "
+        "'sync' (never Dask), or tcp://host:port (an existing cluster)"
     )
     dask_workers: int = Field(2, ge=1, description="worker processes of the LocalCluster")
     dask_threads_per_worker: int = Field(1, ge=1)
@@ -48,11 +53,23 @@ class Settings(BaseSettings):
     api_sse_poll_s: float = Field(0.2, gt=0, description="how often the event stream polls a job")
     api_render_max_scale: float = Field(4.0, gt=0, description="largest ?scale= of a page image")
     api_graph_max_nodes: int = Field(500, ge=1, description="node cap of a neighbourhood query")
-    models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models")
+    models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models",
+                             json_schema_extra={"shown": "models/"})
+    # --- the command line (issue 14) --------------------------------------------------------------
+    dask_min_pages: int = Field(
+        100, ge=1, description="with dask_scheduler 'auto', the pages of work from which the CLI "
+        "starts a LocalCluster instead of running in-process (README, Configuration)")
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+
+def default_store_dir() -> Path:
+    """The embedded store's home when ``COSY_STORE`` is unset: the user's data directory
+    (XDG), so that every command finds the same store whatever the working directory."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "cosy"
 
 
 @lru_cache(maxsize=1)

@@ -233,3 +233,28 @@ class Job:
         data["id"] = data.pop("_id", data.get("id"))
         data["status"] = JobStatus(data["status"])
         return cls(**{k: v for k, v in data.items() if k in cls.__dataclass_fields__})
+
+    def view(self) -> dict[str, Any]:
+        """What every client sees of the job (the API, `cosy jobs`, progress bars).
+
+        Progress reaches the store at most every half second while a job runs, so the last
+        write of a finished job may say '450/658, stage layout': a finished job reports all
+        steps done (stage ``done``, or ``failed``), whatever the last heartbeat saw.
+        """
+        progress: dict[str, Any] = {k: self.progress.get(k) for k in ("steps_done", "steps_total",
+                                                                      "stage")}
+        progress["steps_done"] = progress["steps_done"] or 0
+        if self.status == JobStatus.SUCCEEDED:
+            if progress["steps_total"]:
+                progress["steps_done"] = progress["steps_total"]
+            progress["stage"] = "done"
+        elif self.status == JobStatus.QUEUED and not progress["stage"]:
+            progress["stage"] = "queued"
+        elif self.status == JobStatus.FAILED:
+            progress["stage"] = "failed"
+        return {"id": self.id, "document_id": self.doc_id, "file_name": self.file_name,
+                "status": str(self.status), "attempts": self.attempts,
+                "max_attempts": self.max_attempts, "progress": progress,
+                "created_at": self.created_at, "updated_at": self.updated_at,
+                "timings": {k: v for k, v in self.timings.items() if k != "steps"} or None,
+                "error": self.error}

@@ -499,10 +499,13 @@ def run_eval_cli(truth: str, docs: str | None, json_out: bool, settings: Any) ->
     """`cosy eval --truth FILE [--docs DIR] [--json]`: print the report; exit code 0."""
     from cosy.engine.executor import make_executor
     from cosy.engine.profiles import load_pipeline
+    from cosy.progress import Progress, TrackedExecutor
 
     pipeline = load_pipeline(settings.pipeline)
-    with make_executor(settings) as executor:
+    documents = len(load_truth(Path(truth)))  # pages are at least as many
+    with Progress(documents, "eval", documents=True) as progress, \
+            TrackedExecutor(make_executor(settings, documents), progress) as executor:
         report = evaluate(Path(truth), Path(docs) if docs else None, executor, pipeline,
-                          progress=not json_out)
+                          progress=False)
     print(json.dumps(report, ensure_ascii=False, indent=2) if json_out else format_report(report))
     return 0

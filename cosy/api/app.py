@@ -1,4 +1,5 @@
-"""The FastAPI application: versioned routes under /v1, operations at the root.
+"""The FastAPI application: versioned routes under /v1, operations at the root, and the
+interactive documentation (/docs, /redoc) with its assets served locally.
 
 ``create_app`` wires one store, the settings and (optionally) the executor the in-process
 dispatcher uses; everything a route needs hangs off ``app.state``, so tests build as many apps
@@ -8,6 +9,7 @@ as they like, each on its own store, without globals.
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from cosy import __version__
 from cosy.api import errors
@@ -27,6 +29,14 @@ scoped to the key's tenant; another tenant's resources answer 404. Errors are
 `{"error": {"code": ..., "message": ...}}`. See docs/api.md.
 """
 
+SWAGGER_UI = {"validatorUrl": None}
+"""Swagger UI would send the spec's address to its online validator (a badge image)."""
+
+STATIC_DOCS = "/static-offline-docs"
+"""Where /docs and /redoc load their scripts and styles from: the ``fastapi-offline`` package's
+copies of Swagger UI and ReDoc, served by COSY itself, so the pages work without a network
+(air-gapped sites); nothing is fetched from a CDN."""
+
 TAGS = [
     {"name": "documents", "description": "Upload, results, originals, page images, triples"},
     {"name": "jobs", "description": "Processing status and live progress"},
@@ -35,15 +45,18 @@ TAGS = [
 ]
 
 
-def create_app(settings: Settings, store: Store, executor: Executor | None = None) -> FastAPI:
-    """The app over one store; ``executor`` is only used by /readyz (Dask reachable)."""
-    app = FastAPI(title="COSY", version=__version__, description=DESCRIPTION,
-                  openapi_tags=TAGS)
+def create_app(settings: Settings, store: Store, executor: Executor | None = None,
+               metrics: Metrics | None = None) -> FastAPI:
+    """The app over one store; ``executor`` is only used by /readyz (Dask reachable);
+    ``metrics`` carries counts from before the app (`cosy run`'s samples)."""
+    app = FastAPIOffline(title="COSY", version=__version__, description=DESCRIPTION,
+                         openapi_tags=TAGS, swagger_ui_parameters=SWAGGER_UI,
+                         static_url=STATIC_DOCS)
     app.state.settings = settings
     app.state.store = store
     app.state.executor = executor
     app.state.on_submitted = None  # set by `cosy serve` to wake its dispatcher on new jobs
-    app.state.metrics = Metrics()
+    app.state.metrics = metrics or Metrics()
     app.state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)
     errors.install(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)

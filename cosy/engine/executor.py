@@ -3,13 +3,17 @@
 Two executors share one plan and one task function (:func:`run_group`):
 - :class:`DaskExecutor` submits one task per (group, page) to Dask distributed: a LocalCluster
   started in-process by default, or an existing scheduler (``COSY_DASK_SCHEDULER=tcp://...``).
-- :class:`SyncExecutor` runs the same tasks in order in this process (debugging, unit tests).
+- :class:`SyncExecutor` runs the same tasks in order in this process: the CLI's small jobs
+  (:func:`make_executor` chooses by pages of work), debugging, unit tests.
 Per-step timings are measured inside the fused tasks, so fusion costs no observability.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import queue
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -19,7 +23,7 @@ from typing import Any
 from cosy.config import Settings
 from cosy.engine.dag import SOURCES, Group, Pipeline
 from cosy.engine.step import StepContext, StepError
-from cosy.inference.resources import ResourcePlugin, get_resources
+from cosy.inference.resources import get_resources
 from cosy.ingest import DocumentInfo
 
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
@@ -235,6 +239,26 @@ def _deps(task: Task, lookup: Callable[[str], Any]) -> dict[str, Any]:
             for a, keys in task.deps.items()}
 
 
+PROGRESS_TOPIC = "cosy-progress"
+"""The Dask event topic on which workers announce finished task groups of one-task documents."""
+
+
+@dataclass(frozen=True)
+class TaskEvents:
+    """``run_tasks``' ``on_done`` on a worker: each finished group as a Dask event, so that a
+    document run as one task still reports progress by stage (a scanned page's OCR takes
+    seconds). One topic for all documents; ``tag`` says whose."""
+
+    topic: str
+    tag: str
+
+    def __call__(self, task: Task) -> None:
+        from distributed import get_worker
+
+        with contextlib.suppress(ValueError):  # not on a worker (in-process): nobody listens
+            get_worker().log_event(self.topic, (self.tag, task.key))
+
+
 class DaskExecutor(Executor):
     """Tasks on Dask distributed; starts a LocalCluster unless given a scheduler address."""
 
@@ -242,6 +266,8 @@ class DaskExecutor(Executor):
         super().__init__(settings)
         import dask
         from distributed import Client, LocalCluster
+
+        from cosy.inference.plugin import ResourcePlugin
 
         if not logging.getLogger().isEnabledFor(logging.INFO):  # distributed logs start-up at INFO
             logging.getLogger("distributed").setLevel(logging.WARNING)
@@ -264,6 +290,9 @@ class DaskExecutor(Executor):
                 )
             self.client = Client(self._cluster)
         self.client.register_plugin(ResourcePlugin(settings.onnx_threads), name="cosy-resources")
+        self._lock = threading.Lock()
+        self._listeners: dict[str, Callable[[str], None]] = {}
+        self.client.subscribe_topic(PROGRESS_TOPIC, self._on_progress_event)
 
     def run(self, pipeline: Pipeline, data: bytes, info: DocumentInfo,
             on_progress: ProgressFn | None = None) -> RunResult:
@@ -276,15 +305,7 @@ class DaskExecutor(Executor):
             if info.pages == 1:
                 # nothing to run in parallel: one task for the whole plan saves a scatter and a
                 # task round trip (measured: ~30 % of a one-page document's wall time)
-                sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
-                fut = self.client.submit(run_tasks, tasks, sources, info, self.settings, None,
-                                         frozenset(pipeline.outputs), key=f"doc-{tag}",
-                                         pure=False)
-                futures[fut.key] = fut
-                results = fut.result()
-                for t in tasks:
-                    if report:
-                        report(t)
+                results = self._run_whole(pipeline, tasks, data, info, tag, futures, report)
             else:
                 results = self._run_distributed(tasks, data, info, pipeline.fields, tag,
                                                 futures, report)
@@ -298,6 +319,46 @@ class DaskExecutor(Executor):
         wall = time.perf_counter() - t0
         return RunResult(_outputs(pipeline, tasks, results),
                          summarize_timings(results, tasks, wall, info.pages))
+
+    def _run_whole(self, pipeline: Pipeline, tasks: list[Task], data: bytes, info: DocumentInfo,
+                   tag: str, futures: dict[str, Any], report: Callable[[Task], None] | None
+                   ) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
+        """The whole plan as one Dask task; with ``report``, the worker announces each finished
+        group as a Dask event (:class:`TaskEvents`), so progress is live here too."""
+        by_key = {t.key: t for t in tasks}
+        done: set[str] = set()
+        events: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+        if report is not None:
+            with self._lock:
+                self._listeners[tag] = events.put
+        try:
+            sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
+            fut = self.client.submit(run_tasks, tasks, sources, info, self.settings,
+                                     TaskEvents(PROGRESS_TOPIC, tag) if report else None,
+                                     frozenset(pipeline.outputs), key=f"doc-{tag}", pure=False)
+            futures[fut.key] = fut
+            if report is not None:
+                fut.add_done_callback(lambda _: events.put(None))
+                while (key := events.get()) is not None:
+                    if key in by_key and key not in done:
+                        done.add(key)
+                        report(by_key[key])
+            results = fut.result()
+        finally:
+            with self._lock:
+                self._listeners.pop(tag, None)
+        for t in tasks:  # what the events did not bring (they may arrive after the result)
+            if report is not None and t.key not in done:
+                report(t)
+        return results
+
+    def _on_progress_event(self, event: tuple[float, Any]) -> None:
+        """A worker's ``(tag, task key)``: hand it to the run waiting for that document."""
+        tag, key = event[1]
+        with self._lock:
+            listener = self._listeners.get(tag)
+        if listener is not None:
+            listener(key)
 
     def _run_distributed(self, tasks: list[Task], data: bytes, info: DocumentInfo,
                          fields: tuple[Any, ...], tag: str, futures: dict[str, Any],
@@ -331,13 +392,37 @@ class DaskExecutor(Executor):
             return False
 
     def close(self) -> None:
+        """Close the client, then the cluster this executor started.
+
+        A worker process that does not exit within 4 s of the nanny's request (interpreter
+        teardown of spaCy and onnxruntime takes that long on a loaded 2-core machine) is killed,
+        and the nanny warns about it on every exit of every CLI run. Nothing is lost by the kill:
+        the workers hold no results (every task's result was fetched), so the warning is turned
+        off for our own shutdown; a worker that dies while working still logs."""
         self.client.close()
         if self._cluster is not None:
-            self._cluster.close()
+            nanny = logging.getLogger("distributed.nanny")
+            level = nanny.level
+            nanny.setLevel(logging.ERROR)
+            try:
+                self._cluster.close()
+            finally:
+                nanny.setLevel(level)
 
 
-def make_executor(settings: Settings) -> Executor:
-    """The executor that ``COSY_DASK_SCHEDULER`` asks for."""
+def runs_in_process(settings: Settings, pages: int | None = None) -> bool:
+    """Whether work of ``pages`` pages runs without Dask: ``sync`` always; ``auto`` below
+    ``dask_min_pages`` (a LocalCluster's start costs more than its second core saves on small
+    work; README, Configuration). ``pages=None`` is a service, whose work has no end: a cluster."""
     if settings.dask_scheduler == "sync":
+        return True
+    return settings.dask_scheduler == "auto" and pages is not None \
+        and pages < settings.dask_min_pages
+
+
+def make_executor(settings: Settings, pages: int | None = None) -> Executor:
+    """The executor that ``COSY_DASK_SCHEDULER`` asks for, for ``pages`` pages of work (None: a
+    service)."""
+    if runs_in_process(settings, pages):
         return SyncExecutor(settings)
     return DaskExecutor(settings)

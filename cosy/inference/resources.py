@@ -1,9 +1,10 @@
 """Per-process resources: loaded once, shared by every step that runs in the process.
 
-A Dask worker loads them at start through :class:`ResourcePlugin`, so the first document pays no
-load cost; in-process runs (``sync`` executor, tests) load them lazily on first use. Thread counts
-are pinned to what the worker was given so that two workers on two cores do not oversubscribe:
-each ONNX session gets ``settings.onnx_threads`` intra-op threads and one inter-op thread.
+A Dask worker loads them at start through :class:`cosy.inference.plugin.ResourcePlugin`, so
+the first document pays no load cost; in-process runs (``sync`` executor, tests) load them
+lazily on first use. Thread counts are pinned to what the worker was given so that two workers
+on two cores do not oversubscribe: each ONNX session gets ``settings.onnx_threads`` intra-op
+threads and one inter-op thread.
 
 Models come from the registry (``models/registry.json``). :meth:`Resources.warm` (the worker
 plugin) verifies every registered file's sha256 before loading any, so a tampered or stale model
@@ -13,12 +14,8 @@ its session is made, so a bad file is never run either.
 
 from __future__ import annotations
 
-import os
-import signal
 import threading
 from typing import Any
-
-from distributed.diagnostics.plugin import WorkerPlugin
 
 from cosy.config import Settings, get_settings
 from cosy.inference.registry import (
@@ -29,8 +26,6 @@ from cosy.inference.registry import (
     read_registry,
     verify,
 )
-
-THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class Resources:
@@ -135,25 +130,3 @@ def get_resources(settings: Settings | None = None) -> Resources:
             if _resources is None:
                 _resources = Resources(settings or get_settings())
     return _resources
-
-
-class ResourcePlugin(WorkerPlugin):
-    """Loads COSY's resources when a Dask worker starts (and the profile's step modules)."""
-
-    name = "cosy-resources"
-
-    def __init__(self, threads: int = 1) -> None:
-        self.threads = threads
-
-    def setup(self, worker: Any) -> None:
-        for var in THREAD_ENV:
-            os.environ.setdefault(var, str(self.threads))
-        if threading.current_thread() is threading.main_thread():
-            # Ctrl-C reaches the whole process group; the nanny, not SIGINT, stops a worker,
-            # which spares the user a KeyboardInterrupt traceback from every worker process
-            signal.signal(signal.SIGINT, signal.SIG_IGN)
-        from cosy.engine.profiles import load_pipeline
-
-        settings = get_resources().settings
-        load_pipeline(settings.pipeline)  # imports the profile's step modules in the worker
-        get_resources().warm()

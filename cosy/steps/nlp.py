@@ -12,6 +12,7 @@ whatever matches on tokens can be traced back to the page.
 
 from __future__ import annotations
 
+import functools
 import re
 import threading
 import weakref
@@ -255,6 +256,22 @@ def lexicon_matcher(nlp: Any, key: str, table: Mapping[str, Sequence[str]],
                     matcher.add(category, [nlp.make_doc(p) for p in phrases])
                 built[key] = matcher
     return built[key]
+
+
+def may_match(texts: Sequence[str], phrases: Sequence[str]) -> bool:
+    """Whether a LOWER PhraseMatcher of ``phrases`` could match within one of ``texts``, judged
+    without a tokenizer: a match needs the phrase's characters in order, case-insensitively,
+    with at most whitespace between them, and not inside a word. False means: no tokenizer of
+    any language finds one, so a step may skip loading its (costly) language."""
+    pattern = _phrases_pattern(tuple(phrases))
+    return any(pattern.search(t) for t in texts)
+
+
+@functools.cache
+def _phrases_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    alternatives = (r"\s*".join(re.escape(c) for c in p if not c.isspace()) for p in phrases)
+    return re.compile(r"(?<![^\W\d_])(?:" + "|".join(alternatives) + r")(?![^\W\d_])",
+                      re.IGNORECASE)
 
 
 def phrase_matcher(nlp: Any, lexicon: str) -> Any:

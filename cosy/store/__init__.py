@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 
 from cosy.store.base import BlobStore, Store, StoreError
 
-__all__ = ["BlobStore", "Store", "StoreError", "open_store"]
+__all__ = ["BlobStore", "Store", "StoreError", "open_store", "shown"]
 
 DEFAULT_DATABASE = "cosy"
 _MONGO_SCHEMES = ("mongodb://", "mongodb+srv://")
@@ -28,6 +28,11 @@ def _database_name(uri: str) -> str:
     """
     name = unquote(urlsplit(uri).path.lstrip("/"))
     return name or DEFAULT_DATABASE
+
+
+def shown(spec: str) -> str:
+    """The spec as it may be printed or logged: a URI's password replaced by ``***``."""
+    return re.sub(r"^([A-Za-z][A-Za-z0-9+.-]*://[^:/@]*):[^@/]*@", r"\1:***@", spec)
 
 
 def open_store(spec: str) -> Store:

@@ -23,12 +23,21 @@ import gridfs
 from pymongo import ASCENDING, DESCENDING, MongoClient, ReplaceOne, ReturnDocument, UpdateOne
 from pymongo.collection import Collection
 from pymongo.database import Database
-from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+from pymongo.errors import (
+    BulkWriteError,
+    DuplicateKeyError,
+    PyMongoError,
+    ServerSelectionTimeoutError,
+)
 from pymongo.write_concern import WriteConcern
 
 from cosy.domain import Job, JobStatus, Triple
 from cosy.store import records
 from cosy.store.base import BlobStore, Store, StoreError
+
+SERVER_SELECTION_MS = 5000
+"""How long a command waits for a usable server unless the URI says (``serverSelectionTimeoutMS``):
+pymongo's 30 s made an unreachable server look like a hang (docs/mongodb.md)."""
 
 MAJORITY = WriteConcern("majority")
 """A write is acknowledged once it survives the loss of the primary (no rollback on failover)."""
@@ -80,9 +89,25 @@ def _translated(fn: Callable[P, R]) -> Callable[P, R]:
         try:
             return fn(*args, **kwargs)
         except PyMongoError as exc:
-            raise StoreError(f"MongoDB: {exc}") from exc
+            raise StoreError(f"MongoDB: {error_line(exc)}") from exc
 
     return wrapper
+
+
+def error_line(exc: PyMongoError) -> str:
+    """One line for people: an unreachable server without pymongo's topology dump."""
+    if isinstance(exc, ServerSelectionTimeoutError):
+        servers = re.sub(r" \(configured timeouts:[^)]*\)", "", str(exc).split(", Timeout:")[0])
+        return (f"no usable server ({servers}); check the host, port, TLS, credentials and "
+                "replicaSet of COSY_STORE (docs/mongodb.md)")
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+def client_options(uri: str) -> dict[str, Any]:
+    """Options COSY adds to the URI's: a short server selection timeout unless it sets one."""
+    if "serverselectiontimeoutms=" in uri.lower():
+        return {}
+    return {"serverSelectionTimeoutMS": SERVER_SELECTION_MS}
 
 
 class GridFSBlobStore(BlobStore):
@@ -130,7 +155,7 @@ class MongoStore(Store):
         self._owns_client = client is None
         if client is None:
             try:
-                client = MongoClient(uri)
+                client = MongoClient(uri, **client_options(uri))
             except PyMongoError as exc:
                 raise StoreError(f"MongoDB: bad URI {uri!r}: {exc}") from exc
         elif _is_mongomock(client):

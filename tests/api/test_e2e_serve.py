@@ -26,6 +26,21 @@ pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def wait_ready(proc: subprocess.Popen[bytes], base: str, log: Path, timeout_s: float) -> None:
+    """Until ``base``/readyz answers 200; fail with the server's log if it dies or is late."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        assert proc.poll() is None, log.read_text()
+        try:
+            if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, "the server did not become ready\n" + \
+            log.read_text()
+        time.sleep(0.3)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -54,17 +69,7 @@ def server(env: dict[str, str], tmp_path: Path) -> Iterator[tuple[str, Path]]:
              str(port)], env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            assert proc.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{base}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "cosy serve did not become ready\n" + \
-                log.read_text()
-            time.sleep(0.3)
+        wait_ready(proc, base, log, 90)
         yield base, log
     finally:
         proc.send_signal(signal.SIGINT)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -84,12 +85,22 @@ def test_pipeline_describe_json(cosy):
     assert info["step_instances"] == 2 * page_steps + (len(info["steps"]) - page_steps)
 
 
-def test_pipeline_graph_dot_and_svg(cosy, tmp_path):
+def test_pipeline_graph_by_family_with_arrowheads(cosy, tmp_path):
     code, out, _ = cosy("pipeline", "graph", "--format", "dot")
-    assert code == 0 and out.startswith("digraph") and '"parse.words"' in out
+    assert code == 0 and out.startswith("digraph") and '"parse" -> "' in out
+    assert "parse.words" not in out and '"fields" [label="fields (' in out
+    code, out, _ = cosy("pipeline", "graph", "--format", "dot", "--family", "parse")
+    assert code == 0 and '"parse.words"' in out
     svg = tmp_path / "dag.svg"
     code, _, _ = cosy("pipeline", "graph", "--format", "svg", "-o", str(svg))
-    assert code == 0 and svg.read_text().startswith("<svg") and "parse.words" in svg.read_text()
+    text = svg.read_text()
+    assert code == 0 and text.startswith("<svg") and 'width="297mm"' in text
+    assert text.count("<rect") < 20 and 'marker-end="url(#arrow)"' in text
+    code, _, _ = cosy("pipeline", "graph", "--format", "svg", "--family", "fields", "-o",
+                      str(svg))
+    assert code == 0 and ">fields.date  (" in svg.read_text()
+    code, _, err = cosy("pipeline", "graph", "--family", "nosuch")
+    assert code == 1 and "no steps in family 'nosuch'; families: classify" in err
 
 
 def test_submit_wait_and_jobs(cosy, files):
@@ -149,3 +160,97 @@ def test_run_generates_samples_processes_them_and_summarises(cosy, tmp_path):
     assert line.startswith("3 documents succeeded, 0 failed;") and "triples" in line
     code, again, _ = cosy("run", "--no-serve", "--samples", str(samples), "--n", "3")
     assert code == 0 and again.strip().splitlines()[-1].split(";")[:2] == line.split(";")[:2]
+
+
+def test_jobs_id_prints_the_same_view_as_the_api(cosy, files):
+    from cosy.api.routes.jobs import job_out
+    from cosy.store import open_store
+
+    code, out, _ = cosy("submit", "--wait", str(files["good"]))
+    job_id = out.split()[0]
+    code, out, _ = cosy("jobs", job_id)
+    shown = json.loads(out)
+    store = open_store(get_settings().store)
+    api = json.loads(job_out(store.get_job(job_id)).model_dump_json())
+    store.close()
+    assert code == 0 and shown == api
+    assert shown["progress"]["stage"] == "done"
+    assert shown["progress"]["steps_done"] == shown["progress"]["steps_total"] > 0
+
+
+def test_jobs_table_has_headers_and_times(cosy, files):
+    cosy("submit", "--wait", str(files["good"]))
+    _, out, _ = cosy("jobs")
+    header, row = out.splitlines()[:2]
+    assert header.split() == ["JOB", "STATUS", "CREATED", "SECONDS", "ATTEMPTS", "FILE"]
+    assert "succeeded" in row and "1/3" in row and row.rstrip().endswith("good.pdf")
+    assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", row)
+
+
+def test_extract_plain_output_and_plain_progress_when_piped(cosy, files):
+    code, out, err = cosy("extract", str(files["good"]))
+    assert code == 0
+    assert re.search(r"^  type +invoice$", out, re.MULTILINE)
+    assert re.search(r"^  language +de$", out, re.MULTILINE)
+    assert re.search(r"^cosy: \[1/1 pages\] good\.pdf: \d+\.\d\d s$", err, re.MULTILINE)
+    assert "\r" not in err and "%|" not in err  # no bar repainted into a log
+
+
+def test_format_result_flags_fields_to_review():
+    from cosy.cli import format_result
+
+    result = {"document": {"file": "a.pdf", "pages": 1, "doc_type": "invoice", "language": "en"},
+              "fields": {"iban": {"value": "DE02", "confidence": 0.41, "needs_review": True},
+                         "total_gross": {"value": "9.00", "confidence": 0.99}},
+              "entities": [], "triples": [], "timings": {"total_s": 0.2}}
+    text = format_result(result)
+    assert "iban               DE02  [0.41]  needs review" in text
+    assert "total_gross        9.00  [0.99]\n" in text
+
+
+def test_a_closed_pipe_ends_quietly(tmp_path):
+    """`cosy pipeline describe | head -1`: the reader leaves; no BrokenPipeError traceback."""
+    import os
+
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before the first write
+    proc = subprocess.run([sys.executable, "-m", "cosy.cli", "pipeline", "describe"],
+                          stdout=write, stderr=subprocess.PIPE, text=True, timeout=120)
+    os.close(write)
+    assert proc.returncode == 141 and proc.stderr == ""
+
+
+def test_run_refuses_a_taken_port_before_processing(cosy, tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _, err = cosy("run", "--samples", str(tmp_path / "s"), "--port", str(port))
+    assert code == 1 and f"cannot serve on 127.0.0.1:{port}" in err
+    assert not (tmp_path / "s").exists()  # nothing generated, nothing processed
+
+
+def test_submit_wait_waits_for_jobs_another_dispatcher_runs(settings, tmp_path):
+    """`cosy submit --wait` beside a running `cosy serve` on the same store: the server may
+    claim some of the jobs; the command waits for them instead of calling them failed."""
+    import threading
+    import time
+
+    from cosy.cli import run_jobs
+    from cosy.jobs import submit_document
+    from cosy.store import open_store
+
+    store = open_store(settings.store)
+    sub = submit_document(store, make_pdf(INVOICE), "a.pdf", "default", settings)
+    assert store.claim_job("server", 60.0, time.time()).id == sub.job.id  # the server has it
+
+    def server_finishes() -> None:
+        time.sleep(1.0)
+        store.finish_job(sub.job.id, "server", "succeeded", time.time(), timings={"total_s": 1})
+
+    threading.Thread(target=server_finishes).start()
+    summary = run_jobs(store, settings, [sub.job.id], progress=False)
+    store.close()
+    assert summary["documents"] == 1 and summary["failed"] == 0

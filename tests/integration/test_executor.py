@@ -136,3 +136,28 @@ def test_one_task_run_sends_back_only_what_is_kept():
     assert {a for exports, _ in kept.values() for a in exports} == keep
     assert {a for exports, _ in full.values() for a in exports} > keep  # lines, tokens, ...
     assert [set(t) for _, t in kept.values()] == [set(t) for _, t in full.values()]
+
+
+def test_one_page_document_same_result_and_progress_by_stage(dask_executor):
+    """A one-page document runs as one Dask task; its groups still report progress (as Dask
+    events from the worker), and the CLI's in-process run gives the same result."""
+    data, info = doc(PAGES[:1])
+    pipeline = load_pipeline()
+    progress = []
+    via_dask = dask_executor.run(pipeline, data, info, progress.append)
+    in_process = SyncExecutor(Settings()).run(pipeline, data, info)
+    assert via_dask.outputs["doc.result"] == in_process.outputs["doc.result"]
+    done = [p["steps_done"] for p in progress]
+    assert len(done) == len(plan(pipeline, 1)) and done == sorted(set(done))
+    assert done[-1] == pipeline.step_instances(1) and all(p["stage"] for p in progress)
+
+
+def test_auto_runs_small_work_in_process_and_serves_on_a_cluster():
+    from cosy.engine.executor import runs_in_process
+
+    auto = Settings(dask_scheduler="auto", dask_min_pages=10)
+    assert runs_in_process(auto, 1) and runs_in_process(auto, 9)
+    assert not runs_in_process(auto, 10) and not runs_in_process(auto, None)  # None: a service
+    assert runs_in_process(Settings(dask_scheduler="sync"), None)
+    assert not runs_in_process(Settings(dask_scheduler="local"), 1)
+    assert not runs_in_process(Settings(dask_scheduler="tcp://127.0.0.1:8786"), 1)

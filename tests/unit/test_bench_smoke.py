@@ -100,3 +100,17 @@ def test_spread_by_pages_caps_and_keeps_order() -> None:
     assert sum(d.pages for d in chosen) <= 7 and len({d.pages for d in chosen}) > 1
     assert [d.name for d in chosen] == sorted(d.name for d in chosen)
     assert harness.spread_by_pages(docs, 100) == docs
+
+
+def test_cli_figures_and_their_budgets(tmp_path: Path) -> None:
+    """The command-line figures: a fresh `cosy` process timed (wall and CPU), and the two
+    budgets judged on them."""
+    (tmp_path / "notes.pdf").write_text("not a PDF\n")
+    run = harness.cli_run(["extract", "notes.pdf"], tmp_path)
+    assert run.code == 1 and run.wall_s > 0 and run.cpu_s > 0
+    slow = {"cli": {"one_page": {"seconds": harness.spread([2.5])},
+                    "refused": {"seconds": harness.spread([run.wall_s])}}}
+    failed = [t.name for t in budget_failures(slow)]
+    assert any("one born-digital page" in name for name in failed)
+    assert {t.name: t.measured for t in targets(slow)}[
+        "`cosy extract` of a refused file, fresh process (median)"]

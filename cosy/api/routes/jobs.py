@@ -16,7 +16,7 @@ from cosy.api.deps import Reader, SettingsDep, StoreDep
 from cosy.api.errors import not_found
 from cosy.api.routes import AUTHED, error_responses
 from cosy.api.schemas import JobOut
-from cosy.domain import Job, JobStatus
+from cosy.domain import Job
 from cosy.store.base import Store
 
 router = APIRouter(prefix="/v1", tags=["jobs"], responses=error_responses(*AUTHED))
@@ -26,23 +26,8 @@ KEEPALIVE_S = 15.0
 
 
 def job_out(job: Job) -> JobOut:
-    """The public view; a finished job reports all steps done, whatever the last heartbeat saw."""
-    progress: dict[str, Any] = {k: job.progress.get(k) for k in ("steps_done", "steps_total",
-                                                                 "stage")}
-    progress["steps_done"] = progress["steps_done"] or 0
-    if job.status == JobStatus.SUCCEEDED:
-        if progress["steps_total"]:
-            progress["steps_done"] = progress["steps_total"]
-        progress["stage"] = "done"
-    elif job.status == JobStatus.QUEUED and not progress["stage"]:
-        progress["stage"] = "queued"
-    elif job.status == JobStatus.FAILED:
-        progress["stage"] = "failed"
-    timings = {k: v for k, v in job.timings.items() if k != "steps"} or None
-    return JobOut(id=job.id, document_id=job.doc_id, file_name=job.file_name,
-                  status=str(job.status), attempts=job.attempts, max_attempts=job.max_attempts,
-                  progress=progress, created_at=job.created_at, updated_at=job.updated_at,
-                  timings=timings, error=job.error)
+    """The public view (:meth:`Job.view`, the same as `cosy jobs ID` prints)."""
+    return JobOut(**job.view())
 
 
 def _job(store: Store, tenant: str, job_id: str) -> Job:

@@ -22,7 +22,7 @@ from cosy.steps.fields.ids.common import (
     build_contexts,
     page_zones,
 )
-from cosy.steps.nlp import lexicon_matcher
+from cosy.steps.nlp import lexicon_matcher, may_match
 
 
 @cache
@@ -65,10 +65,22 @@ def labels_en(page_lines: list[Line], ctx: StepContext) -> list[LabelHit]:
     return find_labels(page_lines, "en", ctx.resources.nlp("en"))
 
 
+FRENCH_OWN = tuple(p for kind, phrases in LEXICON["fr"].items() for p in phrases
+                   if p not in LEXICON["de"].get(kind, ()) + LEXICON["en"].get(kind, ()))
+"""French labels that German and English do not share (IBAN, BIC and SWIFT they do)."""
+
+
 @step("fields.ids.labels.fr", scope="page", requires=["page.lines"],
       provides=["page.identifier.labels.fr"])
 def labels_fr(page_lines: list[Line], ctx: StepContext) -> list[LabelHit]:
-    """French identifier labels (N° TVA intracom., SIRET, RCS, Domiciliation)."""
+    """French identifier labels (N° TVA intracom., SIRET, RCS, Domiciliation).
+
+    Only on pages where a label of French's own may stand: loading spaCy's French tokenizer
+    takes ~3 s (a 1.4 MB regular expression), more than a whole page, and the labels French
+    shares with German and English are found by their matchers (:func:`merge_labels` keeps one).
+    """
+    if not may_match([line.text for line in page_lines], FRENCH_OWN):
+        return []
     return find_labels(page_lines, "fr", ctx.resources.nlp("fr"))
 
 
