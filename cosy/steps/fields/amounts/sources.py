@@ -14,9 +14,11 @@ import re
 from cosy.domain import Line
 from cosy.engine.step import step
 from cosy.steps.fields.hits import Hit, scan
+from cosy.steps.fields.money import TOKEN_PATTERN
 
-BEFORE = r"(?<![\w.,/-])(?P<sign>-)?\s?(?:[€$£]\s?)?"
-"""Not inside a word or another number; a minus and a currency sign may stand before."""
+BEFORE = r"(?<![\w.,/-])(?P<sign>-)?\s?(?:" + TOKEN_PATTERN + r"\s?)?"
+"""Not inside a word or another number; a minus and a currency (sign, code or local symbol,
+written apart or not: '€ 12,00', 'RM15.90') may stand before."""
 AFTER = r"(?![\d.,]?\d)(?!\s?%)"
 """No further digits, and not a percentage (19,00 % is a rate)."""
 
