@@ -92,3 +92,42 @@ def test_each_language_lexicon_names_its_roles() -> None:
     french = [label for label, _ in date_cues.french_date_cues(context)]
     assert french[2] == {"delivery", "issue_weak"}
     assert _cues(context) == [["issue_date"], ["due_date"], ["delivery_date"], []]
+
+
+def test_month_names_with_two_digit_years_and_dashes() -> None:
+    assert _values(["28 Mar 18 18:32:36", "22-Dec-2017", "Lieferung 5-Mär-24"]) == [
+        "2018-03-28", "2017-12-22", "2024-03-05"]
+    assert _values(["28 Mar 18:32"]) == []  # the hour of a time is no year
+
+
+def test_slash_order_follows_the_page_then_its_country() -> None:
+    assert _values(["Date 07/05/2020"]) == ["2020-05-07"]  # day first outside the US
+    assert _values(["Date 07/05/2020", "Mountain View, CA 94043"]) == ["2020-07-05"]
+    assert _values(["Date 07/05/2020", "LOS GATOS (408) 356-3757"]) == ["2020-07-05"]
+    # a US address on a page with VAT (a UK invoice to a US customer) is no US page
+    assert _values(["Date 07/05/2020", "Mountain View, CA 94043", "VAT Reg. No. GB232042011"]) \
+        == ["2020-05-07"]
+    # one date that can only be day first decides for the page, whatever its country
+    assert _values(["Date 07/05/2020", "Due 25/05/2020", "Mountain View, CA 94043"]) == [
+        "2020-05-07", "2020-05-25"]
+    assert _values(["Date : 22/12/2017 14:03"]) == ["2017-12-22"]
+
+
+def test_the_only_date_of_a_receipt_is_its_issue_date() -> None:
+    rows = [*[f"Item {i}\t{i}.00" for i in range(1, 30)],
+            "Tax Invoice : BAT02201803120255\t12/03/18"]
+    lines = make_lines(rows)
+    found = dates.date_candidates(lines, 1, GEOMETRY)
+    assert [m.value for m in found] == ["2018-03-12"] and found[0].y > 0.4
+    issue = date_select.pick_issue(date_select.DateEvidence(found, _cues(found)))
+    assert issue is not None and issue.value == "2018-03-12"
+    # two different dates, or the one date labelled otherwise, name no issue date by themselves
+    for extra in (["Expires 12/04/18"], []):
+        other = make_lines([*rows[:-1], "Valid until 12/03/18", *extra])
+        found = dates.date_candidates(other, 1, GEOMETRY)
+        assert date_select.pick_issue(date_select.DateEvidence(found, _cues(found))) is None
+
+
+def test_date_role_words_as_ocr_misreads_them() -> None:
+    found = dates.date_candidates(make_lines([["Involce Date:", "05.03.2024"]]), 1, GEOMETRY)
+    assert _cues(found) == [["issue_date"]]

@@ -14,6 +14,7 @@ import re
 
 from cosy.domain import Mention
 from cosy.engine.step import step
+from cosy.steps.fields.fuzzy import corrected, vocabulary
 
 LEXICONS: dict[str, dict[str, str]] = {
     "de": {
@@ -49,10 +50,17 @@ PATTERNS = {lang: {cls: re.compile(p, re.I) for cls, p in lex.items()}
 Classes = frozenset[str]
 
 
+VOCABULARY = vocabulary([*(p for lex in LEXICONS.values() for p in lex.values()),
+                         "invoice receipt delivery"])
+"""The lexicons' words, to read labels as OCR misspells them ('Involce Date')."""
+
+
 def word_classes(text: str, lang: str) -> Classes:
-    """The classes of role words of one language in ``text`` (a deadline only at its end)."""
+    """The classes of role words of one language in ``text`` (a deadline only at its end),
+    words one OCR slip away from a lexicon word read as that word."""
     if not text:
         return frozenset()
+    text = corrected(text, VOCABULARY)
     return frozenset(cls for cls, p in PATTERNS[lang].items()
                      if p.search(text.strip() if cls == "deadline" else text))
 

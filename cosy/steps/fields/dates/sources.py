@@ -50,14 +50,23 @@ DOTTED = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?
 SLASHED = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)?\d\d))"
                      + AFTER)
 ISO = re.compile(BEFORE + r"(?P<date>" + YEAR + r"-(?P<m>\d\d)-(?P<d>\d\d))" + AFTER)
-TEXT_DE = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})\.?\s(?P<m>" + _alternation(LEXICONS["de"])
-                     + r")\.?\s" + YEAR + r")" + AFTER, re.I)
+YEAR_SHORT = r"(?P<y>(?:19|20)\d\d|\d\d(?![\d:]))"
+"""A year after a month name: four digits, or two ('28 Mar 18'), not the hour of a time
+('28 Mar 18:32')."""
+DAY_SEP = r"(?:\.?\s|\.|-)"
+MONTH_SEP = r"(?:\.?,?\s|\.|-)"
+"""Day, month name and year apart by spaces, periods or dashes: '5. März 2024', '22-Dec-2017'."""
+TEXT_DE = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})" + DAY_SEP + r"(?P<m>"
+                     + _alternation(LEXICONS["de"]) + r")" + MONTH_SEP + YEAR_SHORT + r")"
+                     + AFTER, re.I)
 TEXT_EN = re.compile(
-    BEFORE + r"(?P<date>(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s(?P<m>" + _alternation(LEXICONS["en"])
-    + r")\.?,?\s" + YEAR + r"|(?P<m2>" + _alternation(LEXICONS["en"])
+    BEFORE + r"(?P<date>(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?" + DAY_SEP + r"(?P<m>"
+    + _alternation(LEXICONS["en"]) + r")" + MONTH_SEP + YEAR_SHORT + r"|(?P<m2>"
+    + _alternation(LEXICONS["en"])
     + r")\.?\s(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s(?P<y2>(?:19|20)\d\d)))" + AFTER, re.I)
-TEXT_FR = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})(?:er)?\.?\s(?P<m>"
-                     + _alternation(LEXICONS["fr"]) + r")\.?\s" + YEAR + r")" + AFTER, re.I)
+TEXT_FR = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})(?:er)?" + DAY_SEP + r"(?P<m>"
+                     + _alternation(LEXICONS["fr"]) + r")" + MONTH_SEP + YEAR_SHORT + r")"
+                     + AFTER, re.I)
 
 
 def _source(name: str, pattern: re.Pattern[str], lines: list[Line]) -> list[Hit]:
@@ -88,14 +97,15 @@ def iso_dates(page_lines: list[Line]) -> list[Hit]:
 @step("fields.dates.candidates.text.de", scope="page", requires=["page.lines"],
       provides=["page.date.text_de"])
 def german_text_dates(page_lines: list[Line]) -> list[Hit]:
-    """German dates with a month name: '5. März 2024', '05. Okt. 2023'."""
+    """German dates with a month name: '5. März 2024', '05. Okt. 2023', '5-Mär-24'."""
     return _source("fields.dates.candidates.text.de", TEXT_DE, page_lines)
 
 
 @step("fields.dates.candidates.text.en", scope="page", requires=["page.lines"],
       provides=["page.date.text_en"])
 def english_text_dates(page_lines: list[Line]) -> list[Hit]:
-    """English dates with a month name in either order: 'March 5, 2024', '5th March 2024'."""
+    """English dates with a month name in either order: 'March 5, 2024', '5th March 2024',
+    '28 Mar 18', '22-Dec-2017'."""
     return _source("fields.dates.candidates.text.en", TEXT_EN, page_lines)
 
 
