@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
 from cosy.domain import Line, Word
@@ -172,10 +174,27 @@ def test_a_tax_summary_row_gives_net_and_tax_by_arithmetic() -> None:
     assert _totals([["Total", "77.20"], ["GST Analysis", "Goods", "Tax Amount"],
                     ["S = 6%", "50.47", "3.03"], ["Z = 0%", "23.70", "0.00"]]) == {
         "total_tax": "3.03", "total_gross": "77.20"}
+    # taxed at two rates: each row's tax is a part of the total ('Taxes et contributions' are
+    # no VAT), so no tax total is read
+    assert _totals([["Total facture hors TVA", "54,87"], ["Total Taxes et Contributions", "12,12"],
+                    ["TVA 20,00 % sur un montant total de", "34,24 €", "6,85 €"],
+                    ["TVA 5,50 % sur un montant total de", "20,63 €", "1,14 €"],
+                    ["Total facture TTC", "62,86 €"]]) == {
+        "total_net": "54.87", "total_gross": "62.86"}
     # a base is never the tax, whatever its label says
     assert _totals([["Nettobetrag", "100,00"], ["MwSt. 19 % von 100,00:", "19,00"],
                     ["Gesamtbetrag", "119,00"]]) == {
         "total_net": "100.00", "total_tax": "19.00", "total_gross": "119.00"}
+
+
+def test_cash_totals_rounded_to_five_cents_add_up() -> None:
+    assert amounts.adds_up(Decimal("31.03"), Decimal("1.65"), Decimal("32.70"))
+    assert amounts.adds_up(Decimal("100.00"), Decimal("19.00"), Decimal("119.00"))
+    assert not amounts.adds_up(Decimal("31.03"), Decimal("1.65"), Decimal("32.69"))  # not cash
+    assert not amounts.adds_up(Decimal("31.03"), Decimal("1.65"), Decimal("32.75"))
+    assert _totals([["Total Sales (Excluding GST) :", "31.03"], ["Total GST", "1.65"],
+                    ["Rounding", "0.02"], ["Tatal Sales (Inclusive of GST) :", "32.70"]]) == {
+        "total_net": "31.03", "total_tax": "1.65", "total_gross": "32.70"}
 
 
 def test_gross_from_arithmetic_where_its_label_is_misread() -> None:

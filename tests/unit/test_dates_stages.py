@@ -131,3 +131,11 @@ def test_the_only_date_of_a_receipt_is_its_issue_date() -> None:
 def test_date_role_words_as_ocr_misreads_them() -> None:
     found = dates.date_candidates(make_lines([["Involce Date:", "05.03.2024"]]), 1, GEOMETRY)
     assert _cues(found) == [["issue_date"]]
+
+
+def test_a_direct_debit_date_is_the_due_date() -> None:
+    rows = [["Rechnungsdatum:", "19.01.2016"], "Der Betrag wird am 22.01.2016 abgebucht.",
+            "Le montant de 62,86€ sera prélevé le 28/12/2022",
+            ["Mandatsdatum:", "01.01.2015"], "Your account will be debited on 5 March 2024"]
+    found = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    assert _cues(found) == [["issue_date"], [], ["due_date"], [], ["due_date"]]

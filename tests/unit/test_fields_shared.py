@@ -74,5 +74,8 @@ def test_label_words_are_read_as_ocr_misspells_them() -> None:
     # short words, words of the vocabulary, digits and words two edits away stay as they are
     assert fuzzy.corrected("Net tax Total INV03051 Totalsum", words) == \
         "Net tax Total INV03051 Totalsum"
+    assert fuzzy.corrected("lnvoice", words) == "invoice"  # a first letter OCR confuses
+    # another first letter makes another word ('relevé', a meter reading, is no 'prélevé')
+    assert fuzzy.corrected("relevé", fuzzy.vocabulary(["prélevé"])) == "relevé"
     # a word one edit from two vocabulary words is not guessed
     assert fuzzy.corrected("totel", fuzzy.vocabulary(["total totem"])) == "totel"

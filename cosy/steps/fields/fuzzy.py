@@ -5,8 +5,10 @@ then, and a lexicon of exact words misses them. :func:`corrected` replaces each 
 that is one edit (a character replaced, inserted or dropped, or two neighbours swapped) away
 from exactly one word of a family's vocabulary, and is not itself in it, by that word before the
 lexicon reads the label. Words under :data:`MIN_LETTERS` letters are left alone: short words are
-too close to each other ('net' / 'not', 'tax' / 'tab'). The vocabulary is taken from the
-family's own lexicon patterns (:func:`vocabulary`), so there is one list of label words.
+too close to each other ('net' / 'not', 'tax' / 'tab'); so is a word whose first letter differs
+from the lexicon word's, unless the two look alike to OCR ('lnvoice'). The vocabulary is taken
+from the family's own lexicon patterns (:func:`vocabulary`), so there is one list of label
+words.
 """
 
 from __future__ import annotations
@@ -47,13 +49,24 @@ def one_edit(a: str, b: str) -> bool:
     return short[i:] == long_[i + 1:]
 
 
+LOOKALIKES = ("il1|!", "o0", "s5", "b8", "g6", "z2")
+"""Characters OCR takes for each other; a word's first character is read right or as one of
+these, while a missing or other first letter makes another word ('relevé' is no 'prélevé')."""
+
+
+def same_start(a: str, b: str) -> bool:
+    """Whether two words start alike: the same first character or two that look alike."""
+    return a[0] == b[0] or any(a[0] in group and b[0] in group for group in LOOKALIKES)
+
+
 @lru_cache(maxsize=65536)
 def _correct_word(word: str, words: frozenset[str]) -> str:
     lower = word.lower()
     if lower in words or sum(c.isalpha() for c in word) < MIN_LETTERS - 1 \
             or len(word) < MIN_LETTERS:
         return word
-    near = [w for w in words if abs(len(w) - len(lower)) <= 1 and one_edit(lower, w)]
+    near = [w for w in words if abs(len(w) - len(lower)) <= 1 and same_start(lower, w)
+            and one_edit(lower, w)]
     return near[0] if len(near) == 1 else word
 
 

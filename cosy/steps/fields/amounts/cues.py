@@ -60,7 +60,7 @@ LEXICONS: dict[str, dict[str, str]] = {
         "total_word": r"total|montant|à payer|a payer",
         "net_strong": r"(?:sans|hors)\s*" + TAXES + r"|hors tax|\bht\b|\bh\.\s?t\b",
         "gross_strong": r"\bttc\b|\bt\.\s?t\.\s?c\b|montant total|^total\W*$",
-        "tax": r"\btva\b|taxe",
+        "tax": r"\btva\b",
         "gross_named": r"^total\s[a-zé]+\W*$",
         "gross_weak": r"à payer|a payer",
         "net_weak": r"total\b",
@@ -196,7 +196,8 @@ def tax_summary_cues(mentions: list[Mention], cues: list[Cue],
 
     A base is never the tax total. Where one row holds all the tax, its tax is the tax total,
     and its base the net total if nothing else was taxed at another rate (every other row is
-    zero); a zero next to a charged tax (a rate nothing was charged at) names no total.
+    zero); where several rows hold tax, each is a part of the tax total, not the total; a zero
+    next to a charged tax (a rate nothing was charged at) names no total.
     """
     if rates is None or len(rates) != len(mentions):
         rates = [None if (r := _rate(m.label or "")) is None else str(r) for m in mentions]
@@ -226,7 +227,8 @@ def tax_summary_cues(mentions: list[Mention], cues: list[Cue],
         elif out[base] is not None and out[base][0] == "total_tax":
             out[base] = None
         return out
-    for base, _ in pairs.values():
+    for base, tax in pairs.values():  # taxed at several rates: each row's tax is a part
+        out[tax] = None
         if out[base] is not None and out[base][0] == "total_tax":
             out[base] = None
     return out

@@ -139,7 +139,8 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
     """Net, tax and gross total: the best-labelled triple, preferring one that adds up.
 
     Totals stand at the end of a document, so a later candidate of equal wording wins; a triple
-    with net + tax == gross outranks any wording. A field without a candidate stays absent.
+    with net + tax == gross outranks any wording. A field without a candidate stays absent, and
+    so does a tax that does not bridge the net and gross found (an excise tax, one rate's tax).
 
     With the role model's probabilities (``probs``, one dict per mention, ``fields.amounts.role``)
     a total's confidence is the model's probability of its role (raised by :data:`SUM_CHECK` of
@@ -176,7 +177,7 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
         score, consistent = sn + st + sg, False
         if mn and mt and mg:
             net, tax, gross = (Decimal(x.value) for x in (mn, mt, mg))
-            if abs(net + tax - gross) < Decimal("0.01") and (gross != 0 or net == 0):
+            if adds_up(net, tax, gross) and (gross != 0 or net == 0):
                 score += 6.0
                 consistent = True
             elif abs(gross) < abs(net):
@@ -188,8 +189,8 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
             top = (score, (mn, mt, mg), consistent)
     out: dict[str, FieldValue] = {}
     for role, m in zip(ROLES, top[1], strict=True):
-        if m is None:
-            continue
+        if m is None or (role == "total_tax" and None not in top[1] and not top[2]):
+            continue  # net and gross found, the tax does not bridge them: some other tax
         if scores is None:
             confidence = 0.97 if top[2] else 0.7
         else:
@@ -210,6 +211,18 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
             out["total_gross"] = _field("total_gross", gross, p + (1.0 - p) * SUM_CHECK,
                                         model=ref)
     return out
+
+
+CASH_ROUNDING = (Decimal("0.05"), Decimal("0.02"))
+"""Cash totals rounded to 5 cents (Malaysia, Switzerland, Australia ...) are at most 2 cents
+off net + tax: 31.03 + 1.65 = 32.68, paid 32.70."""
+
+
+def adds_up(net: Decimal, tax: Decimal, gross: Decimal) -> bool:
+    """Whether net + tax is the gross total, to the cent or rounded to a cash total."""
+    diff = abs(net + tax - gross)
+    step, slack = CASH_ROUNDING
+    return diff < Decimal("0.01") or (diff <= slack and gross % step == 0)
 
 
 COLUMN_SUM = 0.6

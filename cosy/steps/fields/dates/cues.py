@@ -18,7 +18,8 @@ from cosy.steps.fields.fuzzy import corrected, vocabulary
 
 LEXICONS: dict[str, dict[str, str]] = {
     "de": {
-        "due": r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens",
+        "due": r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens|abgebucht|abbuchung|"
+               r"eingezogen|lastschrift(?:einzug)? am",
         "deadline": r"(?<!\d\s)\bbis$",
         "delivery": r"liefer|leistungsdatum|leistungszeitraum",
         "issue": r"rechnungsdatum|belegdatum|ausstellungsdatum",
@@ -27,21 +28,24 @@ LEXICONS: dict[str, dict[str, str]] = {
                       r"druck|mandat|\bab\b|seit|beginnt",
     },
     "en": {
-        "due": r"(?<!over)due|payable|remit|pay by|payment date|no later than",
+        "due": r"(?<!over)due|payable|remit|pay by|payment date|no later than|debited|"
+               r"debit date",
         "deadline": r"(?<!\d\s)(?:\bby|\bbefore)$",
         "delivery": r"deliver|shipping date|ship date|date of supply|tax point|service date|"
                     r"date of service|required by",
         "issue": r"invoice date|date of issue|issue date|issued",
         "issue_weak": r"^date\b|\bdate$|(?:\bdated|\bof)$",
-        "not_a_role": r"discount|order date|valid|period|birth|effective|print|since|commences",
+        "not_a_role": r"discount|order date|valid|period|birth|effective|print|since|commences|"
+                      r"mandate",
     },
     "fr": {
-        "due": r"échéance|echeance|à régler|a regler|payer avant|au plus tard",
+        "due": r"échéance|echeance|à régler|a regler|payer avant|au plus tard|prélevé|prelevé|"
+               r"prélèvement (?:le|du)",
         "deadline": r"(?<!\d\s)\bavant(?: le)?$",
         "delivery": r"livraison|prestation",
         "issue": r"date de (?:la )?facture|date d'émission|facture du|date facture",
         "issue_weak": r"^date\b|\bdate$|\bdu$",
-        "not_a_role": r"escompte|commence",
+        "not_a_role": r"escompte|commence|mandat",
     },
 }
 PATTERNS = {lang: {cls: re.compile(p, re.I) for cls, p in lex.items()}
