@@ -32,6 +32,11 @@ def test_each_locale_source_reads_its_notation() -> None:
                     "Betrag 1'234.56"]) == ["1234.56"] * 4
 
 
+def test_indian_grouping() -> None:
+    assert _values(["Total ₹1,23,456.00", "Grand Total 12,34,567.89", "Net 123,456.00"]) == [
+        "123456.00", "1234567.89", "123456.00"]
+
+
 def test_longest_reading_wins_over_a_partial_one() -> None:
     # the German source alone would read '234,56' out of the French '1 234,56'
     assert _values(["Total TTC 1\u202f234,56 €", "Swiss 12'345.00"]) == ["1234.56", "12345.00"]

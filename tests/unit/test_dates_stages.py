@@ -22,10 +22,12 @@ def _values(rows: list[str | list[str]]) -> list[str]:
 
 def test_each_source_reads_its_own_notation() -> None:
     lines = make_lines(["Datum 05.03.2024", "Date 2024-03-06", "am 7. März 2024",
-                        "on March 8, 2024", "le 9 mars 2024", "Date 10/03/2024"])
+                        "on March 8, 2024", "le 9 mars 2024", "Date 10/03/2024",
+                        "Date 11-03-2024"])
     found = {src.__name__: [h.line for h in src(lines)] for src in date_sources.SOURCES}
     assert found == {"dotted_dates": [0], "iso_dates": [1], "german_text_dates": [2],
-                     "english_text_dates": [3], "french_text_dates": [4], "slashed_dates": [5]}
+                     "english_text_dates": [3], "french_text_dates": [4], "slashed_dates": [5],
+                     "dashed_dates": [6]}
 
 
 def test_textual_dates_in_three_languages() -> None:
@@ -98,6 +100,15 @@ def test_month_names_with_two_digit_years_and_dashes() -> None:
     assert _values(["28 Mar 18 18:32:36", "22-Dec-2017", "Lieferung 5-Mär-24"]) == [
         "2018-03-28", "2017-12-22", "2024-03-05"]
     assert _values(["28 Mar 18:32"]) == []  # the hour of a time is no year
+
+
+def test_dashed_and_year_first_dates() -> None:
+    assert _values(["Date 22-12-2017", "Bill 2017/12/22", "Datum 2018.03.12"]) == [
+        "2017-12-22", "2017-12-22", "2018-03-12"]
+    # two-digit years and longer dashed runs are codes and phone numbers more often than dates
+    assert _values(["Ref 22-12-17", "Tel 03-3362-4395", "Code 07-12-2020-1"]) == []
+    assert _values(["Period 01/01/2024-31/01/2024"]) == ["2024-01-01", "2024-01-31"]
+    assert _values(["Date 12-05-2020", "Due 12-25-2020"]) == ["2020-12-05", "2020-12-25"]
 
 
 def test_slash_order_follows_the_page_then_its_country() -> None:

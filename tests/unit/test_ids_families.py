@@ -206,3 +206,8 @@ def test_the_one_other_vat_id_in_the_body_is_the_addressees() -> None:
     footer = _page([(780.0, "USt-IdNr. DE812871812"), (795.0, "VAT No. ATU13585627")])
     vats = read_identifiers(footer, 1)["vat_id"]
     assert ids_tax.select_vat_ids(vats, None, "invoice", "buyer", {"DE812871812"}) == {}
+
+
+def test_taxpayer_identification_number_is_a_tax_number() -> None:
+    lines = make_lines(["TIN: 123-456-789-000", "Tinte 12345678"])
+    assert [c.value for c in read_identifiers(lines, 1)["tax_number"]] == ["123-456-789-000"]

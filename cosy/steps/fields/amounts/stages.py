@@ -49,13 +49,15 @@ def normalise_amounts(sources: list[list[Hit]]) -> list[tuple[Hit, Decimal]]:
 
 
 @step("fields.amounts.normalise", scope="page",
-      requires=["page.amount.de", "page.amount.en", "page.amount.fr", "page.amount.ch"],
+      requires=["page.amount.de", "page.amount.en", "page.amount.fr", "page.amount.ch",
+                "page.amount.in"],
       provides=["page.amount.normalised"])
 def amount_normalise(page_amount_de: list[Hit], page_amount_en: list[Hit],
-                     page_amount_fr: list[Hit], page_amount_ch: list[Hit]
-                     ) -> list[tuple[Hit, Decimal]]:
+                     page_amount_fr: list[Hit], page_amount_ch: list[Hit],
+                     page_amount_in: list[Hit]) -> list[tuple[Hit, Decimal]]:
     """Signed decimal value of every amount the locale sources found, each amount once."""
-    return normalise_amounts([page_amount_de, page_amount_en, page_amount_fr, page_amount_ch])
+    return normalise_amounts([page_amount_de, page_amount_en, page_amount_fr, page_amount_ch,
+                              page_amount_in])
 
 
 def validate_amounts(readings: list[tuple[Hit, Decimal]]) -> list[tuple[Hit, str]]:

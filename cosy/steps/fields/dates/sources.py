@@ -49,7 +49,12 @@ DOTTED = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?
                     + AFTER)
 SLASHED = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)?\d\d))"
                      + AFTER)
-ISO = re.compile(BEFORE + r"(?P<date>" + YEAR + r"-(?P<m>\d\d)-(?P<d>\d\d))" + AFTER)
+DASHED = re.compile(r"(?<![\d.,/-])(?P<date>(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>(?:19|20)\d\d))"
+                    r"(?![\d.,/-]?\d)")
+"""Day and month in either order apart by dashes with a four-digit year (05-03-2024); with two
+digits, or inside a longer dashed run, a dashed group is more often a code or phone number."""
+ISO = re.compile(BEFORE + r"(?P<date>" + YEAR + r"(?P<sep>[-/.])(?P<m>\d\d)(?P=sep)(?P<d>\d\d))"
+                 + AFTER)
 YEAR_SHORT = r"(?P<y>(?:19|20)\d\d|\d\d(?![\d:]))"
 """A year after a month name: four digits, or two ('28 Mar 18'), not the hour of a time
 ('28 Mar 18:32')."""
@@ -87,10 +92,18 @@ def slashed_dates(page_lines: list[Line]) -> list[Hit]:
     return _source("fields.dates.candidates.slashed", SLASHED, page_lines)
 
 
+@step("fields.dates.candidates.dashed", scope="page", requires=["page.lines"],
+      provides=["page.date.dashed"])
+def dashed_dates(page_lines: list[Line]) -> list[Hit]:
+    """d-m-yyyy or m-d-yyyy (05-03-2024), read in the page's order like slash dates."""
+    return _source("fields.dates.candidates.dashed", DASHED, page_lines)
+
+
 @step("fields.dates.candidates.iso", scope="page", requires=["page.lines"],
       provides=["page.date.iso"])
 def iso_dates(page_lines: list[Line]) -> list[Hit]:
-    """ISO 8601 dates (2024-03-05), as machines and e-invoices print them."""
+    """Year first (2024-03-05, and 2024/03/05 as East Asia writes it), as machines and
+    e-invoices print them."""
     return _source("fields.dates.candidates.iso", ISO, page_lines)
 
 
@@ -117,5 +130,7 @@ def french_text_dates(page_lines: list[Line]) -> list[Hit]:
 
 
 SOURCES = (dotted_dates, slashed_dates, iso_dates, german_text_dates, english_text_dates,
-           french_text_dates)
+           french_text_dates, dashed_dates)
+NUMERIC_ORDER = (".slashed", ".dashed")
+"""Sources whose day and month may stand in either order."""
 """All date sources, in the order the normalise step takes them."""

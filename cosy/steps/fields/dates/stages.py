@@ -18,7 +18,7 @@ from cosy.domain import Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.dates.cues import LEXICONS
-from cosy.steps.fields.dates.sources import MONTHS, SOURCES
+from cosy.steps.fields.dates.sources import MONTHS, NUMERIC_ORDER, SOURCES
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 from cosy.steps.fields.locale import us_evidence
 
@@ -55,7 +55,7 @@ def read_date(hit: Hit, us_order: bool = False) -> DateReading | None:
     if month is None or not y or not d:
         return None
     day = int(d)
-    if hit.source.endswith(".slashed") and (us_order or month > 12) and day <= 12:
+    if hit.source.endswith(NUMERIC_ORDER) and (us_order or month > 12) and day <= 12:
         day, month = month, day
     return hit, _year(y), month, day
 
@@ -68,7 +68,7 @@ def normalise_dates(sources: list[list[Hit]], us_page: bool = False) -> list[Dat
     first and every other day first.
     """
     hits = resolve_overlaps(*sources)
-    us = slash_order_is_us([h for h in hits if h.source.endswith(".slashed")], us_page)
+    us = slash_order_is_us([h for h in hits if h.source.endswith(NUMERIC_ORDER)], us_page)
     return [r for h in hits if (r := read_date(h, us)) is not None]
 
 
@@ -82,16 +82,17 @@ def date_locale(page_lines: list[Line]) -> bool:
 
 @step("fields.dates.normalise", scope="page",
       requires=["page.date.dotted", "page.date.slashed", "page.date.iso", "page.date.text_de",
-                "page.date.text_en", "page.date.text_fr", "page.date.us_page"],
+                "page.date.text_en", "page.date.text_fr", "page.date.dashed",
+                "page.date.us_page"],
       provides=["page.date.normalised"])
 def date_normalise(page_date_dotted: list[Hit], page_date_slashed: list[Hit],
                    page_date_iso: list[Hit], page_date_text_de: list[Hit],
                    page_date_text_en: list[Hit], page_date_text_fr: list[Hit],
-                   page_date_us_page: bool) -> list[DateReading]:
+                   page_date_dashed: list[Hit], page_date_us_page: bool) -> list[DateReading]:
     """Year, month, day of every date the sources found, each written date once."""
     return normalise_dates([page_date_dotted, page_date_slashed, page_date_iso,
-                            page_date_text_de, page_date_text_en, page_date_text_fr],
-                           page_date_us_page)
+                            page_date_text_de, page_date_text_en, page_date_text_fr,
+                            page_date_dashed], page_date_us_page)
 
 
 def validate_dates(readings: list[DateReading]) -> list[tuple[Hit, str]]:

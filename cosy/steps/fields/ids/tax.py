@@ -44,7 +44,7 @@ IBAN_GROUPS = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2}")
 """How an IBAN is printed (country, check digits, groups of four); no VAT ID is."""
 TAX_NUMBER_LABEL = re.compile(
     r"(?:steuer\s?-?\s?(?:nummer|nr\.?)|st\.?\s?-?\s?nr\.?|stnr\.?|tax\s?(?:id|number|no\.?)|"
-    r"num[ée]ro fiscal|n° fiscal|codice fiscale|(?:n°\s)?siret|\bein\b)\s*[:.]?\s*"
+    r"num[ée]ro fiscal|n° fiscal|codice fiscale|(?:n°\s)?siret|\bein\b|\btin\b)\s*[:.]?\s*"
     r"(?P<tax>\d[\d/ -]{5,16}\d|[A-Z][A-Z0-9_]{3,30})(?![\w/])", re.I)
 TAX_NUMBER = re.compile(r"(?<![\w/])(?P<tax>\d{2,3}/\d{3,4}/\d{4,5}(?:/\d)?)(?![\w/])")
 TAX_SHAPES = re.compile(
