@@ -100,6 +100,8 @@ def test_month_names_with_two_digit_years_and_dashes() -> None:
     assert _values(["28 Mar 18 18:32:36", "22-Dec-2017", "Lieferung 5-Mär-24"]) == [
         "2018-03-28", "2017-12-22", "2024-03-05"]
     assert _values(["28 Mar 18:32"]) == []  # the hour of a time is no year
+    assert _values(["Sept. 5, 2024", "le 3 janv. 2024", "am 2. Febr. 2024"]) == [
+        "2024-09-05", "2024-01-03", "2024-02-02"]
 
 
 def test_dashed_and_year_first_dates() -> None:

@@ -39,6 +39,9 @@ def test_currency_cells_are_part_of_a_row_never_a_label() -> None:
     (["80331 München", "Tel. (089) 123-4567"], False),  # no US area code starts with 0
     (["DE 80331 München"], False),
     (["Kuala Lumpur 50480", "GST ID: 000097492992"], False),
+    (["Total $5.00"], True),
+    (["Total S$5.00"], False),
+    (["Total $5.00", "VAT 20%"], False),  # a European invoice in dollars
 ])
 def test_us_evidence_from_addresses_and_phones(rows: list[str], us: bool) -> None:
     assert locale.us_evidence(make_lines(rows)) is us

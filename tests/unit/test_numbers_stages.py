@@ -63,6 +63,7 @@ def test_receipt_and_document_numbers() -> None:
     assert _own([["Invoice No:", "#INV03051"]]) == "INV03051"  # '#' is no part of the value
     assert _own(["Chk 8660\tGuest0"], None) == "8660"
     assert _own([["Receipt No.", "R-2231"]], None) == "R-2231"
+    assert _own([["Folio No.", "88213"], ["Room No.", "412"]], None) == "88213"
     # a receipt's number is the document's only where no invoice number is printed
     assert _own([["Invoice No.", "INV-77"], ["Check #", "4711"]]) == "INV-77"
 

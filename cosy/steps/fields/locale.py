@@ -50,13 +50,18 @@ def _text(lines: Iterable[Line]) -> str:
     return "\n".join(line.text for line in lines)
 
 
+BARE_DOLLAR = re.compile(r"(?<![^\W\d_])\$")
+"""A '$' with no country's letters before it (not S$, A$, HK$)."""
+
+
 def us_evidence(lines: Iterable[Line]) -> bool:
-    """Whether the page shows a US address, US phone number or the country's name, and no tax
-    or dollar country that rules the US out."""
+    """Whether the page shows a US address, US phone number, the country's name or a bare '$',
+    and no tax or dollar country that rules the US out."""
     text = _text(lines)
     if NOT_US.search(text) or any(p.search(text) for _, p in COUNTRY_DOLLARS):
         return False
-    return bool(US_ADDRESS.search(text) or US_PHONE.search(text) or US_WORDS.search(text))
+    return bool(US_ADDRESS.search(text) or US_PHONE.search(text) or US_WORDS.search(text)
+                or BARE_DOLLAR.search(text))
 
 
 def dollar_country(lines: Iterable[Line]) -> str | None:

@@ -26,8 +26,10 @@ MONTHS_FR = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "
 
 
 def _with_abbreviations(months: dict[str, int]) -> dict[str, int]:
-    """Full names and their three-letter abbreviations ('Mrz' is not one, 'Mär' is)."""
-    return {**{k[:3]: v for k, v in months.items() if len(k) > 3}, **months}
+    """Full names and their three- and four-letter abbreviations ('Mär', 'Sept', 'janv',
+    'Febr'; 'Mrz' is not one)."""
+    return {**{k[:3]: v for k, v in months.items() if len(k) > 3},
+            **{k[:4]: v for k, v in months.items() if len(k) > 4}, **months}
 
 
 LEXICONS = {lang: _with_abbreviations(m) for lang, m in

@@ -33,11 +33,12 @@ KINDS = (
                            r"document|dokument|\bdoc\b", re.I)),
     ("order", ORDER_WORDS),
     ("customer", re.compile(r"kunde|customer|client|debitor|account|konto|\bkd\b", re.I)),
-    ("receipt", re.compile(r"receipt|quittung|kassenbon|reçu|\brecu\b|ticket|\bcheck\b|\bchk\b",
-                           re.I)),
+    ("receipt", re.compile(r"receipt|quittung|kassenbon|reçu|\brecu\b|ticket|\bcheck\b|\bchk\b|"
+                           r"\bfolio\b", re.I)),
 )
 """What a number's label says it is, nearest keyword first. A receipt's own number
-(Receipt No., Check #, Chk) is the document's number where no invoice number is printed."""
+(Receipt No., Check #, Chk, a hotel's Folio No.) is the document's number where no invoice
+number is printed."""
 DOC_KINDS = (
     # what a label says the number is the number of; ties at the same end: first listed wins
     ("order_confirmation", re.compile(r"auftrag|confirmation(?:\s+de\s+(?:la\s+)?commande)?|"
