@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+import pytest
+
+from cosy.domain import Line, Word
 from cosy.steps.fields.amounts import cues as amount_cues
 from cosy.steps.fields.amounts import select as amount_select
 from cosy.steps.fields.amounts import sources as amount_sources
 from cosy.steps.fields.amounts import stages as amounts
 from cosy.steps.fields.numbers import stages as numbers
+from cosy.steps.layout import lines as layout_lines
 from tests.unit.test_fields_normalize import GEOMETRY, make_lines
 
 
@@ -24,6 +30,11 @@ def test_each_locale_source_reads_its_notation() -> None:
     # the partial readings ('234.56' of the Swiss amount) lose to the whole ones
     assert _values(["Summe 1.234,56", "Total 1,234.56", "Montant 1 234,56",
                     "Betrag 1'234.56"]) == ["1234.56"] * 4
+
+
+def test_indian_grouping() -> None:
+    assert _values(["Total ₹1,23,456.00", "Grand Total 12,34,567.89", "Net 123,456.00"]) == [
+        "123456.00", "1234567.89", "123456.00"]
 
 
 def test_longest_reading_wins_over_a_partial_one() -> None:
@@ -92,8 +103,135 @@ def test_each_language_lexicon_names_its_totals() -> None:
     rows = [["Nettobetrag:", "100,00"], ["VAT 20%:", "20,00"], ["Total TTC :", "120,00"]]
     found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
     assert "net_strong" in amount_cues.german_amount_cues(found)[0][0]
-    assert [label for label, _ in amount_cues.english_amount_cues(found)][1] == {"tax"}
+    assert [label for label, _ in amount_cues.english_amount_cues(found)][1] == {
+        "tax", "tax_at_rate"}
     assert "gross_strong" in amount_cues.french_amount_cues(found)[2][0]
     joined = amount_cues.amount_cues(found, *(amount_cues.cues_in(found, lang)
                                               for lang in ("de", "en", "fr")))
     assert [c[0] if c else None for c in joined] == ["total_net", "total_tax", "total_gross"]
+
+
+def test_currency_symbols_and_codes_of_other_countries() -> None:
+    from cosy.steps.fields.currency import steps as currency
+
+    def found(rows: list[str | list[str]]) -> list[str]:
+        return [m.value for m in currency.currency_candidates(make_lines(rows), 1)]
+
+    assert found([["G Summary", "Amount(RM)", "Tax (RM)"]]) == ["MYR", "MYR"]  # in a header
+    assert found([["TOTAL", "RM 64.15"], "Total RM15.90", "Paid 250.00 Rs"]) == [
+        "MYR", "MYR", "INR"]
+    assert found(["₹ 1,200.00", "Total S$5.00", "INR 12.00"]) == ["INR", "SGD", "INR"]
+    assert found(["ROOM 12", "Rs and Ps of the contract", "FORM RM"]) == []  # letters alone
+    assert found(["Fr. Müller", "Fr. 12.50"]) == ["CHF"]
+    # a bare '$' is the US dollar unless the page is written in another dollar's country
+    assert found(["Total $5.00", "Mountain View, CA 94043"]) == ["USD"]
+    assert found(["Total $5.00", "ABN 51 824 753 556"]) == ["AUD"]
+    assert found(["Total $5.00", "GST Reg No 001637511168"]) == []
+
+
+def test_amounts_with_a_currency_in_front_belong_to_their_label() -> None:
+    from cosy.steps.fields.currency import steps as currency
+
+    rows = [["Sub Total", "RM", "68.87"], ["GST/TAX 6%", "RM", "4.13"], ["TOTAL", "RM 73.00"],
+            "Total RM15.90"]
+    lines = make_lines(rows)
+    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    assert [(m.value, m.label) for m in found] == [
+        ("68.87", "Sub Total"), ("4.13", "GST/TAX 6%"), ("73.00", "TOTAL"), ("15.90", "Total")]
+    cur = currency.currency_candidates(lines, 1)
+    attached = currency.amount_currency(found, cur)
+    assert attached[2:] == ["MYR", "MYR"]
+    assert currency.select_currency(cur, attached)["currency"].value == "MYR"
+
+
+@pytest.mark.parametrize(("label", "role"), [
+    ("Total Incl. of GST", "total_gross"), ("Tatal Sales (Inclusive of GST)", "total_gross"),
+    ("Total Sales (Excluding GST)", "total_net"), ("Subtotail", "total_net"),
+    ("Total GST", "total_tax"), ("GST @6%", "total_tax"), ("(Inclusive) GST 6%", "total_tax"),
+    ("inkl. 19 % MwSt.", "total_tax"), ("Gesamtbetrag inkl. 19 % MwSt.", "total_gross"),
+    ("Total Amt Rounded", "total_gross"), ("Amt Due", "total_gross"),
+    ("Totalwith GST", "total_gross"), ("TOTAL H.T.", "total_net"), ("Total T.T.C.", "total_gross"),
+    ("Total Exel. of GST", "total_net"),  # 'Excl.' misread: a total, not the tax
+    ("Rounding", None), ("Rounding Adjustment", None), ("Service Chrg (Incl GST 6%)", None),
+    ("Change Due", None), ("Amount Paid", None),
+])
+def test_total_words_of_receipts_and_other_countries(label: str, role: str | None) -> None:
+    cue = amount_cues.classify_total(label)
+    assert (cue[0] if cue else None) == role
+
+
+def _totals(rows: list[str | list[str]]) -> dict[str, str]:
+    lines = make_lines(rows)
+    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    cues = amount_cues.join_cues(found, *(amount_cues.cues_in(found, lang)
+                                          for lang in ("de", "en", "fr")),
+                                 rates=amount_cues.row_rates(found, lines))
+    return {k: v.value for k, v in amounts.select_totals(found, cues=cues).items()}
+
+
+def test_a_tax_summary_row_gives_net_and_tax_by_arithmetic() -> None:
+    # prices with the tax included: 'Sub Total' is the gross, the summary row has net and tax
+    assert _totals([["Sub Total", "129.30"], ["Amt Due", "129.30"], ["GST @6%", "7.30"],
+                    ["GST Summary", "Amount(RM)", "GST(RM)"], ["S", "6%", "122.00", "7.30"],
+                    ["Z", "0%", "0.00", "0.00"]]) == {
+        "total_net": "122.00", "total_tax": "7.30", "total_gross": "129.30"}
+    # two rates charged: the tax is the one row's with tax, the net total is not printed
+    assert _totals([["Total", "77.20"], ["GST Analysis", "Goods", "Tax Amount"],
+                    ["S = 6%", "50.47", "3.03"], ["Z = 0%", "23.70", "0.00"]]) == {
+        "total_tax": "3.03", "total_gross": "77.20"}
+    # taxed at two rates: each row's tax is a part of the total ('Taxes et contributions' are
+    # no VAT), so no tax total is read
+    assert _totals([["Total facture hors TVA", "54,87"], ["Total Taxes et Contributions", "12,12"],
+                    ["TVA 20,00 % sur un montant total de", "34,24 €", "6,85 €"],
+                    ["TVA 5,50 % sur un montant total de", "20,63 €", "1,14 €"],
+                    ["Total facture TTC", "62,86 €"]]) == {
+        "total_net": "54.87", "total_gross": "62.86"}
+    # a base is never the tax, whatever its label says
+    assert _totals([["Nettobetrag", "100,00"], ["MwSt. 19 % von 100,00:", "19,00"],
+                    ["Gesamtbetrag", "119,00"]]) == {
+        "total_net": "100.00", "total_tax": "19.00", "total_gross": "119.00"}
+
+
+def test_cash_totals_rounded_to_five_cents_add_up() -> None:
+    assert amounts.adds_up(Decimal("31.03"), Decimal("1.65"), Decimal("32.70"))
+    assert amounts.adds_up(Decimal("100.00"), Decimal("19.00"), Decimal("119.00"))
+    assert not amounts.adds_up(Decimal("31.03"), Decimal("1.65"), Decimal("32.69"))  # not cash
+    assert not amounts.adds_up(Decimal("31.03"), Decimal("1.65"), Decimal("32.75"))
+    assert _totals([["Total Sales (Excluding GST) :", "31.03"], ["Total GST", "1.65"],
+                    ["Rounding", "0.02"], ["Tatal Sales (Inclusive of GST) :", "32.70"]]) == {
+        "total_net": "31.03", "total_tax": "1.65", "total_gross": "32.70"}
+
+
+def test_gross_from_arithmetic_where_its_label_is_misread() -> None:
+    assert _totals([["Sub Total", "RM", "68.87"], ["GST/TAX 6%", "RM", "4.13"],
+                    ["T0T~L", "RM", "73.00"], ["CHANGE", "RM", "0.00"]]) == {
+        "total_net": "68.87", "total_tax": "4.13", "total_gross": "73.00"}
+    # a net wording on what was paid counts as the gross only where the sum says so
+    assert _totals([["TOTAL H.T.", "4,30"], ["TVA", "0,30"], ["TOTAL NET", "4,60"]]) == {
+        "total_net": "4.30", "total_tax": "0.30", "total_gross": "4.60"}
+    assert _totals([["TOTAL TAX", "100.52"], ["BALANCE DUE", "$1,536.52"]]) == {
+        "total_tax": "100.52", "total_gross": "1536.52"}
+
+
+def _column(rows: list[tuple[str, str]]) -> list[Line]:
+    """Rows of a label at the left and an amount right-aligned in one column."""
+    words, y = [], 40.0
+    for label, amount in rows:
+        x = 50.0
+        for token in label.split():
+            words.append(Word(token, x, y, x + 6.0 * len(token), y + 10.0, 10.0))
+            x += 6.0 * len(token) + 4.0
+        for token in reversed(amount.split()):
+            words.append(Word(token, 400.0 - 6.0 * len(token), y, 400.0, y + 10.0, 10.0))
+        y += 14.0
+    return layout_lines(words)
+
+
+def test_a_page_that_names_no_total_still_adds_its_lines_up() -> None:
+    rows = [("Round trip airfare", "292.00"), ("Miscellaneous cabfares", "58.50"), ("", "350.50")]
+    found = amounts.amount_candidates(_column(rows), 1, GEOMETRY)
+    assert {k: v.value for k, v in amounts.select_totals(found).items()} == {
+        "total_gross": "350.50"}
+    wrong = [("Round trip airfare", "292.00"), ("Miscellaneous cabfares", "58.50"), ("", "350.00")]
+    found = amounts.amount_candidates(_column(wrong), 1, GEOMETRY)
+    assert amounts.select_totals(found) == {}

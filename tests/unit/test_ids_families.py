@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cosy.domain import Line, Word
 from cosy.steps.fields.ids import bank as ids_bank
 from cosy.steps.fields.ids import register as ids_register
 from cosy.steps.fields.ids import tax as ids_tax
@@ -11,6 +12,7 @@ from cosy.steps.fields.ids.common import field_value, rule_roles
 from cosy.steps.fields.ids.features import identifier_features, identifier_spec
 from cosy.steps.fields.ids.labels import find_labels
 from cosy.steps.fields.ids.reading import page_labels, read_identifiers, select_ids
+from cosy.steps.layout import lines as layout_lines
 from tests.unit.test_fields_normalize import make_lines
 
 
@@ -143,3 +145,69 @@ def test_a_wrapped_iban_is_no_vat_id() -> None:
     found = ids_tax.vat_id_validate(ids_tax.vat_id_normalise(
         ids_tax.vat_id_candidates(lines, 1)), lines)
     assert [m.value for m in found] == ["DE136695976"]
+
+
+@pytest.mark.parametrize(("row", "value"), [
+    ("GST Reg No. :001637511168", "001637511168"), ("GST ID: 001609584640", "001609584640"),
+    ("GST No: 0010 9010 5344", "001090105344"), ("(GSTREGNO000243941376)", "000243941376"),
+    ("ABN 51 824 753 556", "51824753556"), ("GSTIN: 27AAPFU0939F1ZV", "27AAPFU0939F1ZV"),
+])
+def test_tax_registrations_of_other_countries_behind_their_label(row: str, value: str) -> None:
+    vats = read_identifiers(make_lines([row]), 1)["vat_id"]
+    assert [c.value for c in vats] == [value]
+    # the role model never saw them: whose they are, the page's writer is (the seller)
+    probs = [{"seller": 0.0, "buyer": 0.0, "other": 1.0}] * len(vats)
+    assert ids_tax.select_vat_ids(vats, probs, "invoice", "seller", set())[
+        "seller_vat_id"].value == value
+
+
+def test_eu_vat_ids_keep_their_own_source() -> None:
+    vats = read_identifiers(make_lines(["N° TVA intracommunautaire : FR 03 552081317"]), 1)[
+        "vat_id"]
+    assert [(c.value, c.mention.step) for c in vats] == [
+        ("FR03552081317", "fields.ids.candidates.vat_id")]
+
+
+def test_numbers_without_a_registration_label_are_no_vat_id() -> None:
+    lines = make_lines(["Tel 03-3362 4395", "VAT 20% 1234.00", "Company Reg No. 001637511168",
+                        "Table 000136577024"])
+    assert read_identifiers(lines, 1)["vat_id"] == []
+
+
+def test_abn_check_digits() -> None:
+    assert ids_tax.abn_is_valid("51824753556")
+    assert not ids_tax.abn_is_valid("51824753557")
+    assert not ids_tax.abn_is_valid("5182475355")
+
+
+def _page(rows: list[tuple[float, str]]) -> list[Line]:
+    """Lines at given heights of an A4 page (letterhead, body, footer)."""
+    words = []
+    for top, text in rows:
+        x = 50.0
+        for token in text.split():
+            words.append(Word(token, x, top, x + 6.0 * len(token), top + 9.0, 9.0))
+            x += 6.0 * len(token) + 4.0
+    return layout_lines(words)
+
+
+def test_the_one_other_vat_id_in_the_body_is_the_addressees() -> None:
+    lines = _page([(210.0, "Kundennummer: K0100077603"), (225.0, "USt-IdNr.: DE199952957"),
+                   (239.0, "Rechnungsnummer: R0005532486"), (795.0, "USt-IdNr. DE812871812")])
+    vats = read_identifiers(lines, 1)["vat_id"]
+    probs = [{"seller": 0.49, "buyer": 0.13, "other": 0.38},
+             {"seller": 0.99, "buyer": 0.0, "other": 0.01}]
+    seller = ids_tax.select_vat_ids(vats, probs, "invoice", "seller", set())
+    assert seller["seller_vat_id"].value == "DE812871812"
+    buyer = ids_tax.select_vat_ids(vats, probs, "invoice", "buyer", {"DE812871812"})
+    assert buyer["buyer_vat_id"].value == "DE199952957"
+    assert buyer["buyer_vat_id"].confidence < vats[0].confidence
+    # a seller registered in several countries lists them together: nothing is the buyer's
+    footer = _page([(780.0, "USt-IdNr. DE812871812"), (795.0, "VAT No. ATU13585627")])
+    vats = read_identifiers(footer, 1)["vat_id"]
+    assert ids_tax.select_vat_ids(vats, None, "invoice", "buyer", {"DE812871812"}) == {}
+
+
+def test_taxpayer_identification_number_is_a_tax_number() -> None:
+    lines = make_lines(["TIN: 123-456-789-000", "Tinte 12345678"])
+    assert [c.value for c in read_identifiers(lines, 1)["tax_number"]] == ["123-456-789-000"]

@@ -43,3 +43,36 @@ def test_roles_and_per_field_selection() -> None:
     # a delivery note's own number is the one its title names
     note = number_select.select_invoice_number([found], "delivery_note")
     assert note["invoice_number"].value == "LS-5521"
+
+
+def _own(rows: list[str | list[str]], title: str | None = "invoice") -> str | None:
+    found = numbers.number_candidates(make_lines(rows), 1, GEOMETRY)
+    own = number_select.pick_own_number(found, title)
+    return own.value if own is not None else None
+
+
+def test_labels_as_ocr_misreads_them() -> None:
+    assert _own([["Involce No.:", "CS 67832"]]) == "CS 67832"  # one inner space kept
+    assert _own([["INVO:CE NO.", "1727"]]) == "1727"
+    assert _own(["Bill Cover No: : LCS03908 1"]) == "LCS03908"  # a form's doubled colon
+
+
+def test_receipt_and_document_numbers() -> None:
+    assert _own(["Doc No\tCS02070163\tDate: 22/12/2017"]) == "CS02070163"
+    assert _own(["Invoice-581355\tCashier NINI"]) == "581355"
+    assert _own([["Invoice No:", "#INV03051"]]) == "INV03051"  # '#' is no part of the value
+    assert _own(["Chk 8660\tGuest0"], None) == "8660"
+    assert _own([["Receipt No.", "R-2231"]], None) == "R-2231"
+    assert _own([["Folio No.", "88213"], ["Room No.", "412"]], None) == "88213"
+    # a receipt's number is the document's only where no invoice number is printed
+    assert _own([["Invoice No.", "INV-77"], ["Check #", "4711"]]) == "INV-77"
+
+
+def test_purchase_order_abbreviations_and_po_boxes() -> None:
+    lines = make_lines([["INVOICE NUMBER", "20517440"], "P.O. Box 12345",
+                        ["CUSTOMER P/O NO.", "SHIPPED VIA"], ["216138", "FNS_MU"]])
+    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    assert [(m.value, m.role) for m in found] == [("20517440", "invoice"), ("216138", "order")]
+    own = number_select.select_invoice_number([found], "invoice")
+    assert number_select.select_order_number([found], own, "invoice", [[]])["order_number"].value \
+        == "216138"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from cosy.domain import BBox, FieldValue, Line, Mention, union_bbox
+from cosy.steps.fields.money import TOKEN_PATTERN, without_currency
 
 
 @dataclass(slots=True)
@@ -70,8 +71,10 @@ def cells(line: Line) -> list[Cell]:
 
 
 NUMERIC_CELL = re.compile(
-    r"^[-+]?[\d.,'% ]*\d[\d.,'% ]*(?:EUR|USD|GBP|CHF|[€$£])?$|^(?:EUR|USD|GBP|CHF|[€$£%])$")
-"""A cell that is a number, a percentage or a currency: part of a table row, never a label."""
+    r"^(?:" + TOKEN_PATTERN + r"\s?)?[-+]?[\d.,'% ]*\d[\d.,'% ]*(?:\s?" + TOKEN_PATTERN + r")?$"
+    r"|^\(?(?:" + TOKEN_PATTERN + r"|%)\)?$")
+"""A cell that is a number, a percentage or a currency (code, sign or local symbol such as
+'RM'): part of a table row, never a label."""
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
@@ -98,11 +101,12 @@ def header_above(lines: list[Line], index: int, x0: float, x1: float, max_lines:
 def left_label(line: Line, start: int) -> tuple[str, bool]:
     """The text introducing a value on its line and whether numbers (a table row) stood between.
 
-    Inside the value's own cell the words before it are the label ("Net total: 496.00");
-    otherwise the nearest cell to the left that is not a number or a currency.
+    Inside the value's own cell the words before it are the label ("Net total: 496.00", the
+    currency written before the amount left out: "TOTAL RM 64.15"); otherwise the nearest cell
+    to the left that is not a number or a currency.
     """
     before = line.text[:start]
-    own = before.rsplit("\t", 1)[-1].strip(" :-+€$£")
+    own = without_currency(before.rsplit("\t", 1)[-1]).strip(" :-+€$£")
     if own and not NUMERIC_CELL.match(own):
         return own, False
     skipped = bool(own)

@@ -16,7 +16,7 @@ from itertools import product
 
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.amounts.cues import amount_role, classify_total
+from cosy.steps.fields.amounts.cues import LEXICONS, classify_total, rule_cues
 from cosy.steps.fields.amounts.sources import SOURCES
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
@@ -49,13 +49,15 @@ def normalise_amounts(sources: list[list[Hit]]) -> list[tuple[Hit, Decimal]]:
 
 
 @step("fields.amounts.normalise", scope="page",
-      requires=["page.amount.de", "page.amount.en", "page.amount.fr", "page.amount.ch"],
+      requires=["page.amount.de", "page.amount.en", "page.amount.fr", "page.amount.ch",
+                "page.amount.in"],
       provides=["page.amount.normalised"])
 def amount_normalise(page_amount_de: list[Hit], page_amount_en: list[Hit],
-                     page_amount_fr: list[Hit], page_amount_ch: list[Hit]
-                     ) -> list[tuple[Hit, Decimal]]:
+                     page_amount_fr: list[Hit], page_amount_ch: list[Hit],
+                     page_amount_in: list[Hit]) -> list[tuple[Hit, Decimal]]:
     """Signed decimal value of every amount the locale sources found, each amount once."""
-    return normalise_amounts([page_amount_de, page_amount_en, page_amount_fr, page_amount_ch])
+    return normalise_amounts([page_amount_de, page_amount_en, page_amount_fr, page_amount_ch,
+                              page_amount_in])
 
 
 def validate_amounts(readings: list[tuple[Hit, Decimal]]) -> list[tuple[Hit, str]]:
@@ -117,6 +119,11 @@ FALLBACK_MIN = 0.5
 VETO_MAX = 0.02
 """Below this probability of the role its wording names, an amount's label counts a quarter:
 'Zahlbetrag' of a reminder is the claim with the fee, the model knows the invoice total."""
+SWAPPABLE = {"total_net": "total_gross", "total_gross": "total_net"}
+SWAPPED = 0.5
+"""A net total's label may stand on the gross ('TOTAL NET' of a receipt that means what is
+paid, 'Subtotal' of prices with tax included): the other of the two is kept as a weak
+candidate, so that only a triple that adds up makes it so."""
 SUM_CHECK = 0.9
 """Share of the remaining doubt a triple that adds up (net + tax = gross) removes."""
 
@@ -134,7 +141,8 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
     """Net, tax and gross total: the best-labelled triple, preferring one that adds up.
 
     Totals stand at the end of a document, so a later candidate of equal wording wins; a triple
-    with net + tax == gross outranks any wording. A field without a candidate stays absent.
+    with net + tax == gross outranks any wording. A field without a candidate stays absent, and
+    so does a tax that does not bridge the net and gross found (an excise tax, one rate's tax).
 
     With the role model's probabilities (``probs``, one dict per mention, ``fields.amounts.role``)
     a total's confidence is the model's probability of its role (raised by :data:`SUM_CHECK` of
@@ -148,13 +156,18 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
     ref = model if scores is not None else None
     index = {id(m): i for i, m in enumerate(mentions)}
     scored: dict[str, list[tuple[float, Mention]]] = {r: [] for r in ROLES}
+    swapped: set[tuple[str, int]] = set()
+    rule = cues if cues is not None and len(cues) == n else rule_cues(mentions)
     for i, m in enumerate(mentions):
-        role = cues[i] if cues is not None and len(cues) == n else amount_role(m)
+        role = rule[i]
         if role:
             strength = role[1]
             if scores is not None and scores[i].get(role[0], 1.0) < VETO_MAX:
                 strength *= 0.25  # the model is sure the wording misleads here
             scored[role[0]].append((strength + i / max(n, 1), m))
+            if role[0] in SWAPPABLE:
+                scored[SWAPPABLE[role[0]]].append((SWAPPED + i / max(n, 1), m))
+                swapped.add((SWAPPABLE[role[0]], id(m)))
         if scores is not None:
             for r in ROLES:
                 if (not role or role[0] != r) and scores[i].get(r, 0.0) >= FALLBACK_MIN:
@@ -166,17 +179,20 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
         score, consistent = sn + st + sg, False
         if mn and mt and mg:
             net, tax, gross = (Decimal(x.value) for x in (mn, mt, mg))
-            if abs(net + tax - gross) < Decimal("0.01") and (gross != 0 or net == 0):
+            if adds_up(net, tax, gross) and (gross != 0 or net == 0):
                 score += 6.0
                 consistent = True
             elif abs(gross) < abs(net):
                 continue
+        if not consistent and any((r, id(x)) in swapped
+                                  for r, x in zip(ROLES, (mn, mt, mg), strict=True)):
+            continue  # a swapped wording counts only where the sum confirms it
         if score > top[0]:
             top = (score, (mn, mt, mg), consistent)
     out: dict[str, FieldValue] = {}
     for role, m in zip(ROLES, top[1], strict=True):
-        if m is None:
-            continue
+        if m is None or (role == "total_tax" and None not in top[1] and not top[2]):
+            continue  # net and gross found, the tax does not bridge them: some other tax
         if scores is None:
             confidence = 0.97 if top[2] else 0.7
         else:
@@ -184,7 +200,74 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
             if top[2]:
                 confidence += (1.0 - confidence) * SUM_CHECK
         out[role] = _field(role, m, confidence, model=ref)
+    if not out:
+        total = column_total(mentions)
+        if total is not None:
+            confidence = COLUMN_SUM if scores is None else \
+                max(COLUMN_SUM, scores[index[id(total)]].get("total_gross", 0.0))
+            out["total_gross"] = _field("total_gross", total, confidence, model=ref)
+    elif "total_gross" not in out and "total_net" in out and "total_tax" in out:
+        gross = implied_gross(mentions, rule, top[1][0], top[1][1])
+        if gross is not None:
+            p = 0.0 if scores is None else scores[index[id(gross)]].get("total_gross", 0.0)
+            out["total_gross"] = _field("total_gross", gross, p + (1.0 - p) * SUM_CHECK,
+                                        model=ref)
     return out
+
+
+CASH_ROUNDING = (Decimal("0.05"), Decimal("0.02"))
+"""Cash totals rounded to 5 cents (Malaysia, Switzerland, Australia ...) are at most 2 cents
+off net + tax: 31.03 + 1.65 = 32.68, paid 32.70."""
+
+
+def adds_up(net: Decimal, tax: Decimal, gross: Decimal) -> bool:
+    """Whether net + tax is the gross total, to the cent or rounded to a cash total."""
+    diff = abs(net + tax - gross)
+    step, slack = CASH_ROUNDING
+    return diff < Decimal("0.01") or (diff <= slack and gross % step == 0)
+
+
+COLUMN_SUM = 0.6
+"""Confidence of a gross total read from arithmetic alone: the sum under a column of amounts."""
+
+
+def implied_gross(mentions: list[Mention], cues: list[tuple[str, float] | None],
+                  net: Mention | None, tax: Mention | None) -> Mention | None:
+    """The printed net + tax ('TOT'L  RM 73.00' under 'Sub Total 68.87' and 'GST 4.13', its
+    label misread): the gross total no label named, since the arithmetic does."""
+    if net is None or tax is None:
+        return None
+    target = Decimal(net.value) + Decimal(tax.value)
+    if target == 0:
+        return None
+    return next((m for m, cue in zip(mentions, cues, strict=True)
+                 if m is not net and m is not tax and Decimal(m.value) == target
+                 and (cue is None or cue[0] == "total_gross")
+                 and not classify_nothing(m)), None)
+
+
+def classify_nothing(m: Mention) -> bool:
+    """Whether the label rules a total out ('Rabatt', 'paid', 'Change'): no total, whatever
+    the arithmetic says."""
+    label = m.label or ""
+    return bool(label) and classify_total(label) is None and bool(NOT_A_TOTAL.search(label))
+
+
+NOT_A_TOTAL = re.compile("|".join(lex["not_a_total"] for lex in LEXICONS.values()), re.I)
+
+
+def column_total(mentions: list[Mention]) -> Mention | None:
+    """The last amount of a page when it is the sum of the two or more amounts above it in its
+    column ('Round trip airfare 292.00 / Miscellaneous cabfares 58.50 / $ 350.50'): a document
+    that names no total still adds its lines up."""
+    if not mentions:
+        return None
+    last = mentions[-1]
+    above = [m for m in mentions[:-1] if m.page == last.page
+             and min(m.bbox[2], last.bbox[2]) - max(m.bbox[0], last.bbox[0]) > 0]
+    if len(above) < 2 or Decimal(last.value) <= 0:
+        return None
+    return last if sum(Decimal(m.value) for m in above) == Decimal(last.value) else None
 
 
 CREDIT_NOTE = re.compile(r"\bavoir\b|credit\s?note|gutschrift|note de crédit|storno", re.I)

@@ -1,6 +1,8 @@
 """Currency: ISO 4217 codes and currency signs printed on the page, a labelled one first.
 
-Codes (EUR, CHF), signs (€, $, £, Fr.) and words (Euro, pounds sterling) are separate sources.
+Codes (EUR, CHF, MYR), signs (€, $, £, ₹, S$, Fr.), local symbols where an amount or a header
+makes them a currency (RM, Rs.) and words (Euro, pounds sterling) are separate sources; the
+tokens are shared with the amount readers (:mod:`cosy.steps.fields.money`).
 ``fields.currency.context`` reads the label of each and whether it is the document's declared
 currency ('Währung: GBP'); ``fields.currency.per_amount`` says which currency each amount is
 written with; ``fields.currency.select.currency`` decides: declared, else the amounts', else the
@@ -17,17 +19,30 @@ from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import SCHEMA, XSD
 from cosy.steps.fields.common import find_mentions, flatten
+from cosy.steps.fields.locale import dollar_country
+from cosy.steps.fields.money import (
+    CODE_PATTERN,
+    DOLLARS,
+    LOCAL_PATTERN,
+    SIGN_PATTERN,
+    currency_of,
+)
 from cosy.steps.xml_tree import CII_SETTLEMENT
 
-CODES = ("EUR", "USD", "GBP", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN", "CZK", "HUF", "CAD",
-         "AUD", "CNY")
-SIGNS = {"€": "EUR", "$": "USD", "£": "GBP", "Fr.": "CHF", "SFr.": "CHF"}
-CODE = re.compile(r"(?P<currency>\b(?:" + "|".join(CODES) + r")\b)")
-SIGN = re.compile(r"(?P<currency>[€$£]|(?<!\w)S?Fr\.(?=\s?\d))")
+CODE = re.compile(r"(?P<currency>" + CODE_PATTERN + r")")
+SIGN = re.compile(r"(?P<currency>" + SIGN_PATTERN + r")")
+LOCAL_SYMBOL = re.compile(
+    r"(?:(?<=\()\s*(?P<paren>" + LOCAL_PATTERN + r")\s*(?=\))"
+    r"|(?P<before>" + LOCAL_PATTERN + r")(?=\s?[-+]?\d)"
+    r"|(?<=\d)\s?(?P<after>" + LOCAL_PATTERN + r")"
+    r"|(?:^|(?<=\t))(?P<cell>" + LOCAL_PATTERN + r")(?=\t|$))")
+"""A local symbol where it is a currency: in a header's parentheses ('Amount (RM)'), right
+before or after an amount ('RM 12.00', '250 Rs') or alone in a table cell ('RM')."""
 WORDS = {"euro": "EUR", "euros": "EUR", "us-dollar": "USD", "us dollars": "USD",
          "pfund sterling": "GBP", "pound sterling": "GBP", "pounds sterling": "GBP",
          "livres sterling": "GBP", "schweizer franken": "CHF", "swiss francs": "CHF",
-         "francs suisses": "CHF"}
+         "francs suisses": "CHF", "ringgit": "MYR", "indian rupees": "INR",
+         "singapore dollars": "SGD", "australian dollars": "AUD", "canadian dollars": "CAD"}
 WORD = re.compile(r"(?P<currency>\b(?:" + "|".join(sorted(WORDS, key=len, reverse=True))
                   + r")\b)", re.I)
 LABEL = re.compile(r"währung|currency|devise|monnaie|beträge in|amounts in", re.I)
@@ -40,16 +55,42 @@ NOT_THE_DOCUMENTS = re.compile(r"steuer|tax|vat|buchung", re.I)
 def currency_codes(page_lines: list[Line], page_no: int) -> list[Mention]:
     """Every ISO 4217 code on the page."""
     return list(find_mentions(page_lines, page_no, CODE, "currency",
-                              "fields.currency.candidates.codes", lambda m: m["currency"]))
+                              "fields.currency.candidates.codes",
+                              lambda m: currency_of(m["currency"])))
+
+
+def sign_currency(m: re.Match[str], dollar: str | None) -> str | None:
+    """The currency a sign stands for: a bare '$' is the page's country's dollar (None when
+    unclear); 'Fr.' only before an amount ('Fr. 12.50', not 'Fr. Müller')."""
+    sign = m["currency"]
+    if sign == "$":
+        return "USD" if dollar == "US" else DOLLARS.get(dollar or "")
+    if sign.endswith("Fr.") and not m.string[m.end():].lstrip()[:1].isdigit():
+        return None
+    return currency_of(sign)
 
 
 @step("fields.currency.candidates.signs", scope="page", requires=["page.lines", "page_no"],
       provides=["page.currency.signs"])
 def currency_signs(page_lines: list[Line], page_no: int) -> list[Mention]:
-    """Every currency sign on the page (€ $ £, Fr. before an amount), as its ISO code."""
+    """Every currency sign on the page (€ $ £ ₹ S$ HK$ ..., Fr. before an amount), as its ISO
+    code; whose dollar a bare '$' is, the page's addresses say (:mod:`..locale`)."""
+    dollar = dollar_country(page_lines)
     return list(find_mentions(page_lines, page_no, SIGN, "currency",
                               "fields.currency.candidates.signs",
-                              lambda m: SIGNS.get(m["currency"])))
+                              lambda m: sign_currency(m, dollar)))
+
+
+def _local(m: re.Match[str]) -> str | None:
+    return currency_of(next(v for v in m.groupdict().values() if v))
+
+
+@step("fields.currency.candidates.local", scope="page", requires=["page.lines", "page_no"],
+      provides=["page.currency.local"])
+def currency_local(page_lines: list[Line], page_no: int) -> list[Mention]:
+    """Local currency symbols (RM, Rs.) where an amount or a header makes them a currency."""
+    return list(find_mentions(page_lines, page_no, LOCAL_SYMBOL, "currency",
+                              "fields.currency.candidates.local", _local))
 
 
 @step("fields.currency.candidates.words", scope="page", requires=["page.lines", "page_no"],
@@ -62,11 +103,13 @@ def currency_words(page_lines: list[Line], page_no: int) -> list[Mention]:
 
 
 def currency_context(codes: list[Mention], signs: list[Mention],
-                     words: list[Mention] | None = None) -> list[Mention]:
+                     words: list[Mention] | None = None,
+                     local: list[Mention] | None = None) -> list[Mention]:
     """All currency mentions in reading order; a declared one ('Währung: GBP') gets role
     'declared'. A currency word counts only as a declaration: 'Euro' in running text is no
     statement about the document's amounts."""
-    found = sorted([*codes, *signs, *(words or [])], key=lambda m: (m.page, m.span))
+    found = sorted([*codes, *signs, *(local or []), *(words or [])],
+                   key=lambda m: (m.page, m.span))
     for m in found:
         if LABEL.search(m.label or "") and not NOT_THE_DOCUMENTS.search(m.label or ""):
             m.role = "declared"
@@ -74,19 +117,23 @@ def currency_context(codes: list[Mention], signs: list[Mention],
 
 
 @step("fields.currency.context", scope="page",
-      requires=["page.currency.codes", "page.currency.signs", "page.currency.words"],
+      requires=["page.currency.codes", "page.currency.signs", "page.currency.words",
+                "page.currency.local"],
       provides=["page.currency.context"])
 def currency_context_step(page_currency_codes: list[Mention], page_currency_signs: list[Mention],
-                          page_currency_words: list[Mention]) -> list[Mention]:
+                          page_currency_words: list[Mention],
+                          page_currency_local: list[Mention]) -> list[Mention]:
     """The page's currency mentions with the declared one marked."""
-    return currency_context(page_currency_codes, page_currency_signs, page_currency_words)
+    return currency_context(page_currency_codes, page_currency_signs, page_currency_words,
+                            page_currency_local)
 
 
 def currency_candidates(page_lines: list[Line], page_no: int) -> list[Mention]:
     """Every currency mention of the page in context (all sources and context in one)."""
     return currency_context(currency_codes(page_lines, page_no),
                             currency_signs(page_lines, page_no),
-                            currency_words(page_lines, page_no))
+                            currency_words(page_lines, page_no),
+                            currency_local(page_lines, page_no))
 
 
 ATTACHED_GAP = 2

@@ -14,10 +14,12 @@ import re
 
 from cosy.domain import Mention
 from cosy.engine.step import step
+from cosy.steps.fields.fuzzy import corrected, vocabulary
 
 LEXICONS: dict[str, dict[str, str]] = {
     "de": {
-        "due": r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens",
+        "due": r"fällig|faellig|zahlbar|zahlungsziel|bis zum|spätestens|abgebucht|abbuchung|"
+               r"eingezogen|lastschrift(?:einzug)? am",
         "deadline": r"(?<!\d\s)\bbis$",
         "delivery": r"liefer|leistungsdatum|leistungszeitraum",
         "issue": r"rechnungsdatum|belegdatum|ausstellungsdatum",
@@ -26,21 +28,24 @@ LEXICONS: dict[str, dict[str, str]] = {
                       r"druck|mandat|\bab\b|seit|beginnt",
     },
     "en": {
-        "due": r"(?<!over)due|payable|remit|pay by|payment date|no later than",
+        "due": r"(?<!over)due|payable|remit|pay by|payment date|no later than|debited|"
+               r"debit date",
         "deadline": r"(?<!\d\s)(?:\bby|\bbefore)$",
         "delivery": r"deliver|shipping date|ship date|date of supply|tax point|service date|"
                     r"date of service|required by",
         "issue": r"invoice date|date of issue|issue date|issued",
         "issue_weak": r"^date\b|\bdate$|(?:\bdated|\bof)$",
-        "not_a_role": r"discount|order date|valid|period|birth|effective|print|since|commences",
+        "not_a_role": r"discount|order date|valid|period|birth|effective|print|since|commences|"
+                      r"mandate",
     },
     "fr": {
-        "due": r"échéance|echeance|à régler|a regler|payer avant|au plus tard",
+        "due": r"échéance|echeance|à régler|a regler|payer avant|au plus tard|prélevé|prelevé|"
+               r"prélèvement (?:le|du)",
         "deadline": r"(?<!\d\s)\bavant(?: le)?$",
         "delivery": r"livraison|prestation",
         "issue": r"date de (?:la )?facture|date d'émission|facture du|date facture",
         "issue_weak": r"^date\b|\bdate$|\bdu$",
-        "not_a_role": r"escompte|commence",
+        "not_a_role": r"escompte|commence|mandat",
     },
 }
 PATTERNS = {lang: {cls: re.compile(p, re.I) for cls, p in lex.items()}
@@ -49,10 +54,17 @@ PATTERNS = {lang: {cls: re.compile(p, re.I) for cls, p in lex.items()}
 Classes = frozenset[str]
 
 
+VOCABULARY = vocabulary([*(p for lex in LEXICONS.values() for p in lex.values()),
+                         "invoice receipt delivery"])
+"""The lexicons' words, to read labels as OCR misspells them ('Involce Date')."""
+
+
 def word_classes(text: str, lang: str) -> Classes:
-    """The classes of role words of one language in ``text`` (a deadline only at its end)."""
+    """The classes of role words of one language in ``text`` (a deadline only at its end),
+    words one OCR slip away from a lexicon word read as that word."""
     if not text:
         return frozenset()
+    text = corrected(text, VOCABULARY)
     return frozenset(cls for cls, p in PATTERNS[lang].items()
                      if p.search(text.strip() if cls == "deadline" else text))
 

@@ -73,7 +73,9 @@ class DateEvidence:
 
 def pick_issue(ev: DateEvidence, step: str = "fields.dates.select.issue_date") -> FieldValue | None:
     """The labelled issue date; else the model's; else the first unlabelled date near the top of
-    the first page or after a place ('München, den'): letters carry their date without a label.
+    the first page or after a place ('München, den'): letters carry their date without a label;
+    else the one date a document prints (a receipt's, wherever it stands), if nothing names it
+    otherwise.
     """
     i = ev.labelled("issue_date")
     if i is not None:
@@ -89,6 +91,10 @@ def pick_issue(ev: DateEvidence, step: str = "fields.dates.select.issue_date") -
     signed = [i for i in unlabelled if PLACE_DATE.match(_tail(ev.mentions[i].label))]
     if top or signed:
         i = (top or signed)[0]
+        return ev.field("issue_date", i, ev.conf("issue_date", i, 0.5), step)
+    if len({m.value for m in ev.mentions}) == 1 and unlabelled \
+            and not NOT_A_ROLE.search(_tail(ev.mentions[unlabelled[0]].label)):
+        i = unlabelled[0]  # the only date a receipt prints is when it was issued
         return ev.field("issue_date", i, ev.conf("issue_date", i, 0.5), step)
     return None
 

@@ -26,8 +26,10 @@ MONTHS_FR = {"janvier": 1, "février": 2, "fevrier": 2, "mars": 3, "avril": 4, "
 
 
 def _with_abbreviations(months: dict[str, int]) -> dict[str, int]:
-    """Full names and their three-letter abbreviations ('Mrz' is not one, 'Mär' is)."""
-    return {**{k[:3]: v for k, v in months.items() if len(k) > 3}, **months}
+    """Full names and their three- and four-letter abbreviations ('Mär', 'Sept', 'janv',
+    'Febr'; 'Mrz' is not one)."""
+    return {**{k[:3]: v for k, v in months.items() if len(k) > 3},
+            **{k[:4]: v for k, v in months.items() if len(k) > 4}, **months}
 
 
 LEXICONS = {lang: _with_abbreviations(m) for lang, m in
@@ -49,15 +51,29 @@ DOTTED = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})\.(?P<m>\d{1,2})\.(?P<y>(?
                     + AFTER)
 SLASHED = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>(?:19|20)?\d\d))"
                      + AFTER)
-ISO = re.compile(BEFORE + r"(?P<date>" + YEAR + r"-(?P<m>\d\d)-(?P<d>\d\d))" + AFTER)
-TEXT_DE = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})\.?\s(?P<m>" + _alternation(LEXICONS["de"])
-                     + r")\.?\s" + YEAR + r")" + AFTER, re.I)
+DASHED = re.compile(r"(?<![\d.,/-])(?P<date>(?P<d>\d{1,2})-(?P<m>\d{1,2})-(?P<y>(?:19|20)\d\d))"
+                    r"(?![\d.,/-]?\d)")
+"""Day and month in either order apart by dashes with a four-digit year (05-03-2024); with two
+digits, or inside a longer dashed run, a dashed group is more often a code or phone number."""
+ISO = re.compile(BEFORE + r"(?P<date>" + YEAR + r"(?P<sep>[-/.])(?P<m>\d\d)(?P=sep)(?P<d>\d\d))"
+                 + AFTER)
+YEAR_SHORT = r"(?P<y>(?:19|20)\d\d|\d\d(?![\d:]))"
+"""A year after a month name: four digits, or two ('28 Mar 18'), not the hour of a time
+('28 Mar 18:32')."""
+DAY_SEP = r"(?:\.?\s|\.|-)"
+MONTH_SEP = r"(?:\.?,?\s|\.|-)"
+"""Day, month name and year apart by spaces, periods or dashes: '5. März 2024', '22-Dec-2017'."""
+TEXT_DE = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})" + DAY_SEP + r"(?P<m>"
+                     + _alternation(LEXICONS["de"]) + r")" + MONTH_SEP + YEAR_SHORT + r")"
+                     + AFTER, re.I)
 TEXT_EN = re.compile(
-    BEFORE + r"(?P<date>(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?\.?\s(?P<m>" + _alternation(LEXICONS["en"])
-    + r")\.?,?\s" + YEAR + r"|(?P<m2>" + _alternation(LEXICONS["en"])
+    BEFORE + r"(?P<date>(?:(?P<d>\d{1,2})(?:st|nd|rd|th)?" + DAY_SEP + r"(?P<m>"
+    + _alternation(LEXICONS["en"]) + r")" + MONTH_SEP + YEAR_SHORT + r"|(?P<m2>"
+    + _alternation(LEXICONS["en"])
     + r")\.?\s(?P<d2>\d{1,2})(?:st|nd|rd|th)?,?\s(?P<y2>(?:19|20)\d\d)))" + AFTER, re.I)
-TEXT_FR = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})(?:er)?\.?\s(?P<m>"
-                     + _alternation(LEXICONS["fr"]) + r")\.?\s" + YEAR + r")" + AFTER, re.I)
+TEXT_FR = re.compile(BEFORE + r"(?P<date>(?P<d>\d{1,2})(?:er)?" + DAY_SEP + r"(?P<m>"
+                     + _alternation(LEXICONS["fr"]) + r")" + MONTH_SEP + YEAR_SHORT + r")"
+                     + AFTER, re.I)
 
 
 def _source(name: str, pattern: re.Pattern[str], lines: list[Line]) -> list[Hit]:
@@ -78,24 +94,33 @@ def slashed_dates(page_lines: list[Line]) -> list[Hit]:
     return _source("fields.dates.candidates.slashed", SLASHED, page_lines)
 
 
+@step("fields.dates.candidates.dashed", scope="page", requires=["page.lines"],
+      provides=["page.date.dashed"])
+def dashed_dates(page_lines: list[Line]) -> list[Hit]:
+    """d-m-yyyy or m-d-yyyy (05-03-2024), read in the page's order like slash dates."""
+    return _source("fields.dates.candidates.dashed", DASHED, page_lines)
+
+
 @step("fields.dates.candidates.iso", scope="page", requires=["page.lines"],
       provides=["page.date.iso"])
 def iso_dates(page_lines: list[Line]) -> list[Hit]:
-    """ISO 8601 dates (2024-03-05), as machines and e-invoices print them."""
+    """Year first (2024-03-05, and 2024/03/05 as East Asia writes it), as machines and
+    e-invoices print them."""
     return _source("fields.dates.candidates.iso", ISO, page_lines)
 
 
 @step("fields.dates.candidates.text.de", scope="page", requires=["page.lines"],
       provides=["page.date.text_de"])
 def german_text_dates(page_lines: list[Line]) -> list[Hit]:
-    """German dates with a month name: '5. März 2024', '05. Okt. 2023'."""
+    """German dates with a month name: '5. März 2024', '05. Okt. 2023', '5-Mär-24'."""
     return _source("fields.dates.candidates.text.de", TEXT_DE, page_lines)
 
 
 @step("fields.dates.candidates.text.en", scope="page", requires=["page.lines"],
       provides=["page.date.text_en"])
 def english_text_dates(page_lines: list[Line]) -> list[Hit]:
-    """English dates with a month name in either order: 'March 5, 2024', '5th March 2024'."""
+    """English dates with a month name in either order: 'March 5, 2024', '5th March 2024',
+    '28 Mar 18', '22-Dec-2017'."""
     return _source("fields.dates.candidates.text.en", TEXT_EN, page_lines)
 
 
@@ -107,5 +132,7 @@ def french_text_dates(page_lines: list[Line]) -> list[Hit]:
 
 
 SOURCES = (dotted_dates, slashed_dates, iso_dates, german_text_dates, english_text_dates,
-           french_text_dates)
+           french_text_dates, dashed_dates)
+NUMERIC_ORDER = (".slashed", ".dashed")
+"""Sources whose day and month may stand in either order."""
 """All date sources, in the order the normalise step takes them."""

@@ -18,8 +18,9 @@ from cosy.domain import Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.dates.cues import LEXICONS
-from cosy.steps.fields.dates.sources import MONTHS, SOURCES
+from cosy.steps.fields.dates.sources import MONTHS, NUMERIC_ORDER, SOURCES
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
+from cosy.steps.fields.locale import us_evidence
 
 DateReading = tuple[Hit, int, int, int]
 """A hit read as (year, month, day), not yet checked against the calendar."""
@@ -32,14 +33,18 @@ def _year(y: str) -> int:
     return int(y) + 2000 if len(y) == 2 else int(y)
 
 
-def slash_order_is_us(hits: list[Hit]) -> bool:
-    """True when some slash date can only be month/day (11/17/2017): the page writes US order."""
+def slash_order_is_us(hits: list[Hit], us_page: bool = False) -> bool:
+    """Whether the page writes slash dates month first: some date can only be month/day
+    (11/17/2017) and none only day/month; where every one could be either, whether the page is
+    American (``us_page``, :func:`cosy.steps.fields.locale.us_evidence`)."""
     us = eu = False
     for h in hits:
         a, b = int(h.part("d")), int(h.part("m"))
         us |= b > 12 >= a
         eu |= a > 12 >= b
-    return us and not eu
+    if us or eu:
+        return us and not eu
+    return us_page
 
 
 def read_date(hit: Hit, us_order: bool = False) -> DateReading | None:
@@ -50,33 +55,44 @@ def read_date(hit: Hit, us_order: bool = False) -> DateReading | None:
     if month is None or not y or not d:
         return None
     day = int(d)
-    if hit.source.endswith(".slashed") and (us_order or month > 12) and day <= 12:
+    if hit.source.endswith(NUMERIC_ORDER) and (us_order or month > 12) and day <= 12:
         day, month = month, day
     return hit, _year(y), month, day
 
 
-def normalise_dates(sources: list[list[Hit]]) -> list[DateReading]:
+def normalise_dates(sources: list[list[Hit]], us_page: bool = False) -> list[DateReading]:
     """One reading per date written on the page: overlaps resolved, slash order decided.
 
     Slash dates follow the page's own order: one unambiguous 11/17/2017 makes 11/03/2017 the
-    3rd of November, as the writer meant it.
+    3rd of November, as the writer meant it; where none decides, an American page writes month
+    first and every other day first.
     """
     hits = resolve_overlaps(*sources)
-    us = slash_order_is_us([h for h in hits if h.source.endswith(".slashed")])
+    us = slash_order_is_us([h for h in hits if h.source.endswith(NUMERIC_ORDER)], us_page)
     return [r for h in hits if (r := read_date(h, us)) is not None]
+
+
+@step("fields.dates.normalise.slash_order", scope="page", requires=["page.lines"],
+      provides=["page.date.us_page"])
+def date_locale(page_lines: list[Line]) -> bool:
+    """Whether the page is American (a US address or phone number, no VAT or GST): its
+    ambiguous slash dates are month first."""
+    return us_evidence(page_lines)
 
 
 @step("fields.dates.normalise", scope="page",
       requires=["page.date.dotted", "page.date.slashed", "page.date.iso", "page.date.text_de",
-                "page.date.text_en", "page.date.text_fr"],
+                "page.date.text_en", "page.date.text_fr", "page.date.dashed",
+                "page.date.us_page"],
       provides=["page.date.normalised"])
 def date_normalise(page_date_dotted: list[Hit], page_date_slashed: list[Hit],
                    page_date_iso: list[Hit], page_date_text_de: list[Hit],
-                   page_date_text_en: list[Hit], page_date_text_fr: list[Hit]
-                   ) -> list[DateReading]:
+                   page_date_text_en: list[Hit], page_date_text_fr: list[Hit],
+                   page_date_dashed: list[Hit], page_date_us_page: bool) -> list[DateReading]:
     """Year, month, day of every date the sources found, each written date once."""
     return normalise_dates([page_date_dotted, page_date_slashed, page_date_iso,
-                            page_date_text_de, page_date_text_en, page_date_text_fr])
+                            page_date_text_de, page_date_text_en, page_date_text_fr,
+                            page_date_dashed], page_date_us_page)
 
 
 def validate_dates(readings: list[DateReading]) -> list[tuple[Hit, str]]:
@@ -112,7 +128,7 @@ def date_candidates(page_lines: list[Line], page_no: int,
                     page_geometry: dict[str, float]) -> list[Mention]:
     """Every date on the page that exists in the calendar, with label and column header: the
     sources, normalise, validate and context stages in one call (model recipes, tests)."""
-    found = normalise_dates([src(page_lines) for src in SOURCES])
+    found = normalise_dates([src(page_lines) for src in SOURCES], us_evidence(page_lines))
     return date_context(validate_dates(found), page_lines, page_no, page_geometry)
 
 

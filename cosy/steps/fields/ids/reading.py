@@ -37,7 +37,8 @@ def validated(lines: list[Line], page_no: int) -> dict[str, list[Candidate]]:
         "iban": ids_bank.iban_validate(ids_bank.iban_normalise(
             ids_bank.iban_candidates(lines, page_no))),
         "vat_id": ids_tax.vat_id_validate(ids_tax.vat_id_normalise(
-            ids_tax.vat_id_candidates(lines, page_no)), lines),
+            ids_tax.vat_id_candidates(lines, page_no),
+            ids_tax.vat_id_registrations(lines, page_no)), lines),
         "tax_number": ids_tax.tax_number_validate(ids_tax.tax_number_normalise(
             ids_tax.tax_number_candidates_labelled(lines, page_no),
             ids_tax.tax_number_candidates_shape(lines, page_no))),

@@ -52,14 +52,25 @@ def pick_party(contexts: list[IdContext], probs: list[RoleProbs] | None, role: s
     best = None
     for i in range(len(contexts)) if keep is None else keep:
         c = contexts[i]
-        p = probs[i] if probs is not None else rule_roles(c, title)
+        p = probs[i] if probs is not None and not unseen_by_model(c) else rule_roles(c, title)
         score = party_score(c, p, role, title)
         if score < 0.5:
             continue
         key = (score >= 0.9, c.mention.confidence, score, -i)
         if best is None or key > best[0]:
-            best = (key, c, score, probs is not None and labelled_party(c, title) is None)
+            best = (key, c, score, probs is not None and labelled_party(c, title) is None
+                    and not unseen_by_model(c))
     return None if best is None else best[1:]
+
+
+UNSEEN_SOURCES = ("fields.ids.candidates.vat_id.labelled",)
+"""Sources of identifiers the role model was not trained on (registrations of non-EU shapes):
+whose they are, the rule says (the writer's, unless a label or section names a party)."""
+
+
+def unseen_by_model(c: IdContext) -> bool:
+    """Whether a mention is of a kind the role model has not learnt to place."""
+    return c.mention.step in UNSEEN_SOURCES
 
 
 def role_field(name: str, found: Pick | None, step_name: str) -> dict[str, FieldValue]:

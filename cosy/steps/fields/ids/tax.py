@@ -1,6 +1,7 @@
 """Tax identifiers: EU VAT IDs (national formats, check digits) and national tax numbers.
 
-VAT ID: candidates (pattern) -> normalise (the longest prefix in a valid national format) ->
+VAT ID: candidates (the EU pattern; registrations of other shapes behind a GST, ABN or VAT
+label) -> normalise (the longest prefix in a valid national format) ->
 validate (not the start of an IBAN; check digits raise confidence, since sample documents print
 made-up IDs such as DE123456789) -> context -> role (model) -> select ``seller_vat_id`` and
 ``buyer_vat_id``. Tax number: candidates behind a label and by shape -> normalise -> validate
@@ -18,8 +19,9 @@ from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import SCHEMA, XSD
 from cosy.steps.fields.common import Candidate, find_mentions, flatten, left_label, span_bbox
+from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER
 from cosy.steps.fields.ids.bank import IBAN, iban_shape_ok, longest_prefix
-from cosy.steps.fields.ids.common import IdContext, refined
+from cosy.steps.fields.ids.common import IdContext, field_value, labelled_party, refined
 from cosy.steps.fields.ids.role import RoleProbs, pick_party, role_field
 from cosy.steps.fields.party_words import BUYER_PARTY
 
@@ -27,11 +29,24 @@ VAT_ID = re.compile(
     r"\b(?P<vat_id>(?:AT\s?U|BE\s?[01]|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|GB|HR|HU|IE|IT|LT|LU|LV|MT|"
     r"NL|PL|PT|RO|SE|SI|SK|XI|CHE)[\s.-]?[0-9A-Z][0-9A-Z .-]{6,14}[0-9A-Z])"
 )
+REGISTRATION_LABEL = (
+    r"(?:\b(?:GST(?:IN)?|VAT|ABN|TRN|TVA|BTW|IVA|HST|SST)"
+    r"(?:\s?(?:Reg(?:istration|istered|\.)?|ID|Id\.?|No\.?|Nr\.?|Number|N°|#|intracom\w*\.?))*"
+    r"|(?:N°|No\.?|Numéro)\s(?:de\s)?TVA(?:\sintracom\w*\.?)?)")
+"""A tax registration's label of any country: GST Reg No, GST ID, GSTIN, ABN, TRN, VAT No.,
+N° TVA intracommunautaire (the words may run together as OCR reads them: 'GSTREGNO')."""
+REGISTRATION = re.compile(
+    REGISTRATION_LABEL + r"\s*[:.：#]?\s*"
+    r"(?P<vat_id>\d{2}[A-Z]{5}\d{4}[A-Z][0-9A-Z]Z[0-9A-Z]|\d(?:[ -]?\d){7,14})(?![\w-])",
+    re.I)
+"""A registration number of a shape no EU VAT ID has, behind such a label: 8 to 15 digits in
+groups (Malaysian GST 001637511168, Australian ABN 51 824 753 556) or an Indian GSTIN
+(27AAPFU0939F1ZV). EU VAT IDs, which start with their country, are :data:`VAT_ID`'s."""
 IBAN_GROUPS = re.compile(r"[A-Z]{2}\d{2}(?: [A-Z0-9]{4}){2}")
 """How an IBAN is printed (country, check digits, groups of four); no VAT ID is."""
 TAX_NUMBER_LABEL = re.compile(
     r"(?:steuer\s?-?\s?(?:nummer|nr\.?)|st\.?\s?-?\s?nr\.?|stnr\.?|tax\s?(?:id|number|no\.?)|"
-    r"num[ée]ro fiscal|n° fiscal|codice fiscale|(?:n°\s)?siret|\bein\b)\s*[:.]?\s*"
+    r"num[ée]ro fiscal|n° fiscal|codice fiscale|(?:n°\s)?siret|\bein\b|\btin\b)\s*[:.]?\s*"
     r"(?P<tax>\d[\d/ -]{5,16}\d|[A-Z][A-Z0-9_]{3,30})(?![\w/])", re.I)
 TAX_NUMBER = re.compile(r"(?<![\w/])(?P<tax>\d{2,3}/\d{3,4}/\d{4,5}(?:/\d)?)(?![\w/])")
 TAX_SHAPES = re.compile(
@@ -59,15 +74,38 @@ def vat_id_candidates(page_lines: list[Line], page_no: int) -> list[Candidate]:
                               lambda m: ids.normalize_identifier(m["vat_id"])))
 
 
-@step("fields.ids.normalise.vat_id", scope="page", requires=["page.vat_id.candidates"],
+@step("fields.ids.candidates.vat_id.labelled", scope="page", requires=["page.lines", "page_no"],
+      provides=["page.vat_id.registrations"])
+def vat_id_registrations(page_lines: list[Line], page_no: int) -> list[Candidate]:
+    """Tax registration numbers of non-EU shapes behind their label ('GST Reg No.: 0016...')."""
+    return list(find_mentions(page_lines, page_no, REGISTRATION, "vat_id",
+                              "fields.ids.candidates.vat_id.labelled",
+                              lambda m: ids.normalize_identifier(m["vat_id"])))
+
+
+def abn_is_valid(digits: str) -> bool:
+    """The Australian Business Number's check: weighted sum (first digit less one) mod 89."""
+    if not re.fullmatch(r"\d{11}", digits):
+        return False
+    weights = (10, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19)
+    values = [int(digits[0]) - 1, *map(int, digits[1:])]
+    return sum(w * v for w, v in zip(weights, values, strict=True)) % 89 == 0
+
+
+@step("fields.ids.normalise.vat_id", scope="page",
+      requires=["page.vat_id.candidates", "page.vat_id.registrations"],
       provides=["page.vat_id.normalised"])
-def vat_id_normalise(page_vat_id_candidates: list[Candidate]) -> list[Candidate]:
-    """The longest prefix in its country's format ('DE136695976 Steuer...' -> 'DE136695976')."""
+def vat_id_normalise(page_vat_id_candidates: list[Candidate],
+                     page_vat_id_registrations: list[Candidate] | None = None) -> list[Candidate]:
+    """The longest prefix in its country's format ('DE136695976 Steuer...' -> 'DE136695976');
+    a labelled registration of another shape as printed, without its spaces."""
     out = []
     for m in page_vat_id_candidates:
         value = longest_prefix(m.value, lambda s: ids.vat_id_is_valid(s, checksum=False))
         if value is not None:
             out.append(refined(m, value=value))
+    taken = {(m.page, m.line) for m in out}
+    out += [m for m in page_vat_id_registrations or () if (m.page, m.line) not in taken]
     return out
 
 
@@ -86,16 +124,46 @@ def vat_id_validate(page_vat_id_normalised: list[Candidate],
         if iban is not None and longest_prefix(ids.normalize_identifier(iban["iban"]),
                                                iban_shape_ok):
             continue
-        out.append(refined(m, confidence=0.9 if ids.vat_id_is_valid(m.value) else 0.6))
+        out.append(refined(m, confidence=0.9 if ids.vat_id_is_valid(m.value)
+                           or abn_is_valid(m.value) else 0.6))
     return out
 
 
 def select_vat_ids(contexts: list[IdContext], probs: list[RoleProbs] | None,
                    title: str | None, role: str, taken: set[str]) -> dict[str, FieldValue]:
-    """The VAT ID most surely ``role``'s, other than values already given to another field."""
+    """The VAT ID most surely ``role``'s, other than values already given to another field;
+    the buyer's may also be the addressee's by elimination (:func:`addressee_vat_id`)."""
     keep = [i for i, c in enumerate(contexts) if c.mention.value not in taken]
-    return role_field(f"{role}_vat_id", pick_party(contexts, probs, role, title, keep),
-                      STEP_SELLER_VAT if role == "seller" else STEP_BUYER_VAT)
+    step_name = STEP_SELLER_VAT if role == "seller" else STEP_BUYER_VAT
+    found = role_field(f"{role}_vat_id", pick_party(contexts, probs, role, title, keep), step_name)
+    if not found and role == "buyer" and title not in ISSUER_IS_BUYER:
+        c = addressee_vat_id(contexts, title, taken)
+        if c is not None:
+            found = {"buyer_vat_id": field_value("buyer_vat_id", c.mention,
+                                                 c.confidence * BY_ELIMINATION, step_name)}
+    return found
+
+
+BY_ELIMINATION = 0.7
+"""Share of a VAT ID's confidence left when it is the buyer's only because it is not the
+seller's."""
+
+
+def addressee_vat_id(contexts: list[IdContext], title: str | None,
+                     taken: set[str]) -> IdContext | None:
+    """The one other VAT ID of a document whose writer prints its own in letterhead or footer:
+    standing in the body (beside the customer and invoice numbers) with no label naming another
+    party, it is the addressee's. Two other values, or one in letterhead or footer (a seller
+    registered in several countries), decide nothing."""
+    if not taken or not contexts:
+        return None
+    if not {c.zone for c in contexts if c.value in taken} <= {"head", "foot"}:
+        return None
+    others = [c for c in contexts if c.value not in taken]
+    if len({c.value for c in others}) != 1 or any(
+            c.zone != "body" or labelled_party(c, title) not in (None, "buyer") for c in others):
+        return None
+    return others[0]
 
 
 SELLER_VAT_ID_FIELD = field_spec(

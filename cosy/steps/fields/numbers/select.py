@@ -19,12 +19,11 @@ from cosy.fieldspec import field_spec
 from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.common import flatten, selected
 from cosy.steps.fields.doc_kinds import RULE_KIND
-from cosy.steps.fields.numbers.stages import THEIR_REFERENCE
+from cosy.steps.fields.numbers.stages import ORDER_WORDS, THEIR_REFERENCE
 from cosy.steps.xml_tree import CII_AGREEMENT, CII_DOCUMENT, CII_SETTLEMENT
 
 OWN_KIND = {"credit_note": ("credit_note", "invoice")}
 """Label kinds that name a document's own number, by title kind (default: the title's kind)."""
-ORDER_WORDS = re.compile(r"bestell|order|auftrag|commande|purchase|\bPO\b", re.I)
 REFERRING_KINDS = frozenset({"credit_note", "corrected_invoice", "payment_reminder"})
 """Title kinds that refer to an earlier invoice (the one credited, corrected or dunned)."""
 EARLIER_INVOICE = re.compile(r"original|ursprung|ursprüngl|d['’]\s?origine|liée|related|bezug|"
@@ -74,6 +73,10 @@ def pick_own_number(mentions: list[Mention], title: str | None = None) -> FieldV
     if invoices:
         m = max(invoices, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))
         return _field("invoice_number", m, 0.8 + 0.15 * _title_bonus(m))
+    receipts = [m for m in mentions if m.role == "receipt"]
+    if receipts:  # a receipt's number ('Receipt No.', 'Check #') where no invoice number is
+        m = max(receipts, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))
+        return _field("invoice_number", m, 0.7 + 0.1 * _title_bonus(m))
     first = [m for m in mentions if m.role == "order" and _title_bonus(m)]
     return _field("invoice_number", first[0], 0.6) if first else None  # an order's own number
 

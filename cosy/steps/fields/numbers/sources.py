@@ -2,7 +2,8 @@
 
 A number is introduced by a word for "number" in one language (German Nr./-nummer, English
 No./Number/#, French N°/numéro with its noun after it: 'N° de commande'), by a document word
-directly before it ('Rechnung 2024-001', 'INVOICE INV-77'), by a reference, ID or code word
+directly before it ('Rechnung 2024-001', 'INVOICE INV-77', 'Invoice-581355', a receipt's
+'Chk 8660'), by a reference, ID or code word
 ('Order Ref.', 'Customer ID', 'Code client', 'Facture liée'), or stands below a column header
 that names a number ('Invoice #' above '819000'). Each is its own source;
 ``fields.numbers.normalise`` resolves overlaps.
@@ -21,7 +22,9 @@ NUMBER_VALUE = (r"(?P<number>(?:(?-i:[A-Z]{1,4})\s(?=[A-Z0-9/-]*\d{3}))?"
                 r"[A-Z0-9][A-Z0-9/_.-]*\d[A-Z0-9/_.-]*)")
 """A document number: letters, digits and separators with a digit; 'DEL 47826', 'F 17142' keep
 their short upper-case prefix (one space, then at least three digits)."""
-AFTER_LABEL = r"\.?\s*[:.]?\s*"
+AFTER_LABEL = r"\.?(?:\s*[:.：])*\s*"
+"""Between a label and its value: a period, colons (a full-width one of OCR too, or two where
+a form repeats it: 'No: : 4711') and spaces."""
 
 
 def _labelled(words: str) -> re.Pattern[str]:
@@ -37,7 +40,8 @@ LABELS = {lang: _labelled(words) for lang, words in NUMBER_WORDS.items()}
 TITLE = re.compile(
     r"\b(?:rechnung|invoice|facture|avoir|gutschrift|credit\s?note|order|bestellung|"
     r"purchase\s?order|angebot|quotation|quote|devis|auftrag|lieferschein|commande|"
-    r"reference|referenz)\b\s*[:.]?\s*" + NUMBER_VALUE, re.IGNORECASE)
+    r"reference|referenz|receipt|quittung|reçu|ticket|check|chk)\b(?:\s*[:.]?\s*|-)"
+    + NUMBER_VALUE, re.IGNORECASE)
 NAMED = re.compile(
     r"(?:(?:référence|reference|referenz|réf|ref)\b\.?"
     r"(?:\s+(?:de\s+|du\s+)?(?:commande|client|facture|fournisseur|order|invoice|bestellung))?"

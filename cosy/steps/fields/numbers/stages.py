@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from cosy.domain import Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate, left_label, span_bbox
+from cosy.steps.fields.fuzzy import corrected, vocabulary
 from cosy.steps.fields.hits import Hit, resolve_overlaps
 from cosy.steps.fields.numbers.sources import SOURCES
 
@@ -24,12 +25,20 @@ DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 MAX_LENGTH = 40
 """Longer than this, a 'number' is a sentence that happens to contain digits."""
 
+PURCHASE_ORDER = r"\bp[./]?\s?o\b(?!\.?\s*box)"
+"""PO, P.O., P/O (not a P.O. Box)."""
+ORDER_WORDS = re.compile(r"bestell|order|auftrag|commande|purchase|" + PURCHASE_ORDER, re.I)
 KINDS = (
     ("invoice", re.compile(r"rechnung|invoice|facture|avoir|gutschrift|credit|beleg|\bbill\b|"
-                           r"document|dokument", re.I)),
-    ("order", re.compile(r"bestell|order|auftrag|commande|purchase|\bPO\b", re.I)),
+                           r"document|dokument|\bdoc\b", re.I)),
+    ("order", ORDER_WORDS),
     ("customer", re.compile(r"kunde|customer|client|debitor|account|konto|\bkd\b", re.I)),
+    ("receipt", re.compile(r"receipt|quittung|kassenbon|reçu|\brecu\b|ticket|\bcheck\b|\bchk\b|"
+                           r"\bfolio\b", re.I)),
 )
+"""What a number's label says it is, nearest keyword first. A receipt's own number
+(Receipt No., Check #, Chk, a hotel's Folio No.) is the document's number where no invoice
+number is printed."""
 DOC_KINDS = (
     # what a label says the number is the number of; ties at the same end: first listed wins
     ("order_confirmation", re.compile(r"auftrag|confirmation(?:\s+de\s+(?:la\s+)?commande)?|"
@@ -40,7 +49,7 @@ DOC_KINDS = (
                                  r"packing", re.I)),
     ("quote", re.compile(r"angebot|quot|estimate|devis|offre", re.I)),
     ("contract", re.compile(r"vertrag|agreement|contract|contrat", re.I)),
-    ("order", re.compile(r"bestell|order|commande|purchase|\bPO\b", re.I)),
+    ("order", re.compile(r"bestell|order|commande|purchase|" + PURCHASE_ORDER, re.I)),
     ("invoice", re.compile(r"rechnung|invoice|facture|\bbill\b", re.I)),
     ("customer", re.compile(r"kunde|customer|client|debitor|account|\bkd\b", re.I)),
     ("supplier", re.compile(r"lieferant|supplier|vendor|fournisseur", re.I)),
@@ -58,9 +67,19 @@ class NumberCandidate(Candidate):
     doc_kind: str | None = None
 
 
+VOCABULARY = vocabulary([*(p.pattern for _, p in (*KINDS, *DOC_KINDS)), THEIR_REFERENCE.pattern,
+                         "number nummer numéro receipt"])
+"""The label words of numbers, to read them as OCR misspells them ('Involce No.')."""
+
+
+def _tail(label: str) -> str:
+    return corrected(label[-50:], VOCABULARY)
+
+
 def number_kind(label: str) -> str:
-    """invoice, order, customer, reference (someone's own number) or other: nearest keyword wins."""
-    tail = label[-50:]
+    """invoice, order, customer, receipt, reference (someone's own number) or other: nearest
+    keyword wins."""
+    tail = _tail(label)
     best, pos = "other", -1
     for kind, pattern in KINDS:
         for m in pattern.finditer(tail):
@@ -73,7 +92,7 @@ def number_kind(label: str) -> str:
 
 def doc_kind(label: str) -> str | None:
     """The kind of document whose number a label names (the last keyword in it), else None."""
-    tail = label[-50:]
+    tail = _tail(label)
     best, end = None, -1
     for kind, pattern in DOC_KINDS:
         for m in pattern.finditer(tail):
