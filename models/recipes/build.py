@@ -1,16 +1,17 @@
 """Rebuild every model, the registry and the model cards: ``python -m models.recipes.build``.
 
-Deterministic: every sample is a function of a fixed seed, BLAS runs single-threaded, the ONNX
-export pins its opsets, so a rebuild writes byte-identical model files (the registry's sha256
-values do not change unless a recipe, the generator or the feature code does).
+Deterministic: every sample is a function of a fixed seed, read in seed order whatever the number
+of workers; training runs on one thread with pinned BLAS kernels and pinned library versions
+(``models/recipes/environment.py``, which refuses a build in another environment), the ONNX
+export pins its opsets; so a rebuild on any x86-64 machine with AVX2 writes byte-identical model
+files and registry (``make models-check`` verifies it).
 """
 
 from __future__ import annotations
 
-import os
+from models.recipes.environment import pin_numerics, require
 
-for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"  # before numpy loads: reproducible float sums, no oversubscription
+pin_numerics()  # before numpy loads: the BLAS kernels and thread counts the bytes depend on
 
 import argparse  # noqa: E402
 import json  # noqa: E402
@@ -27,7 +28,7 @@ from models.recipes import (  # noqa: E402
     text_models,
     token_ner,
 )
-from models.recipes.corpus import samples  # noqa: E402
+from models.recipes.corpus import configure, samples  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parents[1]
 
@@ -37,8 +38,18 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="models directory")
     parser.add_argument("--only", nargs="+", metavar="NAME", choices=ROLE_NAMES,
                         help="rebuild only these mention-level models; the other entries stay")
+    parser.add_argument("--workers", type=int, metavar="N",
+                        help="processes reading the documents (default: the cores, at most 2); "
+                             "the bytes do not depend on it")
+    parser.add_argument("--sample", type=int, metavar="N",
+                        help="read only the first N documents of every split: a quick check of "
+                             "the recipes, not models to ship (needs --out elsewhere)")
     args = parser.parse_args(argv)
     out: Path = args.out
+    if args.sample and out.resolve() == MODELS_DIR:
+        parser.error("--sample builds models only for a check: give --out another directory")
+    require()
+    configure(sample=args.sample, workers=args.workers)
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     if args.only:
@@ -86,7 +97,9 @@ def only_roles(out: Path, names: list[str], t0: float) -> None:
         if mine:
             built += report_roles(module.build_all(out, mine), t0)
     # read the registry only now: another build may have rewritten it while these trained
-    current = json.loads((out / "registry.json").read_text(encoding="utf-8"))["models"]
+    registry = out / "registry.json"
+    current = (json.loads(registry.read_text(encoding="utf-8"))["models"]
+               if registry.is_file() else [])
     keep = [e for e in current if e["name"] not in {b["name"] for b in built}]
     write_registry(out, keep + built, t0)
 

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
 from cosy.domain import Word
 from cosy.steps import layout, ocr, parse, text
+from models.recipes.environment import single_thread
 
 T = TypeVar("T")
 REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
@@ -67,8 +68,10 @@ class Split:
     language: str | None = None  # fixed language, else cycled
 
     def specs(self) -> list[tuple[int, str, str, bool]]:
+        """(seed, document type, language, scanned) of each document, in seed order; only the
+        first ``--sample`` documents where :func:`configure` set one."""
         out = []
-        for i in range(self.count):
+        for i in range(min(self.count, _RUN["sample"] or self.count)):
             doc_type = DOC_TYPES[i % len(DOC_TYPES)]
             language = self.language or LANGUAGES[(i // len(DOC_TYPES)) % len(LANGUAGES)]
             out.append((self.start + i, doc_type, language, self.scanned))
@@ -76,6 +79,17 @@ class Split:
 
     def overlaps(self, other: Split) -> bool:
         return self.start < other.start + other.count and other.start < self.start + self.count
+
+
+_RUN: dict[str, int | None] = {"sample": None, "workers": None}
+"""How this build reads its documents (:func:`configure`); the results never depend on it
+except through ``sample``."""
+
+
+def configure(sample: int | None = None, workers: int | None = None) -> None:
+    """Read only the first ``sample`` documents of every split (a quick check of the recipes,
+    not models to ship), with ``workers`` processes (default: the cores, at most 2)."""
+    _RUN.update(sample=sample, workers=workers)
 
 
 _ENGINE: Any = None
@@ -133,22 +147,18 @@ def make_sample(spec: tuple[int, str, str, bool]) -> Sample:
 def map_documents(fn: Callable[[Any], T], specs: Sequence[Any], workers: int | None = None,
                   chunksize: int = 8) -> list[T]:
     """``fn`` over document specs in single-threaded worker processes (the machine's cores, at
-    most 2), results in the specs' order: every recipe reads its generated documents this way."""
-    workers = workers or min(2, os.cpu_count() or 1)
+    most 2, unless :func:`configure` says), results in the specs' order whatever the number of
+    workers and the chunking: every recipe reads its generated documents this way."""
+    workers = workers or _RUN["workers"] or min(2, os.cpu_count() or 1)
     if workers <= 1:
         return [fn(s) for s in specs]
-    with get_context("spawn").Pool(workers, initializer=_single_thread) as pool:
+    with get_context("spawn").Pool(workers, initializer=single_thread) as pool:
         return list(pool.imap(fn, specs, chunksize=chunksize))
 
 
 def samples(split: Split, workers: int | None = None) -> list[Sample]:
     """Generate and read a split in parallel; the order (and so the result) is the seeds' order."""
     return map_documents(make_sample, split.specs(), workers)
-
-
-def _single_thread() -> None:
-    for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[var] = "1"
 
 
 def check_disjoint(splits: Iterable[tuple[str, Split]]) -> None:

@@ -68,8 +68,11 @@ def latency_table(lat: dict[str, tuple[float, float]]) -> str:
 
 
 def write_card(path: Path, text: str) -> None:
+    """Write a model card, ending with what its bytes depend on (versions, numeric kernels)."""
+    from models.recipes.environment import card_section
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text.strip() + "\n", encoding="utf-8")
+    path.write_text(text.strip() + "\n\n" + card_section().strip() + "\n", encoding="utf-8")
 
 
 def entry_stub(recipe: Any, session: Any, features: Any) -> dict[str, Any]:

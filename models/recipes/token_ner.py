@@ -81,7 +81,9 @@ def blank(lang: str) -> Any:
 
 
 def entity_texts(truth: dict[str, Any]) -> list[tuple[str, str]]:
-    """(type, printed text) of every truth entity, one per address line, longest first."""
+    """(type, printed text) of every truth entity, one per address line, longest first (ties
+    by type and text: a set's order changes with PYTHONHASHSEED, and where two entities of one
+    length overlap on a page, the first one tagged wins)."""
     out: set[tuple[str, str]] = set()
     for name, kind in ENTITY_FIELDS.items():
         box = truth["boxes"].get(name)
@@ -90,7 +92,7 @@ def entity_texts(truth: dict[str, Any]) -> list[tuple[str, str]]:
         if not texts and isinstance(value, str):
             texts = [value]
         out.update((kind, " ".join(t.split())) for t in texts if t.strip())
-    return sorted(out, key=lambda kt: -len(kt[1]))
+    return sorted(out, key=lambda kt: (-len(kt[1]), kt))
 
 
 def gold_tags(nlp: Any, toks: list[Token], truth: dict[str, Any]) -> list[str]:
