@@ -49,6 +49,15 @@ class Settings(BaseSettings):
     api_render_max_scale: float = Field(4.0, gt=0, description="largest ?scale= of a page image")
     api_graph_max_nodes: int = Field(500, ge=1, description="node cap of a neighbourhood query")
     models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models")
+    # --- the demo and review page (/app; docs/demo.md) ---
+    demo_tenant: str = Field(
+        "", description="tenant of the demo environment; empty: no demo tenant is set up")
+    demo_key: str = Field(
+        "", description="API key (from a Secret) made an admin key of the demo tenant at start")
+    demo_samples: int = Field(
+        6, ge=0, le=100, description="generated documents seeded into an empty demo tenant")
+    review_threshold: float = Field(
+        0.8, ge=0, le=1, description="values below this confidence are due for review")
 
     @property
     def max_bytes(self) -> int:
