@@ -33,8 +33,8 @@ from cosy.api.web.session import (
     key_of,
     needs,
 )
-from cosy.store.base import Store
 from cosy.review import FAMILIES, Reviewer, ReviewError, field_rows, review_queue, review_value
+from cosy.store.base import Store
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
