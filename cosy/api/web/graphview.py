@@ -60,12 +60,15 @@ def layout(hood: Neighbourhood) -> tuple[list[NodeView], list[EdgeView]]:
 
     nodes = [NodeView(n.id, n.label or n.id.rsplit(":", 1)[-1][:12], n.type or "Entity",
                       *place(n.id), n.id == hood.center) for n in hood.nodes]
-    seen: set[tuple[str, str, str]] = set()
-    edges = []
+    # one line per pair of nodes, labelled with every predicate between them (either way,
+    # stated by any document): contactPerson and worksFor would otherwise overprint
+    pairs: dict[tuple[str, str], list[str]] = {}
     for e in hood.edges:
-        if (e.s, e.o, e.p) in seen:  # the same link stated by several documents: one line
-            continue
-        seen.add((e.s, e.o, e.p))
-        (x1, y1), (x2, y2) = place(e.s), place(e.o)
-        edges.append(EdgeView(x1, y1, x2, y2, short_predicate(e.p)))
+        names = pairs.setdefault((e.s, e.o) if e.s <= e.o else (e.o, e.s), [])
+        if short_predicate(e.p) not in names:
+            names.append(short_predicate(e.p))
+    edges = []
+    for (a, b), names in pairs.items():
+        (x1, y1), (x2, y2) = place(a), place(b)
+        edges.append(EdgeView(x1, y1, x2, y2, " · ".join(sorted(names))))
     return nodes, edges
