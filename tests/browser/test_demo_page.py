@@ -25,8 +25,9 @@ DROP_JS = """([files]) => {
     dt.items.add(new File([bytes], name, { type: "application/pdf" }));
   }
   const zone = document.getElementById("dropzone");
-  zone.dispatchEvent(new DragEvent("dragover", { dataTransfer: dt, bubbles: true, cancelable: true }));
-  zone.dispatchEvent(new DragEvent("drop", { dataTransfer: dt, bubbles: true, cancelable: true }));
+  const init = { dataTransfer: dt, bubbles: true, cancelable: true };
+  zone.dispatchEvent(new DragEvent("dragover", init));
+  zone.dispatchEvent(new DragEvent("drop", init));
 }"""
 
 
