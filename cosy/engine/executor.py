@@ -9,7 +9,10 @@ Per-step timings are measured inside the fused tasks, so fusion costs no observa
 
 from __future__ import annotations
 
+import functools
 import logging
+import queue
+import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
@@ -235,6 +238,19 @@ def _deps(task: Task, lookup: Callable[[str], Any]) -> dict[str, Any]:
             for a, keys in task.deps.items()}
 
 
+PROGRESS_TOPIC = "cosy-progress"
+"""Dask event topic of progress inside a one-task document (one topic: the scheduler keeps a
+bounded log per topic, so per-document topics would grow it without end)."""
+PROGRESS_POLL_S = 0.05
+
+
+def publish_progress(tag: str, task: Task) -> None:
+    """On a worker: tell the client that ``task``'s group of the run ``tag`` is done."""
+    from distributed import get_worker
+
+    get_worker().log_event(PROGRESS_TOPIC, {"tag": tag, "key": task.key})
+
+
 class DaskExecutor(Executor):
     """Tasks on Dask distributed; starts a LocalCluster unless given a scheduler address."""
 
@@ -264,6 +280,9 @@ class DaskExecutor(Executor):
                 )
             self.client = Client(self._cluster)
         self.client.register_plugin(ResourcePlugin(settings.onnx_threads), name="cosy-resources")
+        self._listeners: dict[str, queue.SimpleQueue[str]] = {}
+        self._listeners_lock = threading.Lock()
+        self.client.subscribe_topic(PROGRESS_TOPIC, self._on_progress_event)
 
     def run(self, pipeline: Pipeline, data: bytes, info: DocumentInfo,
             on_progress: ProgressFn | None = None) -> RunResult:
@@ -275,15 +294,15 @@ class DaskExecutor(Executor):
         try:
             if info.pages == 1:
                 # nothing to run in parallel: one task for the whole plan saves a scatter and a
-                # task round trip (measured: ~30 % of a one-page document's wall time)
+                # task round trip (measured: ~30 % of a one-page document's wall time); its
+                # groups report their progress as Dask events (PROGRESS_TOPIC) while it runs
+                published = functools.partial(publish_progress, tag) if report else None
                 fut = self.client.submit(run_tasks, tasks, {"pdf_bytes": data, "doc_info": info},
-                                         info, self.settings, None, frozenset(pipeline.outputs),
-                                         key=f"doc-{tag}", pure=False)
+                                         info, self.settings, published,
+                                         frozenset(pipeline.outputs), key=f"doc-{tag}",
+                                         pure=False)
                 futures[fut.key] = fut
-                results = fut.result()
-                for t in tasks:
-                    if report:
-                        report(t)
+                results = self._await_reporting(fut, tag, tasks, report)
             else:
                 results = self._run_distributed(tasks, data, info, tag, futures, report)
         except StepError:
@@ -296,6 +315,50 @@ class DaskExecutor(Executor):
         wall = time.perf_counter() - t0
         return RunResult(_outputs(pipeline, tasks, results),
                          summarize_timings(results, tasks, wall, info.pages))
+
+    def _await_reporting(self, fut: Any, tag: str, tasks: list[Task],
+                         report: Callable[[Task], None] | None) -> Any:
+        """The future's result; meanwhile each group's progress event is reported as it comes,
+        and every group not reported by an event (events are best effort) at the end."""
+        from distributed import wait
+
+        if report is None:
+            return fut.result()
+        by_key = {t.key: t for t in tasks}
+        reported: set[str] = set()
+        events: queue.SimpleQueue[str] = queue.SimpleQueue()
+        with self._listeners_lock:
+            self._listeners[tag] = events
+        try:
+            while True:
+                try:
+                    wait(fut, timeout=PROGRESS_POLL_S)
+                    done = True
+                except TimeoutError:
+                    done = False
+                while not events.empty():
+                    key = events.get()
+                    if key in by_key and key not in reported:
+                        reported.add(key)
+                        report(by_key[key])
+                if done:
+                    break
+            results = fut.result()
+        finally:
+            with self._listeners_lock:
+                self._listeners.pop(tag, None)
+        for t in tasks:
+            if t.key not in reported:
+                report(t)
+        return results
+
+    def _on_progress_event(self, event: tuple[float, dict[str, str]]) -> None:
+        """Runs on the client's event loop: hand the event to the run that waits for it."""
+        _, msg = event
+        with self._listeners_lock:
+            listener = self._listeners.get(msg.get("tag", ""))
+        if listener is not None:
+            listener.put(msg.get("key", ""))
 
     def _run_distributed(self, tasks: list[Task], data: bytes, info: DocumentInfo, tag: str,
                          futures: dict[str, Any], report: Callable[[Task], None] | None

@@ -69,6 +69,26 @@ def test_one_page_document_runs_as_one_task_with_the_same_result(dask_executor):
     assert via_dask.outputs["doc.result"]["fields"]["invoice_number"]["value"] == "A-1"
 
 
+def test_one_page_document_reports_its_groups_while_it_runs(dask_executor):
+    """The one task's groups send Dask events, so progress arrives before the result does
+    (the demo page shows the stages of a one-page upload live)."""
+    import time
+
+    data, info = doc(PAGES[:1])
+    pipeline = load_pipeline()
+    seen: list[tuple[float, dict]] = []
+    dask_executor.run(pipeline, data, info)  # warm: models loaded on the worker
+    run = dask_executor.run(pipeline, data, info, lambda p: seen.append((time.monotonic(), p)))
+    ended = time.monotonic()
+    assert len(seen) == len(pipeline.groups)
+    assert [p["steps_done"] for _, p in seen] == sorted(p["steps_done"] for _, p in seen)
+    first_at, first = seen[0]
+    assert first["steps_done"] < first["steps_total"]
+    # the first group's report came while the later groups still ran (reports made after the
+    # result would all come within a millisecond of its end)
+    assert ended - first_at > 0.02, (ended - first_at, run.timings["total_s"])
+
+
 def always_fails(doc_fields):
     raise StepError("cannot reconcile totals")
 
