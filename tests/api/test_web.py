@@ -267,3 +267,12 @@ def test_pages_answer_in_html_for_missing_documents(make_client: Callable[..., T
     web, _ = logged_in(make_client, writer)
     r = web.get("/app/documents/sha256:missing")
     assert r.status_code == 404 and "text/html" in r.headers["content-type"]
+
+
+def test_serve_prints_where_the_page_is(api_settings: Settings) -> None:
+    from cosy.service import demo_line
+
+    line = demo_line(api_settings, "127.0.0.1", 8000)
+    assert "http://127.0.0.1:8000/app" in line and "cosy keys create --tenant default" in line
+    demo = api_settings.model_copy(update={"demo_tenant": "demo", "demo_key": "k"})
+    assert "tenant demo: log in with COSY_DEMO_KEY, 6 sample" in demo_line(demo, "h", 1, 6)
