@@ -324,7 +324,7 @@ def page_context(pdf_bytes: bytes, page: int, bbox: tuple[float, ...]) -> str:
 
 # --- training examples ---------------------------------------------------------------------------
 
-EXAMPLE_FIELDS = ("doc", "file_name", "page", "bbox", "field", "part", "action", "old_value",
+EXAMPLE_FIELDS = ("file_name", "page", "bbox", "field", "part", "action", "old_value",
                   "new_value", "context", "confidence", "step", "model", "by", "at", "id")
 
 
@@ -334,9 +334,9 @@ def export_corrections(store: Store, tenant: str, out: TextIO, page_size: int = 
     while True:
         batch = store.list_corrections(tenant, limit=page_size, offset=n)
         for c in batch:
-            example = {k: c.get(k) for k in EXAMPLE_FIELDS}
-            example["document_id"] = example.pop("doc")
-            out.write(json.dumps({"tenant": tenant, **example}, ensure_ascii=False) + "\n")
+            example = {"tenant": tenant, "document_id": c["doc"],
+                       **{k: c.get(k) for k in EXAMPLE_FIELDS}}
+            out.write(json.dumps(example, ensure_ascii=False) + "\n")
         n += len(batch)
         if len(batch) < page_size:
             return n

@@ -69,6 +69,9 @@ def test_login_page_then_drop_pdfs_and_watch_them_to_done(new_page: Any, live: L
         assert state.startswith("done"), state
         assert re.search(r"\d+\.\d\d s per page", state), state
         assert row.locator(".stages li.reached").count() == 6  # five stages and done
+    # the documents table below is refreshed: the new file is listed, succeeded
+    listed = page.locator("table.grid tbody tr").filter(has_text=new_pdf.name)
+    listed.locator(".s-succeeded").wait_for()
     live.shot(page, "02-upload-done")
     new_row.get_by_role("link", name="open").click()
     page.wait_for_url(re.compile(r".*/app/documents/sha256.*"))

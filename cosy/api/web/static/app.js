@@ -89,12 +89,22 @@ function showProgress(li, stages, job) {
   }
 }
 
+async function refreshDocuments() {
+  // the documents table as the server renders it now: new uploads appear with their status
+  const section = document.querySelector('section[aria-labelledby="docs-title"]');
+  const r = await fetch(window.location.href, { credentials: "same-origin" });
+  if (!section || !r.ok) return;
+  const fresh = new DOMParser().parseFromString(await r.text(), "text/html")
+    .querySelector('section[aria-labelledby="docs-title"]');
+  if (fresh) section.innerHTML = fresh.innerHTML;
+}
+
 function watch(li, stages, item) {
   showProgress(li, stages, { status: item.status, progress: {}, document_id: item.document_id });
   const source = new EventSource(`/app/jobs/${encodeURIComponent(item.job_id)}/events`);
   const onData = (ev) => showProgress(li, stages, JSON.parse(ev.data));
   source.addEventListener("progress", onData);
-  source.addEventListener("end", (ev) => { onData(ev); source.close(); });
+  source.addEventListener("end", (ev) => { onData(ev); source.close(); refreshDocuments(); });
   source.addEventListener("timeout", () => source.close());
 }
 
