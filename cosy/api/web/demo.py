@@ -41,10 +41,14 @@ def ensure_demo(store: Store, settings: Settings) -> int:
     if settings.demo_key:
         record = store.get_api_key_by_hash(hash_key(settings.demo_key))
         if record is None:
-            create_api_key(store, tenant, Role.ADMIN, name="demo", raw=settings.demo_key)
-        elif record["tenant"] != tenant:
-            raise ValueError(f"COSY_DEMO_KEY is a key of tenant {record['tenant']!r}, not of the "
-                             f"demo tenant {tenant!r}; give the demo its own key")
+            try:
+                record = create_api_key(store, tenant, Role.ADMIN, name="demo",
+                                        raw=settings.demo_key)[1]
+            except ValueError:  # another replica stored it a moment ago
+                record = store.get_api_key_by_hash(hash_key(settings.demo_key)) or {}
+        if record.get("tenant") != tenant:
+            raise ValueError(f"COSY_DEMO_KEY is a key of tenant {record.get('tenant')!r}, not "
+                             f"of the demo tenant {tenant!r}; give the demo its own key")
     if store.count_documents(tenant) > 0:
         return 0
     return len(seed_demo(store, settings))

@@ -7,10 +7,10 @@ do exactly what the key may do over the API, for the key's tenant only.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, Query, Request, Response
+from fastapi import APIRouter, Form, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
@@ -36,7 +36,7 @@ from cosy.api.web.session import (
 from cosy.review import FAMILIES, Reviewer, ReviewError, field_rows, review_queue, review_value
 from cosy.store.base import Store
 
-HERE = Path(__file__).parent
+HERE = FilePath(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 
@@ -185,7 +185,8 @@ def document_page(request: Request, doc_id: documents.DocId, principal: PageUser
 
 
 @router.get("/app/documents/{doc_id}/pages/{page_no}.png")
-def page_image(doc_id: documents.DocId, page_no: int, principal: PageUser, store: StoreDep,
+def page_image(doc_id: documents.DocId, page_no: Annotated[int, Path(ge=1, le=100_000)],
+               principal: PageUser, store: StoreDep,
                settings: SettingsDep,
                scale: Annotated[float, Query(gt=0, le=8)] = PAGE_SCALE) -> Response:
     return documents.get_page_image(doc_id, page_no, principal, store, settings, scale)
