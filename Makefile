@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DEPS   := $(VENV)/.deps-installed
 
-.PHONY: run test lint bench eval models models-check clean
+.PHONY: run test lint bench eval models models-check clean browser demo-shots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(BIN)/python:
 # Reinstall when the project's dependencies change. The train extra too: its pinned versions
 # are the ones the models' bytes depend on, and a test rebuilds a small model twice.
 $(DEPS): pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e '.[dev,train]'
+	$(BIN)/pip install -q -e '.[dev,train,browser]'
 	touch $@
 
 ## run: set up, process the sample documents on embedded defaults, print a summary, then serve
@@ -21,9 +21,23 @@ run: $(DEPS)
 	$(BIN)/cosy run
 
 ## test: set up and run the whole suite (lint first)
-test: $(DEPS)
+test: $(DEPS) browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+## browser: Debian's chromium for the browser tests (tests/browser; Playwright comes with the
+## browser extra). Without apt-get or root it says so, and those tests skip, saying so.
+browser:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+	  echo "make browser: installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	   >/dev/null) || echo "make browser: apt-get could not install chromium; browser tests will skip"; \
+	else echo "make browser: no apt-get or not root: chromium not installed; browser tests will skip"; fi
+
+## demo-shots: run the browser tests and keep their screenshots in docs/demo/ (docs/demo.md)
+demo-shots: $(DEPS) browser
+	COSY_SCREENSHOTS=docs/demo $(BIN)/python -m pytest tests/browser -q -p no:cacheprovider
 
 lint: $(DEPS)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-"""The ``cosy`` command: extract, submit, jobs, pipeline, corpus, keys, run, serve.
+"""The ``cosy`` command: extract, submit, jobs, pipeline, corpus, keys, corrections, run, serve.
 
 Every command has ``--help``; errors are one clear line on stderr and a non-zero exit code.
 """
@@ -477,6 +477,28 @@ def cmd_keys(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
 
 
+# --- corrections ---------------------------------------------------------------------------------
+
+
+def cmd_corrections(args: argparse.Namespace, settings: Settings) -> int:
+    """Reviewers' corrections as training examples (JSON lines) for the model recipes."""
+    from cosy.review import export_corrections
+
+    tenant = args.tenant or settings.tenant
+    store = _open_store(settings)
+    try:
+        if args.output in (None, "-"):
+            n = export_corrections(store, tenant, sys.stdout)
+        else:
+            with open(args.output, "w", encoding="utf-8") as out:
+                n = export_corrections(store, tenant, out)
+        print(f"exported {n} corrections of tenant {tenant}"
+              + (f" to {args.output}" if args.output not in (None, "-") else ""), file=sys.stderr)
+        return EXIT_OK
+    finally:
+        store.close()
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -554,6 +576,14 @@ def build_parser() -> argparse.ArgumentParser:
     k = ksub.add_parser("revoke", help="revoke a key by its id")
     k.add_argument("id", help="a key id (key_…)")
     p.set_defaults(fn=cmd_keys)
+
+    p = sub.add_parser("corrections", help="reviewers' corrections (the /app review page)")
+    rsub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    e = rsub.add_parser("export", help="write them as training examples, one JSON per line")
+    e.add_argument("--tenant", default=None, help="whose corrections (default: COSY_TENANT)")
+    e.add_argument("-o", "--output", default=None, metavar="FILE.jsonl",
+                   help="write here instead of stdout")
+    p.set_defaults(fn=cmd_corrections)
 
     for name, fn, helptext in (("run", cmd_run, "process the samples, print a summary, serve"),
                                ("serve", cmd_serve, "run the dispatcher and the HTTP service")):

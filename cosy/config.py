@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     dask_min_pages: int = Field(
         100, ge=1, description="with dask_scheduler 'auto', the pages of work from which the CLI "
         "starts a LocalCluster instead of running in-process (README, Configuration)")
+    # --- the demo and review page (/app; docs/demo.md) ---
+    demo_tenant: str = Field(
+        "", description="tenant of the demo environment; empty: no demo tenant is set up")
+    demo_key: str = Field(
+        "", description="API key (from a Secret) made an admin key of the demo tenant at start")
+    demo_samples: int = Field(
+        6, ge=0, le=100, description="generated documents seeded into an empty demo tenant")
+    review_threshold: float = Field(
+        0.8, ge=0, le=1, description="values below this confidence are due for review")
 
     @property
     def max_bytes(self) -> int:

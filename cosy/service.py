@@ -9,6 +9,7 @@ import uvicorn
 from cosy.api.app import create_app
 from cosy.api.metrics import Metrics
 from cosy.api.middleware import configure_logging
+from cosy.api.web.demo import ensure_demo
 from cosy.config import Settings
 from cosy.engine.dispatcher import Dispatcher
 from cosy.engine.executor import make_executor
@@ -29,6 +30,7 @@ def serve(settings: Settings, host: str, port: int, metrics: Metrics | None = No
     store = open_store(settings.store)
     pipeline = load_pipeline(settings.pipeline)
     executor = make_executor(settings)
+    queued = ensure_demo(store, settings)  # the demo tenant's key and samples, if configured
     app = create_app(settings, store, executor, metrics=metrics)
     metrics = app.state.metrics
     metrics.step_models = {s.name: s.model for s in pipeline.steps if s.model}
@@ -37,6 +39,7 @@ def serve(settings: Settings, host: str, port: int, metrics: Metrics | None = No
     dispatcher.start()
     print(f"cosy: serving on http://{host}:{port} (store {shown(settings.store)}, "
           f"dispatcher {dispatcher.owner}); Ctrl-C stops", flush=True)
+    print(demo_line(settings, host, port, queued), flush=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
                     log_config=None)
@@ -44,3 +47,13 @@ def serve(settings: Settings, host: str, port: int, metrics: Metrics | None = No
         dispatcher.stop(wait=False)
         executor.close()
         store.close()
+
+
+def demo_line(settings: Settings, host: str, port: int, queued: int = 0) -> str:
+    """Where the demo page is and which key opens it (printed by `cosy serve` and `make run`)."""
+    where = f"cosy: demo and review page on http://{host}:{port}/app"
+    if settings.demo_tenant and settings.demo_key:
+        samples = f", {queued} sample documents queued" if queued else ""
+        return f"{where} (tenant {settings.demo_tenant}: log in with COSY_DEMO_KEY{samples})"
+    return (f"{where} (log in with an API key: cosy keys create --tenant {settings.tenant} "
+            "--role admin)")

@@ -17,6 +17,7 @@ from cosy.api.metrics import Metrics
 from cosy.api.middleware import RequestContextMiddleware
 from cosy.api.ratelimit import RateLimiter
 from cosy.api.routes import documents, graph, jobs, ops
+from cosy.api.web import install as install_web
 from cosy.config import Settings
 from cosy.engine.executor import Executor
 from cosy.store.base import Store
@@ -63,4 +64,5 @@ def create_app(settings: Settings, store: Store, executor: Executor | None = Non
     # the /v1 prefix lives on the routers, so that route templates (metrics labels) carry it
     for router in (ops.router, documents.router, jobs.router, graph.router):
         app.include_router(router)
+    install_web(app)  # the demo and review page at / and /app (docs/demo.md)
     return app

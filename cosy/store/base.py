@@ -202,6 +202,33 @@ class Store(ABC):
     def get_idempotency(self, tenant: str, key: str) -> dict[str, Any] | None:
         """The stored record (with ``key`` and ``tenant``), or None."""
 
+    # --- review: corrections and tenant resets (the demo page) ---------------------------------
+    # A reviewer's correction replaces a value in three places at once (the document's result,
+    # the graph's triples, the corrections log), so reads never see half of it; see docs/demo.md.
+    @abstractmethod
+    def apply_correction(self, tenant: str, doc_id: str, expected_version: int,
+                         result: dict[str, Any], correction: dict[str, Any],
+                         supersede: Sequence[str], triples: Sequence[Triple]) -> bool:
+        """Apply a reviewed value as one unit, if nobody reviewed the document meanwhile.
+
+        When the document's ``review_version`` (0 if never reviewed) is ``expected_version``: set
+        its ``result`` and ``review_version = expected_version + 1``, store ``correction`` (a
+        record with ``id``, ``doc`` and ``at``), delete the triples whose ids are in
+        ``supersede`` (unless ``triples`` writes that id again) and upsert ``triples``. Return
+        False, writing nothing, when the version moved on or the document is absent.
+        """
+
+    @abstractmethod
+    def list_corrections(self, tenant: str, doc: str | None = None, limit: int = 1000,
+                         offset: int = 0) -> list[dict[str, Any]]:
+        """The tenant's corrections (of one document), oldest first (by ``at``, then ``id``)."""
+
+    @abstractmethod
+    def purge_tenant(self, tenant: str) -> int:
+        """Delete the tenant's documents, jobs, entities, aliases, triples, corrections and
+        idempotency records; its API keys and audit log stay. Returns the documents deleted.
+        Blobs are the caller's to delete (it knows their keys from the documents)."""
+
     # --- lifecycle -------------------------------------------------------------------------------
     @abstractmethod
     def ping(self) -> bool:

@@ -119,7 +119,23 @@ CREATE TABLE IF NOT EXISTS idempotency (
     data TEXT NOT NULL,
     PRIMARY KEY (tenant, key)
 ) WITHOUT ROWID;
+
+-- reviewers' corrections (created if missing: an older store gains it without a migration)
+CREATE TABLE IF NOT EXISTS corrections (
+    tenant TEXT NOT NULL,
+    id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    at REAL NOT NULL,
+    data TEXT NOT NULL,
+    PRIMARY KEY (tenant, id)
+);
+CREATE INDEX IF NOT EXISTS corrections_tenant_at ON corrections (tenant, at, id);
+CREATE INDEX IF NOT EXISTS corrections_tenant_doc ON corrections (tenant, doc, at, id);
 """
+
+_TENANT_TABLES = ("documents", "jobs", "entities", "entity_docs", "entity_aliases", "triples",
+                  "corrections", "idempotency")
+"""Every table whose rows belong to one tenant's data (purge_tenant); api_keys and audit stay."""
 
 _ENTITY_SELECT = """
 SELECT e.data,
@@ -527,16 +543,20 @@ class EmbeddedStore(Store):
         return [records.entity_out(records.loads(d), records.loads(docs)) for d, docs in rows]
 
     def upsert_triples(self, triples: Iterable[Triple]) -> int:
-        rows = [(t.id, t.tenant, t.s, t.p, t.o, t.doc, records.dumps(t.to_dict())) for t in triples]
-        if not rows:
+        triples = list(triples)
+        if not triples:
             return 0
         with self._tx() as conn:
-            conn.executemany(
-                "INSERT INTO triples (id, tenant, s, p, o, doc, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-                rows,
-            )
-        return len(rows)
+            self._write_triples(conn, triples)
+        return len(triples)
+
+    @staticmethod
+    def _write_triples(conn: sqlite3.Connection, triples: Sequence[Triple]) -> None:
+        conn.executemany(
+            "INSERT INTO triples (id, tenant, s, p, o, doc, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+            [(t.id, t.tenant, t.s, t.p, t.o, t.doc, records.dumps(t.to_dict())) for t in triples],
+        )
 
     def find_triples(self, tenant: str, s: str | None = None, p: str | None = None,
                      o: str | None = None, doc: str | None = None,
@@ -627,6 +647,49 @@ class EmbeddedStore(Store):
             "SELECT data FROM idempotency WHERE tenant = ? AND key = ?", (tenant, key)
         )
         return records.loads(rows[0][0]) if rows else None
+
+    # --- review: corrections and tenant resets ---------------------------------------------------
+    def apply_correction(self, tenant: str, doc_id: str, expected_version: int,
+                         result: dict[str, Any], correction: dict[str, Any],
+                         supersede: Sequence[str], triples: Sequence[Triple]) -> bool:
+        record = records.correction_record(tenant, doc_id, correction)
+        gone = records.superseded_ids(supersede, triples)
+        with self._tx() as conn:
+            row = conn.execute("SELECT data FROM documents WHERE tenant = ? AND id = ?",
+                               (tenant, doc_id)).fetchone()
+            if row is None:
+                return False
+            doc = records.loads(row[0])
+            if int(doc.get("review_version") or 0) != expected_version:
+                return False
+            doc.update(result=result, review_version=expected_version + 1)
+            conn.execute("UPDATE documents SET data = ? WHERE tenant = ? AND id = ?",
+                         (records.dumps(doc), tenant, doc_id))
+            conn.execute("INSERT INTO corrections (tenant, id, doc, at, data)"
+                         " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                         (tenant, record["id"], doc_id, record["at"], records.dumps(record)))
+            conn.executemany("DELETE FROM triples WHERE tenant = ? AND id = ?",
+                             [(tenant, i) for i in gone])
+            self._write_triples(conn, triples)
+        return True
+
+    def list_corrections(self, tenant: str, doc: str | None = None, limit: int = 1000,
+                         offset: int = 0) -> list[dict[str, Any]]:
+        records.check_paging(limit, offset)
+        sql, params = "SELECT data FROM corrections WHERE tenant = ?", [tenant]
+        if doc is not None:
+            sql, params = sql + " AND doc = ?", [*params, doc]
+        rows = self._read(sql + " ORDER BY at ASC, id ASC LIMIT ? OFFSET ?",
+                          [*params, limit, offset])
+        return [records.loads(r[0]) for r in rows]
+
+    def purge_tenant(self, tenant: str) -> int:
+        with self._tx() as conn:
+            documents = conn.execute("SELECT COUNT(*) FROM documents WHERE tenant = ?",
+                                     (tenant,)).fetchone()[0]
+            for table in _TENANT_TABLES:
+                conn.execute(f"DELETE FROM {table} WHERE tenant = ?", (tenant,))
+        return int(documents)
 
     # --- lifecycle -------------------------------------------------------------------------------
     def ping(self) -> bool:

@@ -148,7 +148,7 @@ class GridFSBlobStore(BlobStore):
 
 class MongoStore(Store):
     """Collections ``documents``, ``jobs``, ``entities``, ``triples``, ``audit``, ``api_keys``,
-    ``idempotency`` and GridFS."""
+    ``idempotency``, ``corrections`` and GridFS."""
 
     def __init__(self, uri: str = "mongodb://localhost:27017", database: str = "cosy",
                  client: Any = None) -> None:
@@ -170,6 +170,7 @@ class MongoStore(Store):
         self.audit_log = self._collection("audit")
         self.api_keys = self._collection("api_keys")
         self.idempotency = self._collection("idempotency")
+        self.corrections = self._collection("corrections")
         self.blobs = GridFSBlobStore(self.db)
         self._ensure_indexes()
 
@@ -198,6 +199,8 @@ class MongoStore(Store):
         self.audit_log.create_index([("tenant", a), ("ts", d)])
         self.api_keys.create_index([("hash", a)], unique=True)
         self.api_keys.create_index([("tenant", a), ("created_at", d)])
+        self.corrections.create_index([("tenant", a), ("at", a), ("id", a)])
+        self.corrections.create_index([("tenant", a), ("doc", a), ("at", a), ("id", a)])
 
     def _update_held_job(self, job_id: str, owner: str, fields: dict[str, Any]) -> bool:
         """One conditional update: a job re-claimed by another owner is never overwritten."""
@@ -500,6 +503,47 @@ class MongoStore(Store):
         return self.idempotency.find_one(
             {"_id": records.composite_id(tenant, key)}, {"_id": 0}
         )
+
+    # --- review: corrections and tenant resets ---------------------------------------------------
+    @_translated
+    def apply_correction(self, tenant: str, doc_id: str, expected_version: int,
+                         result: dict[str, Any], correction: dict[str, Any],
+                         supersede: Sequence[str], triples: Sequence[Triple]) -> bool:
+        """The conditional document update decides (it is atomic on the server); the writes
+        after it are idempotent, so a reviewer who retries after a crash completes them."""
+        record = records.correction_record(tenant, doc_id, correction)
+        version: Any = expected_version if expected_version else {"$in": [0, None]}
+        claimed = self.documents.update_one(
+            {"_id": records.composite_id(tenant, doc_id), "review_version": version},
+            {"$set": {"result": result, "review_version": expected_version + 1}})
+        if claimed.matched_count != 1:
+            return False
+        self.corrections.replace_one({"_id": records.composite_id(tenant, record["id"])},
+                                     record, upsert=True)
+        gone = records.superseded_ids(supersede, triples)
+        if gone:
+            self.triples.delete_many({"tenant": tenant, "_id": {"$in": gone}})
+        self.upsert_triples(triples)
+        return True
+
+    @_translated
+    def list_corrections(self, tenant: str, doc: str | None = None, limit: int = 1000,
+                         offset: int = 0) -> list[dict[str, Any]]:
+        records.check_paging(limit, offset)
+        if limit == 0:
+            return []
+        query = {"tenant": tenant} if doc is None else {"tenant": tenant, "doc": doc}
+        cursor = (self.corrections.find(query, {"_id": 0})
+                  .sort([("at", ASCENDING), ("id", ASCENDING)]).skip(offset).limit(limit))
+        return list(cursor)
+
+    @_translated
+    def purge_tenant(self, tenant: str) -> int:
+        documents = self.documents.delete_many({"tenant": tenant}).deleted_count
+        for collection in (self.jobs, self.entities, self.entity_aliases, self.triples,
+                           self.corrections, self.idempotency):
+            collection.delete_many({"tenant": tenant})
+        return int(documents)
 
     # --- lifecycle -------------------------------------------------------------------------------
     def ping(self) -> bool:

@@ -8,10 +8,10 @@ persist, never in *what* they persist, and the contract suite checks one definit
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from cosy.domain import JobStatus
+from cosy.domain import JobStatus, Triple
 
 IMMUTABLE_DOCUMENT_FIELDS = frozenset({"_id", "id", "tenant"})
 """Fields ``update_document`` never changes: they are the record's identity."""
@@ -109,6 +109,24 @@ def idempotency_record(tenant: str, key: str, record: Mapping[str, Any]) -> dict
     if not key:
         raise ValueError("an idempotency key must not be empty")
     return {**public(record), "key": key, "tenant": tenant}
+
+
+# --- corrections ---------------------------------------------------------------------------------
+
+
+def correction_record(tenant: str, doc_id: str, correction: Mapping[str, Any]) -> dict[str, Any]:
+    """A stored correction: the caller's fields with ``tenant`` and ``doc`` (the arguments win)."""
+    if not isinstance(correction.get("id"), str) or not correction["id"]:
+        raise ValueError("a correction needs a non-empty string 'id'")
+    if not isinstance(correction.get("at"), int | float):
+        raise ValueError("a correction needs its time 'at'")
+    return {**public(correction), "tenant": tenant, "doc": doc_id}
+
+
+def superseded_ids(supersede: Sequence[str], triples: Sequence[Triple]) -> list[str]:
+    """The triple ids to delete: a reviewed triple that keeps its value keeps its id."""
+    kept = {t.id for t in triples}
+    return sorted({i for i in supersede if i not in kept})
 
 
 # --- job transitions -----------------------------------------------------------------------------

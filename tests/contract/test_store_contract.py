@@ -472,6 +472,103 @@ def test_idempotency_records_are_create_once_and_tenant_scoped(store: Store) -> 
         store.put_idempotency(A, "", first)
 
 
+# --- review: corrections and tenant resets -------------------------------------------------------
+
+
+def _correction(cid: str, at: float, d: str = "d1", **fields: Any) -> dict[str, Any]:
+    return {"id": cid, "at": at, "field": "invoice_number", "old_value": "RE-1",
+            "new_value": "RE-7", "by": "key_1", **fields}
+
+
+def test_apply_correction_replaces_result_and_triples_at_once(store: Store) -> None:
+    store.put_document(A, doc("d1", result={"fields": {"invoice_number": {"value": "RE-1"}}}))
+    old = triple("urn:d1", "schema:identifier", "RE-1", "d1", page=1, step="fields.select")
+    keep = triple("urn:d1", "schema:dateIssued", "2024-01-02", "d1")
+    store.upsert_triples([old, keep])
+    new = triple("urn:d1", "schema:identifier", "RE-7", "d1", page=1, step="review",
+                 source="reviewed")
+    result = {"fields": {"invoice_number": {"value": "RE-7", "source": "reviewed"}}}
+    assert store.apply_correction(A, "d1", 0, result, _correction("c1", 5.0), [old.id], [new])
+    got = store.get_document(A, "d1")
+    assert got is not None and got["result"] == result and got["review_version"] == 1
+    assert {t.o for t in store.find_triples(A, s="urn:d1")} == {"RE-7", "2024-01-02"}
+    assert store.find_triples(A, o="RE-7")[0].step == "review"
+    [stored] = store.list_corrections(A)
+    assert stored["id"] == "c1" and stored["doc"] == "d1" and stored["tenant"] == A
+    assert stored["old_value"] == "RE-1" and stored["new_value"] == "RE-7"
+
+
+def test_apply_correction_refuses_a_stale_version(store: Store) -> None:
+    store.put_document(A, doc("d1", result={"fields": {}}))
+    old = triple("urn:d1", "schema:identifier", "RE-1", "d1")
+    store.upsert_triples([old])
+    assert store.apply_correction(A, "d1", 0, {"v": 1}, _correction("c1", 1.0), [], [])
+    # a second reviewer who read version 0 loses: nothing of theirs is written
+    new = triple("urn:d1", "schema:identifier", "RE-9", "d1")
+    assert not store.apply_correction(A, "d1", 0, {"v": 2}, _correction("c2", 2.0), [old.id],
+                                      [new])
+    assert store.get_document(A, "d1")["result"] == {"v": 1}  # type: ignore[index]
+    assert [t.o for t in store.find_triples(A, doc="d1")] == ["RE-1"]
+    assert [c["id"] for c in store.list_corrections(A)] == ["c1"]
+    assert store.apply_correction(A, "d1", 1, {"v": 2}, _correction("c2", 2.0), [old.id], [new])
+    assert [t.o for t in store.find_triples(A, doc="d1")] == ["RE-9"]
+    # an absent document, or another tenant's, is never written
+    assert not store.apply_correction(B, "d1", 2, {}, _correction("c3", 3.0), [], [])
+    assert not store.apply_correction(A, "nope", 0, {}, _correction("c4", 3.0), [], [])
+    assert store.list_corrections(B) == []
+
+
+def test_accepting_a_value_keeps_its_triple_id(store: Store) -> None:
+    store.put_document(A, doc("d1"))
+    old = triple("urn:d1", "schema:identifier", "RE-1", "d1", confidence=0.4)
+    store.upsert_triples([old])
+    accepted = triple("urn:d1", "schema:identifier", "RE-1", "d1", confidence=1.0, step="review")
+    assert accepted.id == old.id
+    assert store.apply_correction(A, "d1", 0, {}, _correction("c1", 1.0), [old.id], [accepted])
+    [t] = store.find_triples(A, doc="d1")
+    assert t.step == "review" and t.confidence == 1.0
+
+
+def test_list_corrections_oldest_first_by_document_and_paged(store: Store) -> None:
+    for name in ("d1", "d2"):
+        store.put_document(A, doc(name))
+    store.apply_correction(A, "d2", 0, {}, _correction("c-b", 2.0, "d2"), [], [])
+    store.apply_correction(A, "d1", 0, {}, _correction("c-a", 3.0, "d1"), [], [])
+    store.apply_correction(A, "d1", 1, {}, _correction("c-c", 1.0, "d1"), [], [])
+    assert [c["id"] for c in store.list_corrections(A)] == ["c-c", "c-b", "c-a"]
+    assert [c["id"] for c in store.list_corrections(A, doc="d1")] == ["c-c", "c-a"]
+    assert [c["id"] for c in store.list_corrections(A, limit=1, offset=1)] == ["c-b"]
+    with pytest.raises(ValueError):
+        store.apply_correction(A, "d1", 2, {}, {"at": 1.0}, [], [])  # no id
+
+
+def test_purge_tenant_removes_its_data_only(store: Store) -> None:
+    for tenant in (A, B):
+        store.put_document(tenant, doc("d1"))
+        store.create_job(job(f"j-{tenant}", tenant=tenant))
+        store.upsert_entities(tenant, [entity("e1", "Kraxi GmbH")], "d1")
+        store.resolve_entities(tenant, {"e1": ["Organization|name=kraxi"]})
+        store.upsert_triples([triple("e1", "p", "o", "d1", tenant=tenant)])
+        store.apply_correction(tenant, "d1", 0, {}, _correction("c1", 1.0), [], [])
+        store.put_idempotency(tenant, "req", {"status": 202})
+    raw_key = {"id": "key_a", "hash": "h" * 64, "tenant": A, "role": "admin"}
+    store.put_api_key(raw_key)
+    store.audit(A, "demo.reset", 1.0)
+    assert store.purge_tenant(A) == 1
+    assert store.get_document(A, "d1") is None and store.count_documents(A) == 0
+    assert store.list_jobs(tenant=A) == [] and store.find_entities(A) == []
+    assert store.find_triples(A) == [] and store.list_corrections(A) == []
+    assert store.get_idempotency(A, "req") is None
+    # an alias of the purged graph no longer maps a new entity onto a deleted one
+    assert store.resolve_entities(A, {"e2": ["Organization|name=kraxi"]}) == {"e2": "e2"}
+    assert store.get_api_key_by_hash("h" * 64) is not None  # keys and audit stay
+    assert [e["event"] for e in store.list_audit(A)] == ["demo.reset"]
+    # tenant B is untouched
+    assert store.get_document(B, "d1") is not None and len(store.list_jobs(tenant=B)) == 1
+    assert store.find_entities(B) and store.find_triples(B) and store.list_corrections(B)
+    assert store.resolve_entities(B, {"x": ["Organization|name=kraxi"]}) == {"x": "e1"}
+
+
 # --- blobs ---------------------------------------------------------------------------------------
 
 

@@ -69,6 +69,31 @@ def test_one_page_document_runs_as_one_task_with_the_same_result(dask_executor):
     assert via_dask.outputs["doc.result"]["fields"]["invoice_number"]["value"] == "A-1"
 
 
+def test_one_page_document_reports_its_groups_while_it_runs(dask_executor, tmp_path):
+    """The one task's groups send Dask events, so progress arrives before the result does
+    (the demo page shows the stages of a one-page upload live)."""
+    import time
+
+    from cosy.corpus import generate_corpus
+
+    generate_corpus(tmp_path, n=1, seed=3)  # a full invoice page: its later groups take time
+    [pdf] = (tmp_path / "docs").glob("*.pdf")
+    data = pdf.read_bytes()
+    info = inspect_document(data, pdf.name, "t", max_bytes=10**7, max_pages=50)
+    pipeline = load_pipeline()
+    seen: list[tuple[float, dict]] = []
+    dask_executor.run(pipeline, data, info)  # warm: models loaded on the worker
+    run = dask_executor.run(pipeline, data, info, lambda p: seen.append((time.monotonic(), p)))
+    ended = time.monotonic()
+    assert len(seen) == len(pipeline.groups)
+    assert [p["steps_done"] for _, p in seen] == sorted(p["steps_done"] for _, p in seen)
+    first_at, first = seen[0]
+    assert first["steps_done"] < first["steps_total"]
+    # the first group's report came while the later groups still ran (reports made after the
+    # result would all come within a millisecond of its end)
+    assert ended - first_at > 0.05, (ended - first_at, run.timings["total_s"])
+
+
 def always_fails(doc_fields):
     raise StepError("cannot reconcile totals")
 
