@@ -235,3 +235,55 @@ def test_a_page_that_names_no_total_still_adds_its_lines_up() -> None:
     wrong = [("Round trip airfare", "292.00"), ("Miscellaneous cabfares", "58.50"), ("", "350.00")]
     found = amounts.amount_candidates(_column(wrong), 1, GEOMETRY)
     assert amounts.select_totals(found) == {}
+
+
+def _slanted(rows: list[tuple[float, str, float, str]]) -> list[Line]:
+    """A scan's rows whose label and amount OCR read as two lines a few points apart."""
+    words = []
+    for top, label, amount_top, amount in rows:
+        x = 210.0
+        for token in label.split():
+            words.append(Word(token, x, top, x + 6.0 * len(token), top + 12.0, 10.0))
+            x += 6.0 * len(token) + 4.0
+        if amount:
+            words.append(Word(amount, 530.0 - 6.0 * len(amount), amount_top, 530.0,
+                              amount_top + 11.0, 10.0))
+    return layout_lines(words)
+
+
+def test_a_label_in_the_same_slanted_row_is_the_amounts() -> None:
+    lines = _slanted([(186.7, "Rechnungssumme ohne USt.", 181.2, "177,49"),
+                      (218.6, "Steuerbetrag", 211.4, "20,16"),
+                      (248.3, "Bruttosumme", 239.8, "197,65"),
+                      (307.7, "Zahlbetrag", 300.1, "147,65"), (340.0, "Seite 2", 0.0, "")])
+    assert len(lines) == 9  # label and amount: two lines each
+    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    assert [m.label for m in found] == ["Rechnungssumme ohne USt.", "Steuerbetrag",
+                                        "Bruttosumme", "Zahlbetrag"]
+    assert {k: v.value for k, v in amounts.select_totals(found).items()} == {
+        "total_net": "177.49", "total_tax": "20.16", "total_gross": "197.65"}
+    # rows a line apart are not one row
+    apart = _slanted([(100.0, "Steuerbetrag", 0.0, ""), (0.0, "", 116.0, "20,16")])
+    assert [m.label for m in amounts.amount_candidates(apart, 1, GEOMETRY)] == [""]
+
+
+def _table(rows: list[list[str]], columns: tuple[float, ...]) -> list[Line]:
+    """Rows of cells, each cell starting at its column's x."""
+    words = []
+    for r, row in enumerate(rows):
+        for x, cell in zip(columns, row, strict=True):
+            for token in cell.split():
+                words.append(Word(token, x, 40.0 + 14 * r, x + 6.0 * len(token),
+                                  50.0 + 14 * r, 10.0))
+                x += 6.0 * len(token) + 4.0
+    return layout_lines(words)
+
+
+def test_a_rate_column_without_percent_signs() -> None:
+    lines = _table([["Art (Kategorie)", "Basisbetrag", "Steuersatz [%]", "Steuerbetrag"],
+                    ["Umsatzsteuer (S)", "286,52", "19", "54,44"]], (60.0, 200.0, 300.0, 420.0))
+    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    rates = amount_cues.row_rates(found, lines)
+    assert rates == ["19", "19"]
+    cues = amount_cues.tax_summary_cues(found, [amount_cues.amount_role(m) for m in found], rates)
+    assert cues == [("total_net", 2.0), ("total_tax", 2.5)]

@@ -76,3 +76,9 @@ def test_purchase_order_abbreviations_and_po_boxes() -> None:
     own = number_select.select_invoice_number([found], "invoice")
     assert number_select.select_order_number([found], own, "invoice", [[]])["order_number"].value \
         == "216138"
+
+
+def test_a_document_word_in_running_text_names_no_number() -> None:
+    words = " ".join(f"word{i}" for i in range(20))
+    lines = make_lines([f"{words} Facture 345 678 {words}", "RECHNUNG 2024-0042"])
+    assert [h.part("number") for h in number_sources.title_numbers(lines)] == ["2024-0042"]

@@ -121,6 +121,38 @@ def left_label(line: Line, start: int) -> tuple[str, bool]:
     return "", skipped
 
 
+ROW_OVERLAP = 0.2
+"""Share of the lower line's height two lines must overlap by to stand in one row."""
+
+
+def row_label(lines: list[Line], index: int, x0: float) -> str:
+    """The label of a value that stands alone on its line: the end of a line beside it in the
+    same row, left of it (a scan's slightly slanted row that OCR read as two lines:
+    'Bruttosumme' at 245 pt, '340,96' at 251 pt)."""
+    line = lines[index]
+    top, bottom = line.bbox[1], line.bbox[3]
+    best, share = "", ROW_OVERLAP
+    for j in range(max(index - 3, 0), min(index + 4, len(lines))):
+        other = lines[j]
+        if j == index or other.bbox[2] > x0:
+            continue
+        height = min(bottom - top, other.bbox[3] - other.bbox[1]) or 1.0
+        overlap = (min(bottom, other.bbox[3]) - max(top, other.bbox[1])) / height
+        if overlap >= share:
+            label, _ = left_label(other, len(other.text))
+            if label:
+                best, share = label, overlap
+    return best
+
+
+def with_row_labels(found: list[Candidate], lines: list[Line]) -> None:
+    """A value with nothing before it on its line takes the label beside it in its row
+    (:func:`row_label`)."""
+    for m in found:
+        if not m.label and not m.in_row and 0 <= m.line < len(lines):
+            m.label = row_label(lines, m.line, m.bbox[0])
+
+
 def label_before(lines: list[Line], index: int, start: int) -> str:
     """The text that introduces a value: the cell before it on its line, else the line above."""
     label, _ = left_label(lines[index], start)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from cosy.domain import Line, Mention
 from cosy.engine.step import step
+from cosy.steps.fields.common import cells, header_above
 from cosy.steps.fields.fuzzy import corrected, vocabulary
 
 TAXES = r"(?:ust|mwst|steuer|vat|tax|tva)"
@@ -157,14 +158,31 @@ def _rate(text: str) -> Decimal | None:
     return Decimal(found[-1].replace(",", ".")) if found else None
 
 
+BARE_RATE = re.compile(r"\d{1,2}(?:[.,]\d{1,2})?")
+RATE_HEADER = re.compile(r"%|satz|\brate\b|\btaux\b", re.I)
+
+
+def _bare_rate(lines: list[Line], index: int) -> Decimal | None:
+    """A rate written without '%' in a column whose header says it is one ('Steuersatz [%]'
+    above '19')."""
+    for cell in cells(lines[index]):
+        if BARE_RATE.fullmatch(cell.text) and RATE_HEADER.search(
+                header_above(lines, index, cell.x0, cell.x1)):
+            return Decimal(cell.text.replace(",", "."))
+    return None
+
+
 def row_rates(mentions: list[Mention], lines: list[Line]) -> list[str | None]:
-    """Per amount, the last percentage written on its line before it ('SR  6%  60.50': '6'),
-    even in a cell of its own, which is no label: a tax summary row's rate."""
+    """Per amount, the rate its row is headed by: the last percentage written on its line
+    before it ('SR  6%  60.50': '6'), even in a cell of its own, which is no label; else a
+    number under a rate column's header on its line: a tax summary row's rate."""
     out: list[str | None] = []
     for m in mentions:
         line = getattr(m, "line", -1)
-        rate = _rate(lines[line].text[:m.span[0] - lines[line].start]) \
-            if 0 <= line < len(lines) else None
+        rate = None
+        if 0 <= line < len(lines):
+            rate = _rate(lines[line].text[:m.span[0] - lines[line].start])
+            rate = _bare_rate(lines, line) if rate is None else rate
         out.append(None if rate is None else str(rate))
     return out
 
@@ -209,7 +227,7 @@ def tax_summary_cues(mentions: list[Mention], cues: list[Cue],
     values = {i: Decimal(mentions[i].value) for row in rows.values() for i in row}
     pairs = {}
     for key, row in rows.items():
-        rate = Decimal(rates[row[0]] or "0")
+        rate = Decimal(next((rates[i] for i in row if rates[i]), "0"))
         pair = _pair([values[i] for i in row], rate) if rate else None
         if pair is not None:
             pairs[key] = (row[pair[0]], row[pair[1]])

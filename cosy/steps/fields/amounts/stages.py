@@ -18,7 +18,7 @@ from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.amounts.cues import LEXICONS, classify_total, rule_cues
 from cosy.steps.fields.amounts.sources import SOURCES
-from cosy.steps.fields.common import Candidate
+from cosy.steps.fields.common import Candidate, with_row_labels
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 
 MAX_AMOUNT = Decimal("1e9")
@@ -92,6 +92,7 @@ def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Li
     """
     found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry["height"],
                                            "amount", page_amount_valid))
+    with_row_labels(found, page_lines)
     per_line: dict[int, int] = {}
     for m in found:
         per_line[m.line] = per_line.get(m.line, 0) + 1

@@ -16,7 +16,7 @@ from itertools import pairwise
 
 from cosy.domain import Line, Mention
 from cosy.engine.step import step
-from cosy.steps.fields.common import Candidate
+from cosy.steps.fields.common import Candidate, with_row_labels
 from cosy.steps.fields.dates.cues import LEXICONS
 from cosy.steps.fields.dates.sources import MONTHS, NUMERIC_ORDER, SOURCES
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
@@ -121,7 +121,9 @@ def date_validate(page_date_normalised: list[DateReading]) -> list[tuple[Hit, st
 def date_context(page_date_valid: list[tuple[Hit, str]], page_lines: list[Line], page_no: int,
                  page_geometry: dict[str, float]) -> list[Mention]:
     """Each valid date as a mention with its label, column header and height on the page."""
-    return list(mentions(page_lines, page_no, page_geometry["height"], "date", page_date_valid))
+    found = list(mentions(page_lines, page_no, page_geometry["height"], "date", page_date_valid))
+    with_row_labels(found, page_lines)
+    return found
 
 
 def date_candidates(page_lines: list[Line], page_no: int,

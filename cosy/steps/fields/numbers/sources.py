@@ -92,11 +92,25 @@ def named_numbers(page_lines: list[Line]) -> list[Hit]:
     return scan(page_lines, NAMED, "fields.numbers.candidates.named", "number")
 
 
+TITLE_WORDS = 12
+"""A title is short: a document word in a cell of more words is running text (or a page's
+words run together where the layout failed), not a title with its number."""
+
+
+def _cell_words(line: Line, start: int) -> int:
+    """How many words the cell holding character ``start`` of the line has."""
+    begin = line.text.rfind("\t", 0, start) + 1
+    end = line.text.find("\t", start)
+    return len(line.text[begin:end if end >= 0 else None].split())
+
+
 @step("fields.numbers.candidates.title", scope="page", requires=["page.lines"],
       provides=["page.doc_number.title"])
 def title_numbers(page_lines: list[Line]) -> list[Hit]:
     """Values right after a document word, as a title line writes them: 'RECHNUNG 2024-001'."""
-    return scan(page_lines, TITLE, "fields.numbers.candidates.title", "number", rank=1)
+    return [h for h in scan(page_lines, TITLE, "fields.numbers.candidates.title", "number",
+                            rank=1)
+            if _cell_words(page_lines[h.line], h.origin) <= TITLE_WORDS]
 
 
 def _words_above(lines: list[Line], i: int, x0: float, x1: float) -> str:
