@@ -49,11 +49,23 @@ class Settings(BaseSettings):
     api_render_max_scale: float = Field(4.0, gt=0, description="largest ?scale= of a page image")
     api_graph_max_nodes: int = Field(500, ge=1, description="node cap of a neighbourhood query")
     models_dir: Path = Field(Path(__file__).resolve().parent.parent / "models")
+    # --- cosy batch (issue 16): archive safety and the report -------------------------------
+    batch_max_ratio: float = Field(
+        100.0, gt=1, description="largest uncompressed/compressed size ratio of an archive "
+        "entry; above it the entry is refused as a zip bomb")
+    batch_max_archive_mb: float = Field(
+        4096.0, gt=0, description="uncompressed megabytes one archive (with its nested "
+        "archives) may expand to; entries past it are refused")
+    batch_max_depth: int = Field(
+        3, ge=1, description="archives nested deeper than this (a ZIP in a ZIP in a ZIP ...) "
+        "are refused")
+    batch_review_confidence: float = Field(
+        0.7, ge=0, le=1, description="fields below this confidence (or flagged needs_review) "
+        "are listed for review in the batch report")
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
-
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
