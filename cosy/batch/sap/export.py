@@ -40,7 +40,7 @@ def collect(g: TenantGraph, m: Mapping) -> tuple[Records, list[dict[str, Any]], 
     build(g, m, partners)
     records: Records = {o.key: {s.name: [] for s in o.structures} for o in OBJECTS}
     conflicts: list[dict[str, Any]] = []
-    for p in partners:
+    for p in sorted(partners, key=lambda p: (p.role, p.key)):
         for structure, rows in p.records.items():
             records[p.role][structure] += rows
         conflicts += [{"role": p.role, "partner": p.key, "name": p.name, **c}

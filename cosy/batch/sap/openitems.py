@@ -49,6 +49,9 @@ def open_items(g: TenantGraph, m: Mapping, partners: list[Partner]
             rows[obj.structures[0].name].append(row)
             if clash:
                 conflicts.append({"partner": p.key, "name": p.name, "role": p.role, **clash})
+    for obj in (AP_OPEN_ITEMS, AR_OPEN_ITEMS):  # by partner, then date: stable output
+        rows[obj.structures[0].name].sort(key=lambda r, k=obj.partner_field: (
+            str(r[k].value), r["BLDAT"].value, str(r["XBLNR"].value)))
     return rows, conflicts, skipped
 
 

@@ -230,12 +230,24 @@ def _address_key(text: str) -> str:
         (street, postcode, city)) else ""
 
 
+def most_common(g: TenantGraph, by_doc: dict[str, Any]) -> tuple[Any, int] | None:
+    """The value most documents have, the newest document deciding a tie; with its count."""
+    if not by_doc:
+        return None
+    counts = Counter(by_doc.values())
+    newest = {}
+    for doc, v in sorted(by_doc.items(), key=lambda kv: (g.docs[kv[0]].issued, kv[0])):
+        newest[v] = g.docs[doc].issued
+    best = max(counts, key=lambda v: (counts[v], newest[v], str(v)))
+    return best, counts[best]
+
+
 def _language(g: TenantGraph, p: Partner) -> Value:
     """The language most of the partner's documents are written in."""
-    langs = Counter(g.docs[d].language for d in p.docs if g.docs[d].language)
-    if not langs:
+    found = most_common(g, {d: g.docs[d].language for d in p.docs if g.docs[d].language})
+    if found is None:
         return Value("")
-    lang, n = langs.most_common(1)[0]
+    lang, n = found
     return Value(lang.upper(), [], f"language of {n} of {len(p.docs)} documents")
 
 
@@ -323,36 +335,36 @@ def bank_key_and_account(iban: str) -> tuple[str, str]:
 
 def _payment_terms(g: TenantGraph, m: Mapping, p: Partner) -> Value:
     """ZTERM for the payment days most of the partner's documents grant."""
-    days: Counter[int] = Counter()
-    stated: list[Stated] = []
-    for doc in p.docs:
+    days: dict[str, int] = {}
+    stated: dict[int, list[Stated]] = {}
+    for doc in sorted(p.docs):
         n, s = payment_days(g, doc)
         if n is not None:
-            days[n] += 1
-            stated += s
-    if not days:
+            days[doc] = n
+            stated.setdefault(n, []).extend(s)
+    found = most_common(g, days)
+    if found is None:
         return Value("")
-    n, count = days.most_common(1)[0]
+    n, count = found
     key = m.payment_term(n)
     note = (f"{n} days in {count} of {len(p.docs)} documents (mapping: payment_terms)" if key
             else f"{n} days in {count} documents, but no payment_terms key for {n} days in "
             "the mapping")
-    return Value(key, stated, note)
+    return Value(key, stated[n], note)
 
 
 def payment_days(g: TenantGraph, doc: str) -> tuple[int | None, list[Stated]]:
-    """Days to pay a document grants: as printed, else due date minus issue date."""
+    """Net days to pay a document grants: due date minus issue date where both are printed
+    (a "Zahlbar bis" date is unambiguous), else the days its payment terms state."""
     f = g.docs[doc].fields
-    if "payment_days" in f:
-        try:
-            return int(f["payment_days"].value), [f["payment_days"]]
-        except ValueError:
-            pass
     if "due_date" in f and "issue_date" in f:
         try:
             delta = (dt.date.fromisoformat(f["due_date"].value)
                      - dt.date.fromisoformat(f["issue_date"].value)).days
         except ValueError:
-            return None, []
-        return (delta, [f["due_date"], f["issue_date"]]) if delta >= 0 else (None, [])
+            delta = -1
+        if delta >= 0:
+            return delta, [f["due_date"], f["issue_date"]]
+    if "payment_days" in f and f["payment_days"].value.isdigit():
+        return int(f["payment_days"].value), [f["payment_days"]]
     return None, []
