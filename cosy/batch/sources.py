@@ -58,10 +58,32 @@ def iter_sources(paths: Sequence[str], limits: Limits) -> Iterator[Item]:
             matches = sorted(glob.glob(arg, recursive=True))
             if not matches:
                 yield Refusal(arg, "not_found", "no file matches this pattern")
+            base = _static_prefix(arg)
             for m in matches:
-                yield from _path(Path(m), limits)
+                if _through_link(Path(m), base):
+                    yield Refusal(m, "symlink", "reached through a symbolic link; links are "
+                                  "not followed")
+                else:
+                    yield from _path(Path(m), limits)
         else:
             yield Refusal(arg, "not_found", "no such file or directory")
+
+
+def _static_prefix(pattern: str) -> Path:
+    """The folder a glob pattern starts in: its leading parts without wildcards."""
+    parts = Path(pattern).parts
+    n = next((i for i, part in enumerate(parts) if glob.has_magic(part)), len(parts))
+    return Path(*parts[:n]) if n else Path(".")
+
+
+def _through_link(path: Path, base: Path) -> bool:
+    """Whether a glob match is, or lies under, a symbolic link below the pattern's folder."""
+    for p in (path, *path.parents):
+        if p == base or len(p.parts) <= len(base.parts):
+            return False
+        if p.is_symlink():
+            return True
+    return False
 
 
 def _path(path: Path, limits: Limits) -> Iterator[Item]:
