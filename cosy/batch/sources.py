@@ -91,7 +91,8 @@ def _path(path: Path, limits: Limits) -> Iterator[Item]:
     if not path.is_dir():
         yield from _guarded(str(path), lambda: _file(path, limits))
         return
-    for root, dirs, files in os.walk(path):
+    unreadable: list[OSError] = []
+    for root, dirs, files in os.walk(path, onerror=unreadable.append):
         dirs.sort()
         for d in list(dirs):
             if os.path.islink(os.path.join(root, d)):
@@ -104,6 +105,9 @@ def _path(path: Path, limits: Limits) -> Iterator[Item]:
                 yield Refusal(str(f), "symlink", "a symbolic link; links are not followed")
             else:
                 yield from _guarded(str(f), lambda f=f: _file(f, limits))
+    for err in unreadable:  # a folder os.walk could not list
+        yield Refusal(str(err.filename or path), "unreadable",
+                      f"cannot be read ({err.strerror or err})")
 
 
 def _guarded(where: str, make: Callable[[], Iterator[Item]]) -> Iterator[Item]:
