@@ -373,8 +373,8 @@ def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
         report.write(rep, out)
         display.close(outcome.counts, report.summary(rep, out))
     except KeyboardInterrupt:
-        display.close(runner.outcome.counts, "cosy: interrupted; the documents in flight went "
-                      "back to the queue: run the same command again to continue")
+        display.close(runner.outcome.counts, "cosy: interrupted; nothing is lost: run the "
+                      "same command again to continue")
         return EXIT_INTERRUPTED
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -6,7 +6,8 @@ process's executor (a LocalCluster, or ``COSY_DASK_SCHEDULER``'s cluster) runs t
 the sources are still being read. Resumable by content: a document's id is the sha256 of its
 bytes, so a re-run skips what an earlier run finished, re-queues nothing twice, and takes over
 jobs whose dispatcher died: at once when it ran on this host and its process is gone, else when
-its lease runs out. Ctrl-C (or SIGTERM) hands the jobs in flight back to the queue.
+its lease runs out. Ctrl-C (or SIGTERM) stops claiming and lets the documents in flight finish;
+a second Ctrl-C hands their jobs back to the queue and leaves at once.
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ class BatchRunner:
                     self._take(item, dispatcher)
                 self._wait(dispatcher)
             except BaseException:
-                self._hand_back(dispatcher)
+                self._stop(dispatcher)
                 raise
             dispatcher.stop(wait=True)
         out.wall_s = time.monotonic() - t0
@@ -255,10 +256,22 @@ class BatchRunner:
             "step": "dispatcher", "kind": "transient",
             "reason": f"taken over: dispatcher {job.owner} is gone"})
 
+    def _stop(self, dispatcher: Dispatcher) -> None:
+        """Interrupted (Ctrl-C, SIGTERM) or failed: claim nothing more and let the documents in
+        flight finish, so that no work is lost; interrupted again, hand their jobs back to the
+        queue and leave at once (the next run starts them without waiting for their leases)."""
+        with self.lock:
+            self.display.waiting(self.outcome.counts, f"stopping: finishing the "
+                                 f"{dispatcher.inflight} document(s) in flight; Ctrl-C again "
+                                 "to stop at once")
+        try:
+            dispatcher.stop(wait=True)
+        except KeyboardInterrupt:
+            self._hand_back(dispatcher)
+            os._exit(130)  # threads still use the store and the cluster: no clean-up
+
     def _hand_back(self, dispatcher: Dispatcher) -> None:
-        """Interrupted: stop claiming and requeue the jobs this dispatcher holds, so that the
-        next run starts them at once instead of waiting for their leases."""
-        dispatcher.stop(wait=False)
+        """Requeue the jobs this dispatcher holds."""
         now = time.time()
         try:
             for job in self.store.list_jobs(status=str(JobStatus.RUNNING), limit=10000):

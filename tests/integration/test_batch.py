@@ -167,3 +167,33 @@ def test_300_documents_killed_half_way_then_resumed(tmp_path: Path) -> None:
     assert len(mailed) == 80 and all(s["mail"]["subject"].startswith("Belege ")
                                      for d in mailed for s in d["sources"])
     store.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(600)
+def test_ctrl_c_hands_the_jobs_in_flight_back(tmp_path: Path) -> None:
+    generate_corpus(tmp_path / "gen", n=16, seed=17, doc_types=SMALL_TYPES)
+    env = {**os.environ, "COSY_STORE": str(tmp_path / "store"), "COSY_DASK_SCHEDULER": "sync",
+           "COSY_JOB_LEASE_S": "600"}  # only a hand-back lets the next run start at once
+    args = [str(tmp_path / "gen" / "docs"), "--tenant", "t", "--out", str(tmp_path / "out")]
+    proc = subprocess.Popen([sys.executable, "-m", "cosy.cli", "batch", *args, "--jsonl"],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if json.loads(line)["event"] == "succeeded":
+            proc.send_signal(signal.SIGINT)
+            break
+    rest = [json.loads(line) for line in proc.stdout]
+    assert proc.wait(timeout=300) == 130
+    assert rest[-1]["event"] == "summary" and "interrupted" in rest[-1]["message"]
+    assert any(e["event"] == "waiting" and "finishing" in e["message"] for e in rest)
+    store = open_store(str(tmp_path / "store"))
+    jobs = store.list_jobs("t", limit=100)
+    assert len(jobs) >= 1 and not [j for j in jobs if j.status == "running"]  # none left held
+    done = [j for j in jobs if j.status == "succeeded"]
+    assert len(done) >= 1 and len(done) < 16
+    store.close()
+    code, events, err = _run(args, env)
+    assert code == 0, err
+    counts = Counter(e["event"] for e in events)
+    assert counts["skipped"] == len(done) and counts["succeeded"] == 16 - len(done)

@@ -347,3 +347,32 @@ def _data(table: ET.Element) -> list[list[str]]:
             cells[c] = cell.find(f"{SS}Data").text or ""
         out.append([cells.get(k, "") for k in range(1, max(cells, default=0) + 1)])
     return out
+
+
+def test_clear_errors_before_anything_is_written(tenant: dict[str, Any], tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture) -> None:
+    monkeypatch.setenv("COSY_STORE", tenant["store"])
+    get_settings.cache_clear()
+    mapping = tmp_path / "m.toml"
+
+    def run(*args: str) -> tuple[int, str]:
+        code = main(["export", "sap", "--out", str(tmp_path / "out"), *args])
+        return code, capsys.readouterr().err
+
+    mapping.write_text('[company]\ncompany_code = "1010"\n')
+    code, err = run("--tenant", TENANT, "--mapping", str(mapping))
+    assert code == 1 and err.count("\n") == 1
+    assert "names no own company" in err and "Nordlicht Handel GmbH (9 documents)" in err
+    mapping.write_text('[company]\nnames = ["Somebody Else GmbH"]\n')
+    code, err = run("--tenant", TENANT, "--mapping", str(mapping))
+    assert code == 1 and "no organisation of the tenant matches the own company" in err
+    code, err = run("--tenant", "nobody", "--mapping", str(mapping))
+    assert code == 1 and "tenant 'nobody' has no processed documents" in err
+    other = tmp_path / "Source data for Material.xml"
+    other.write_text(template("Product", [("Basic Data", "S_MARA", True,
+                                           [("MATNR", "Product", True, "Text", 40)])]))
+    code, err = run("--tenant", TENANT, "--template", str(other))
+    assert code == 1 and "are none that COSY fills" in err and "S_MARA" in err
+    assert not (tmp_path / "out").exists()
+    get_settings.cache_clear()
