@@ -132,3 +132,31 @@ def test_templates_cosy_cannot_fill_are_refused(tmp_path: Path) -> None:
         "General Data", "S_SUPPL_GEN", True, 8)
     assert [(f.name, f.column, f.length, f.mandatory) for f in sheet.fields] == [
         ("LIFNR", 1, 10, True)]
+
+
+def test_rows_go_right_after_the_headers_before_empty_formatted_rows(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    from cosy.batch.sap.template import fill
+    from cosy.batch.sap.values import Value
+
+    text = template("Supplier", [("General Data", "S_SUPPL_GEN", True,
+                                  [("LIFNR", "Supplier", True, "Text", 10),
+                                   ("NAME1", "Name", True, "Text", 40)])])
+    empty = '<Row ss:StyleID="TEXT"/><Row><Cell ss:StyleID="TEXT"/></Row>'
+    head, tail = text.rsplit("</Table>", 1)  # the data sheet is the last one
+    path = tmp_path / "t.xml"
+    path.write_text(f"{head}{empty}</Table>{tail}")
+    t = read_template(path)
+    filled, problems = fill(t, {"S_SUPPL_GEN": [{"LIFNR": Value("S1"), "NAME1": Value("A")},
+                                                {"LIFNR": Value("S2")}]}, {})
+    assert problems == [{"sheet": "General Data", "description": "Name", "structure":
+                         "S_SUPPL_GEN", "row": 10, "field": "NAME1",
+                         "kind": "mandatory_missing",
+                         "message": "a mandatory field without a value"}]
+    ss = "{urn:schemas-microsoft-com:office:spreadsheet}"
+    sheet = ET.fromstring(filled.encode())[-1]
+    table = sheet.find(f"{ss}Table")
+    rows = table.findall(f"{ss}Row")
+    assert ["".join(r.itertext()) for r in rows[8:]] == ["S1A", "S2", "", ""]
+    assert table.get(f"{ss}ExpandedRowCount") == "12"

@@ -56,7 +56,9 @@ class Sheet:
     structure: str
     mandatory: bool
     fields: list[TemplateField] = field(default_factory=list)
-    rows: int = 0  # rows the template already has (headers, maybe data)
+    rows: int = 0  # the last row with content (headers, maybe data): new rows follow it
+    after: int = 0  # how many <Row> elements precede the new rows (empty ones may follow)
+    total: int = 0  # the last row of the table, empty formatted rows included
     styles: dict[int, str] = field(default_factory=dict)  # column -> ss:StyleID
 
 
@@ -158,19 +160,28 @@ def _sheet_name(listed: str, worksheets: dict[str, ET.Element]) -> str | None:
     return None
 
 
+def _tech(cell: str) -> str:
+    """A technical field name as a header cell may write it: LIFNR, S_SUPPL_GEN-LIFNR."""
+    return re.split(r"[-./]", cell)[-1].strip()
+
+
 def _locate(path: Path, sheet: Sheet, ws: ET.Element) -> None:
     """Find each field's column (technical-name row, else description row) and the rows."""
     table = ws.find(_q("Table"))
     rows = _rows(table)
-    sheet.rows = max((n for n, _, _ in rows), default=0)
+    filled = [k for k, (_, _, cells) in enumerate(rows) if any(cells.values())]
+    sheet.after = filled[-1] + 1 if filled else 0
+    sheet.rows = rows[filled[-1]][0] if filled else 0
+    sheet.total = max((n for n, _, _ in rows), default=0)
     names = {f.name for f in sheet.fields}
     descs = {f.description.lower() for f in sheet.fields}
-    by_name = max(rows, key=lambda r: len(names & set(r[2].values())), default=None)
+    by_name = max(rows, key=lambda r: len(names & {_tech(v) for v in r[2].values()}),
+                  default=None)
     by_desc = max(rows, key=lambda r: len(descs & {v.rstrip("*").strip().lower()
                                                    for v in r[2].values()}), default=None)
     for f in sheet.fields:
-        if by_name and f.name in by_name[2].values():
-            f.column = next(c for c, v in by_name[2].items() if v == f.name)
+        if by_name and f.name in {_tech(v) for v in by_name[2].values()}:
+            f.column = next(c for c, v in by_name[2].items() if _tech(v) == f.name)
         elif by_desc:
             f.column = next((c for c, v in by_desc[2].items()
                              if v.rstrip("*").strip().lower() == f.description.lower()), 0)
@@ -238,7 +249,8 @@ def fill(t: Template, records: dict[str, list[Record]], constants: dict[str, dic
                     cells.append(xml)
             xml_rows.append("<Row>" + "".join(cells) + "</Row>")
         if xml_rows:
-            inserts[sheet.name] = ("".join(xml_rows), sheet.rows + len(xml_rows))
+            inserts[sheet.name] = ("".join(xml_rows), sheet.after,
+                                   max(sheet.total, sheet.rows) + len(xml_rows))
     return _splice(t, inserts), violations
 
 
@@ -246,10 +258,13 @@ _WORKSHEET = re.compile(r'<(?:\w+:)?Worksheet\b[^>]*?ss:Name="([^"]*)"')
 _TABLE_START = re.compile(r"<((?:\w+:)?)Table\b[^>]*>")
 _TABLE_END = re.compile(r"</(?:\w+:)?Table>")
 _ROW_COUNT = re.compile(r'(\bss:ExpandedRowCount=")(\d+)(")')
+_ROW = re.compile(r"<(?:\w+:)?Row\b[^>]*?(?:/>|>.*?</(?:\w+:)?Row>)", re.S)
 
 
-def _splice(t: Template, inserts: dict[str, tuple[str, int]]) -> str:
-    """Insert each sheet's rows before its ``</Table>``; raise the declared row count."""
+def _splice(t: Template, inserts: dict[str, tuple[str, int, int]]) -> str:
+    """Insert each sheet's rows right after its last row with content (before any empty,
+    formatted rows: the cockpit must not meet an empty line first); raise the declared row
+    count."""
     text, out, pos = t.text, [], 0
     starts = [(m.start(), html.unescape(m.group(1))) for m in _WORKSHEET.finditer(text)]
     for k, (start, name) in enumerate(starts):
@@ -261,14 +276,16 @@ def _splice(t: Template, inserts: dict[str, tuple[str, int]]) -> str:
                     default=None)
         if table is None or close is None:
             raise TemplateError(f"{t.path}: sheet {name!r} has no <Table> to fill")
-        rows, count = inserts[name]
+        rows, after, count = inserts[name]
+        spans = list(_ROW.finditer(text, table.end(), close.start()))
+        at = spans[after - 1].end() if after else table.end()
         prefix = table.group(1)
         if prefix:
             rows = rows.replace("<Row>", f"<{prefix}Row>").replace("</Row>", f"</{prefix}Row>")
             rows = re.sub(r"<(/?)(Cell|Data)\b", rf"<\1{prefix}\2", rows)
         tag = _ROW_COUNT.sub(lambda m, n=count: f"{m.group(1)}{max(int(m.group(2)), n)}"
                              f"{m.group(3)}", table.group(0))
-        out += [text[pos:table.start()], tag, text[table.end():close.start()], rows]
-        pos = close.start()
+        out += [text[pos:table.start()], tag, text[table.end():at], rows]
+        pos = at
     out.append(text[pos:])
     return "".join(out)
