@@ -60,7 +60,7 @@ class Settings(BaseSettings):
         3, ge=1, description="archives nested deeper than this (a ZIP in a ZIP in a ZIP ...) "
         "are refused")
     batch_review_confidence: float = Field(
-        0.7, ge=0, le=1, description="fields below this confidence (or flagged needs_review) "
+        0.6, ge=0, le=1, description="fields below this confidence (or flagged needs_review) "
         "are listed for review in the batch report")
 
     @property

@@ -49,7 +49,7 @@ def build(store: Store, outcome: Outcome, settings: Settings) -> dict[str, Any]:
             failures.append({"doc": rec.id, "file": rec.locator, "attempts": job.attempts,
                              **job.error})
         docs.append(row)
-        review += _review(rec.id, rec.locator, result.get("fields") or {}, threshold)
+        review += review_fields(rec.id, rec.locator, result.get("fields") or {}, threshold)
         if job is not None:
             for n, secs in enumerate(job.timings.get("pages") or [], 1):
                 pages_timed.append({"doc": rec.id, "file": rec.locator, "page": n,
@@ -83,7 +83,7 @@ def build(store: Store, outcome: Outcome, settings: Settings) -> dict[str, Any]:
     }
 
 
-def _review(doc_id: str, locator: str, fields: dict[str, Any],
+def review_fields(doc_id: str, locator: str, fields: dict[str, Any],
             threshold: float) -> list[dict[str, Any]]:
     """Fields a person should check: flagged ``needs_review`` or below the threshold."""
     out = []
