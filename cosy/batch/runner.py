@@ -236,7 +236,8 @@ class BatchRunner:
                 with self.lock:
                     if job_id in self.pending:
                         self._done(job_id, str(job.status), error)
-            elif job.status == JobStatus.RUNNING and not self._take_over(job):
+            elif (job.status == JobStatus.RUNNING and job.owner != dispatcher.owner
+                  and not self._take_over(job)):
                 held.append(job)
         if held and time.monotonic() - self.last_note >= WAIT_NOTE_S:
             self.last_note = time.monotonic()

@@ -11,6 +11,7 @@ every length or mandatory-field violation. docs/sap.md walks through it.
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +151,8 @@ def _write_tables(out: Path, records: Records, g: TenantGraph, m: Mapping
     return violations
 
 
-def _provenance(obj: MigrationObject, records: Records, g: TenantGraph):  # type: ignore[no-untyped-def]
+def _provenance(obj: MigrationObject, records: Records,
+                g: TenantGraph) -> Iterator[dict[str, Any]]:
     for s in obj.structures:
         key = "XBLNR" if obj.key.endswith("open_items") else obj.partner_field
         yield from writers.provenance(obj.key, s.name, records[obj.key][s.name], key, g)
