@@ -499,6 +499,93 @@ def cmd_corrections(args: argparse.Namespace, settings: Settings) -> int:
         store.close()
 
 
+# --- batch, export (SAP migration) ---------------------------------------------------------------
+
+EXIT_INTERRUPTED = 130
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    """SIGTERM (Kubernetes stopping a pod) ends a batch as Ctrl-C does: jobs go back to the
+    queue."""
+    raise KeyboardInterrupt
+
+
+def cmd_batch(args: argparse.Namespace, settings: Settings) -> int:
+    """Sources through durable jobs, resumable; report in OUT. Exit 0 when every entry
+    succeeded, 1 when some failed or were refused (the report says which), 130 interrupted."""
+    import signal
+
+    from cosy.batch import report
+    from cosy.batch.progress import make_display
+    from cosy.batch.runner import BatchRunner
+
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise CliError(f"{out}: cannot write the report there ({err.strerror})") from None
+    display = make_display("jsonl" if args.jsonl else "quiet" if args.quiet else "bar")
+    runner = BatchRunner(_open_store(settings), settings, args.tenant or settings.tenant, display)
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        outcome = runner.run(args.sources)
+        rep = report.build(runner.store, outcome, settings)
+        report.write(rep, out)
+        display.close(outcome.counts, report.summary(rep, out))
+    except KeyboardInterrupt:
+        display.close(runner.outcome.counts, "cosy: interrupted; nothing is lost: run the "
+                      "same command again to continue")
+        return EXIT_INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        runner.store.close()
+    bad = rep["documents_by_status"].get("failed", 0) + rep["entries_by_status"].get("refused", 0)
+    return EXIT_FAILED if bad else EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    """`cosy export sap`: the tenant's graph as S/4HANA Migration Cockpit data in OUT."""
+    from cosy.batch.sap.export import ExportError, run_export
+
+    store = _open_store(settings)
+    try:
+        return run_export(store, args.tenant or settings.tenant, Path(args.out),
+                          [Path(t) for t in args.template or []],
+                          Path(args.mapping) if args.mapping else None)
+    except ExportError as err:
+        raise CliError(str(err)) from None
+    finally:
+        store.close()
+
+
+def add_batch_commands(sub: Any) -> None:
+    """The `batch` and `export` subcommands (SAP migration, docs/sap.md)."""
+    p = sub.add_parser("batch", help="process folders, globs, ZIP archives and mailboxes as "
+                       "durable jobs (resumable) and write a report")
+    p.add_argument("sources", nargs="+", metavar="SRC",
+                   help="PDF files, folders (recursive), glob patterns, .zip, .eml, .mbox")
+    p.add_argument("--tenant", default=None, help="tenant of the documents (default COSY_TENANT)")
+    p.add_argument("--out", required=True, metavar="DIR", help="where report.json and "
+                   "report.html go")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--quiet", action="store_true", help="only refusals, failures, summary")
+    mode.add_argument("--jsonl", action="store_true", help="one JSON object per event on stdout")
+    p.set_defaults(fn=cmd_batch)
+
+    p = sub.add_parser("export", help="export the tenant's graph for a migration")
+    esub = p.add_subparsers(dest="target", required=True, metavar="TARGET")
+    e = esub.add_parser("sap", help="business partners and open items for the SAP S/4HANA "
+                        "Migration Cockpit (docs/sap.md)")
+    e.add_argument("--tenant", default=None, help="tenant to export (default COSY_TENANT)")
+    e.add_argument("--out", required=True, metavar="DIR", help="where the files go")
+    e.add_argument("--template", action="append", metavar="FILE.xml",
+                   help="a Migration Cockpit template (SpreadsheetML 2003) to fill; repeatable")
+    e.add_argument("--mapping", metavar="mapping.toml",
+                   help="company code, own company, grouping, number ranges, payment terms, "
+                        "tax codes, reconciliation accounts")
+    p.set_defaults(fn=cmd_export)
+
+
 # --- parser --------------------------------------------------------------------------------------
 
 
@@ -595,6 +682,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--n", type=int, default=12, help="number of samples to generate")
             p.add_argument("--no-serve", action="store_true", help="stop after the summary")
         p.set_defaults(fn=fn)
+    add_batch_commands(sub)
     return parser
 
 

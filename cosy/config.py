@@ -68,6 +68,19 @@ class Settings(BaseSettings):
         6, ge=0, le=100, description="generated documents seeded into an empty demo tenant")
     review_threshold: float = Field(
         0.8, ge=0, le=1, description="values below this confidence are due for review")
+    # --- cosy batch (issue 16): archive safety and the report -------------------------------
+    batch_max_ratio: float = Field(
+        100.0, gt=1, description="largest uncompressed/compressed size ratio of an archive "
+        "entry; above it the entry is refused as a zip bomb")
+    batch_max_archive_mb: float = Field(
+        4096.0, gt=0, description="uncompressed megabytes one archive (with its nested "
+        "archives) may expand to; entries past it are refused")
+    batch_max_depth: int = Field(
+        3, ge=1, description="archives nested deeper than this (a ZIP in a ZIP in a ZIP ...) "
+        "are refused")
+    batch_review_confidence: float = Field(
+        0.6, ge=0, le=1, description="fields below this confidence (or flagged needs_review) "
+        "are listed for review in the batch report")
 
     @property
     def max_bytes(self) -> int:
