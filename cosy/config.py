@@ -61,13 +61,21 @@ class Settings(BaseSettings):
         "starts a LocalCluster instead of running in-process (README, Configuration)")
     # --- the demo and review page (/app; docs/demo.md) ---
     demo_tenant: str = Field(
-        "", description="tenant of the demo environment; empty: no demo tenant is set up")
+        "", description="tenant of the demo environment; empty: no demo tenant is set up",
+        json_schema_extra={"shown": "empty"})
     demo_key: str = Field(
-        "", description="API key (from a Secret) made an admin key of the demo tenant at start")
+        "", description="API key (from a Secret) made an admin key of the demo tenant at start",
+        json_schema_extra={"shown": "empty"})
     demo_samples: int = Field(
         6, ge=0, le=100, description="generated documents seeded into an empty demo tenant")
+    # extraction: calibrated confidences and the values held back for review
+    calibrate: bool = Field(
+        True, description="map each field's confidence through the calibration table "
+        "(models/calibration.json); off shows the rules' and models' raw confidences")
     review_threshold: float = Field(
-        0.8, ge=0, le=1, description="values below this confidence are due for review")
+        0.5, ge=0, le=1, description="a field whose calibrated confidence is below this is "
+        "marked needs_review: shown and stored, flagged, not taken as a value; the review page "
+        "lists these first")
     # --- cosy batch (issue 16): archive safety and the report -------------------------------
     batch_max_ratio: float = Field(
         100.0, gt=1, description="largest uncompressed/compressed size ratio of an archive "
@@ -78,9 +86,6 @@ class Settings(BaseSettings):
     batch_max_depth: int = Field(
         3, ge=1, description="archives nested deeper than this (a ZIP in a ZIP in a ZIP ...) "
         "are refused")
-    batch_review_confidence: float = Field(
-        0.6, ge=0, le=1, description="fields below this confidence (or flagged needs_review) "
-        "are listed for review in the batch report")
 
     @property
     def max_bytes(self) -> int:

@@ -108,6 +108,8 @@ class FieldValue:
     step: str = ""
     model: str | None = None
     source: str = "page"  # page | xml
+    needs_review: bool = False  # calibrated confidence under the threshold: a person decides
+    label_agrees: bool | None = None  # the field_label model reads its label as this field
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"value": self.value, "confidence": round(self.confidence, 3)}
@@ -116,6 +118,13 @@ class FieldValue:
         if self.bbox is not None:
             out["bbox"] = [round(v, 1) for v in self.bbox]
         out["source"] = self.source
+        out["step"] = self.step
+        if self.model:
+            out["model"] = self.model
+        if self.label_agrees is not None:
+            out["label_agrees"] = self.label_agrees
+        if self.needs_review:
+            out["needs_review"] = True
         return out
 
 
@@ -153,6 +162,7 @@ class Triple:
     confidence: float = 1.0
     pipeline_version: str = ""
     source: str = "page"
+    needs_review: bool = False  # the value behind it waits for a person (calibrated, low)
 
     @property
     def id(self) -> str:

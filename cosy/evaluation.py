@@ -319,7 +319,7 @@ def load_truth(truth_path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _extract(path: Path, executor: Any, pipeline: Any) -> tuple[dict[str, Any], int, str | None]:
+def extract_one(path: Path, executor: Any, pipeline: Any) -> tuple[dict[str, Any], int, str | None]:
     """One document's result, its page count, and the error that stopped it (if any)."""
     from cosy.ingest import inspect_document
 
@@ -355,9 +355,9 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     pages = 0
     t0 = time.perf_counter()
     truths = load_truth(truth_path)
-    paths = [_document_path(truth_path, docs_dir, Path(t["file"])) for t in truths]
+    paths = [document_path(truth_path, docs_dir, Path(t["file"])) for t in truths]
     with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        runs = pool.map(lambda path: _extract(path, executor, pipeline), paths)
+        runs = pool.map(lambda path: extract_one(path, executor, pipeline), paths)
         for truth, (result, n_pages, error) in zip(truths, runs, strict=True):
             if error:
                 errors.append({"file": truth["file"], "error": error})
@@ -421,7 +421,7 @@ def _score_one(truth: dict[str, Any], result: dict[str, Any], per_doc: list[Any]
     doc_types.append((truth["file"], truth.get("doc_type", ""), _doc_type(result)))
 
 
-def _document_path(truth_path: Path, docs_dir: Path | None, rel: Path) -> Path:
+def document_path(truth_path: Path, docs_dir: Path | None, rel: Path) -> Path:
     if docs_dir is None:
         return truth_path.parent / rel
     nested = Path(docs_dir) / rel

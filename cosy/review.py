@@ -28,7 +28,9 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any, TextIO
 
+from cosy.config import get_settings
 from cosy.domain import Triple
+from cosy.engine.profiles import field_predicates as literal_predicates
 from cosy.identifiers import iban_is_valid, normalize_identifier
 from cosy.kg import vocab
 from cosy.store.base import Store
@@ -144,8 +146,9 @@ def field_predicates(name: str, part: str | None) -> set[str] | None:
     """The predicates the graph steps state this field with (None: any predicate)."""
     if part is not None:
         return {vocab.ADDRESS_PARTS[part]} if part in vocab.ADDRESS_PARTS else None
-    if name in vocab.FIELD_PREDICATES:
-        found = {vocab.FIELD_PREDICATES[name][0]}
+    predicates = literal_predicates(get_settings().pipeline)
+    if name in predicates:
+        found = {predicates[name][0]}
         if name == "invoice_number":  # also the Invoice node's identifier and an Order's number
             found.add(vocab.SCHEMA + "orderNumber")
         return found
@@ -216,8 +219,9 @@ def normalize_value(name: str, part: str | None, text: str) -> str:
 def _datatype(name: str, part: str | None) -> str | None:
     if part is not None:
         return None
-    if name in vocab.FIELD_PREDICATES:
-        return vocab.FIELD_PREDICATES[name][1]
+    predicates = literal_predicates(get_settings().pipeline)
+    if name in predicates:
+        return predicates[name][1]
     role = _ROLE.match(name)
     return vocab.ORG_PREDICATES[role.group(2)][1] if role and role.group(2) in \
         vocab.ORG_PREDICATES else None

@@ -3,7 +3,7 @@
 Built from the store at the end of a run, so it covers the whole batch (documents an earlier,
 interrupted run finished included): entries by status (document, duplicate, refused), documents
 by status and type, refusals and failures with their reasons, fields below the review threshold
-(``COSY_BATCH_REVIEW_CONFIDENCE``, or flagged ``needs_review``), this run's throughput and the
+(flagged ``needs_review``: under ``COSY_REVIEW_THRESHOLD``), this run's throughput and the
 slowest pages.
 """
 
@@ -26,7 +26,7 @@ SLOWEST = 10
 
 def build(store: Store, outcome: Outcome, settings: Settings) -> dict[str, Any]:
     """The report of ``outcome``'s batch as a JSON-safe dict."""
-    threshold = settings.batch_review_confidence
+    threshold = settings.review_threshold
     locators: dict[str, list[str]] = {}
     for e in outcome.entries:
         if e.get("doc"):

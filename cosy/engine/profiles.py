@@ -65,3 +65,11 @@ def load_pipeline(name: str = "default") -> Pipeline:
     with_steps = {s.module for s in steps}
     fields = [f for f in FIELDS if f.module in with_steps]  # declared beside a step that runs
     return Pipeline(steps, name=spec.get("name", path.stem), fields=fields)
+
+
+@lru_cache(maxsize=4)
+def field_predicates(name: str = "default") -> dict[str, tuple[str, str | None]]:
+    """Field name -> (predicate, datatype) of the literal the graph states it with, for the
+    fields of a profile's steps that have one (their specs say so)."""
+    return {f.name: (f.predicate, f.datatype) for f in load_pipeline(name).fields
+            if f.predicate}

@@ -70,6 +70,20 @@ class Resources:
                     self._sessions[spec.name] = create_session(spec, self.settings.onnx_threads)
         return self._sessions[spec.name]
 
+    def table(self, ref: str) -> Any:
+        """A registered JSON table (runtime ``table``), verified by sha256 and loaded once."""
+        import json
+
+        spec = self.model(ref)
+        if spec.runtime != "table":
+            raise ModelError(f"model {spec.name!r} is no table ({spec.runtime})")
+        if spec.name not in self._sessions:
+            with self._lock:
+                if spec.name not in self._sessions:
+                    verify(spec)
+                    self._sessions[spec.name] = json.loads(spec.path.read_text(encoding="utf-8"))
+        return self._sessions[spec.name]
+
     def ocr(self, det: str = "ocr_det", rec: str = "ocr_rec") -> Any:
         """The RapidOCR engine on the registered detection and recognition models (refs)."""
         det_spec, rec_spec = self.model(det), self.model(rec)

@@ -107,6 +107,8 @@ MODEL_MIN = 0.8
 """Below this probability and without a title the model's answer is too weak to stand against
 the prior: most business documents are invoices, so COSY answers 'invoice'."""
 PRIOR = "invoice"
+PAYMENT_ASKED = ("due_date", "iban", "payment_terms")
+"""Fields that ask for a payment yet to come: a receipt (paid at the till) has none of them."""
 
 
 def receipt_evidence(text: str) -> frozenset[str]:
@@ -122,17 +124,28 @@ def receipt_cues(page_text: list[str]) -> list[str]:
     return sorted(receipt_evidence(document_text(page_text)))
 
 
+def type_model(page_text: list[str], title: str | None, ctx: StepContext) -> Prediction:
+    """The type model's answer on the whole text, combined with the title's kind."""
+    text = document_text(page_text)
+    texts = [text] if len(text.strip()) >= MIN_CHARS else []
+    return _predict(ctx, DOC_TYPE_MODEL, texts, [1.0] * len(texts), title)
+
+
 def decide_type(model: Prediction, title: str | None, cues: list[str], has_buyer: bool,
-                label_kinds: list[str] | None = None) -> Prediction:
+                label_kinds: list[str] | None = None, asks_payment: bool = True) -> Prediction:
     """The document type from the model (already combined with the title), the title, the
-    kinds that labels at the top name, and the till evidence: a document without a buyer that
-    shows two kinds of till evidence is a receipt whatever its title says of invoices; an
-    untitled document keeps the model's type where the model is sure or a label at the top
-    names the same kind, and is otherwise an invoice (the prior)."""
-    if len(cues) >= 2 and not has_buyer and title in RECEIPT_TITLES:
-        return Prediction("receipt", 0.6 + 0.15 * len(cues), "rules")
+    kinds that labels at the top name, and the till evidence.
+
+    A document that names no buyer is a receipt, whatever its title says of invoices, where it
+    shows two kinds of till evidence, or one and asks for no payment (no due date, no account
+    to pay into), or a label at its top calls it a receipt. An untitled document keeps the
+    model's type where the model is sure or a label at the top names the same kind, and is
+    otherwise an invoice (the prior)."""
+    kinds = {TITLE_TYPES.get(k, k) for k in label_kinds or ()}
+    if not has_buyer and title in RECEIPT_TITLES and (
+            len(cues) >= 2 or (cues and not asks_payment) or "receipt" in kinds):
+        return Prediction("receipt", min(0.95, 0.6 + 0.15 * len(cues)), "rules")
     if title is None and model.label is not None and model.confidence < MODEL_MIN:
-        kinds = {TITLE_TYPES.get(k, k) for k in label_kinds or ()}
         if model.label in kinds:
             return Prediction(model.label, max(model.confidence, 0.6), model.model)
         return Prediction(PRIOR, 0.5, "rules")
@@ -141,16 +154,15 @@ def decide_type(model: Prediction, title: str | None, cues: list[str], has_buyer
 
 @step("classify.doc_type", scope="document",
       requires=["page.text", "doc.title_kind", "doc.receipt_cues", "doc.party.assignment",
-                "page.title_label_kinds"],
+                "page.title_label_kinds", "doc.fields.merged"],
       provides=["doc.doc_type"], model=DOC_TYPE_MODEL)
 def doc_type(page_text: list[str], doc_title_kind: str | None, doc_receipt_cues: list[str],
              doc_party_assignment: dict[str, Any], page_title_label_kinds: list[list[str]],
-             ctx: StepContext) -> Prediction:
+             doc_fields_merged: dict[str, Any], ctx: StepContext) -> Prediction:
     """The document type (invoice, corrected/self-billed invoice, invoice information, credit
     note, order, ..., letter, receipt): the model on the whole text, combined with the type the
     title names (``fields.title.select``) by :func:`with_title`, then :func:`decide_type`."""
-    text = document_text(page_text)
-    texts = [text] if len(text.strip()) >= MIN_CHARS else []
-    model = _predict(ctx, DOC_TYPE_MODEL, texts, [1.0] * len(texts), doc_title_kind)
+    model = type_model(page_text, doc_title_kind, ctx)
+    asks = any(name in doc_fields_merged for name in PAYMENT_ASKED)
     return decide_type(model, doc_title_kind, doc_receipt_cues, "buyer" in doc_party_assignment,
-                       [k for page in page_title_label_kinds for k in page])
+                       [k for page in page_title_label_kinds for k in page], asks)

@@ -9,7 +9,7 @@ fails; the checks also go into the result, so a reviewer sees why a value is tru
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -191,7 +191,7 @@ takes away: one rule alone neither makes nor breaks a value."""
 
 
 @step("consistency.apply", scope="document", requires=["doc.fields.merged", "doc.check.*"],
-      provides=["doc.fields", "doc.checks"])
+      provides=["doc.fields.checked", "doc.checks"])
 def apply(doc_fields_merged: dict[str, FieldValue],
           **checks: Check) -> tuple[dict[str, FieldValue], list[Check]]:
     """The fields with confidences the checks adjusted; the checks for the result (every
@@ -207,6 +207,5 @@ def apply(doc_fields_merged: dict[str, FieldValue],
                 continue
             conf = min(0.99, f.confidence + CONFIRMED) if check.ok \
                 else max(0.05, f.confidence - CONTRADICTED)
-            out[name] = FieldValue(f.name, f.value, round(conf, 4), f.page, f.bbox, f.span,
-                                   f.step, f.model, f.source)
+            out[name] = replace(f, confidence=round(conf, 4))
     return out, verdicts

@@ -21,6 +21,8 @@ from typing import Any  # noqa: E402
 
 from models.recipes import (  # noqa: E402
     block_class,
+    calibration,
+    field_label,
     identifier_role,
     ocr,
     party_role,
@@ -36,8 +38,10 @@ MODELS_DIR = Path(__file__).resolve().parents[1]
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--out", type=Path, default=MODELS_DIR, help="models directory")
-    parser.add_argument("--only", nargs="+", metavar="NAME", choices=ROLE_NAMES,
-                        help="rebuild only these mention-level models; the other entries stay")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        choices=(*ROLE_NAMES, calibration.RECIPE.name),
+                        help="rebuild only these mention-level models (or the calibration "
+                             "table); the other entries stay")
     parser.add_argument("--workers", type=int, metavar="N",
                         help="processes reading the documents (default: the cores, at most 2); "
                              "the bytes do not depend on it")
@@ -73,9 +77,11 @@ def main(argv: list[str] | None = None) -> None:
         print(f"building {names} ({module.__name__}) ...", flush=True)
         entries += report_roles(module.build_all(out), t0)
     write_registry(out, entries, t0)
+    only_roles(out, [calibration.RECIPE.name], t0)  # last: it reads every model as built
 
 
-ROLE_MODULES: tuple[Any, ...] = (role_models, identifier_role, party_role, token_ner, block_class)
+ROLE_MODULES: tuple[Any, ...] = (role_models, identifier_role, party_role, token_ner, block_class,
+                                 field_label)
 """Recipe modules of the mention-level models: each has ``RECIPES`` (with ``.name``) and
 ``build_all(out_dir, names=None)`` returning registry entries; ``--only`` picks by name."""
 ROLE_NAMES = tuple(r.name for m in ROLE_MODULES for r in m.RECIPES)
@@ -96,6 +102,13 @@ def only_roles(out: Path, names: list[str], t0: float) -> None:
         mine = [r.name for r in module.RECIPES if r.name in names]
         if mine:
             built += report_roles(module.build_all(out, mine), t0)
+    if calibration.RECIPE.name in names:
+        print("building calibration (fits the extraction as it now is) ...", flush=True)
+        entry = calibration.build(out)
+        print(f"  calibration: held-out ECE {entry['heldout']['ece_raw']} -> "
+              f"{entry['heldout']['ece_calibrated']} ({time.perf_counter() - t0:.0f} s)",
+              flush=True)
+        built.append(entry)
     # read the registry only now: another build may have rewritten it while these trained
     registry = out / "registry.json"
     current = (json.loads(registry.read_text(encoding="utf-8"))["models"]

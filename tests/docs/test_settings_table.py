@@ -11,8 +11,10 @@ from pydantic.fields import FieldInfo
 from cosy.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
-SHELL_VARIABLES = {"COSY_KEY", "COSY_TEST_MONGODB_URI"}
-"""COSY_ names the docs use that are not settings: the examples' API key, the test switch."""
+SHELL_VARIABLES = {"COSY_KEY", "COSY_TEST_MONGODB_URI", "COSY_MODELS_ANY_VERSIONS",
+                   "COSY_SCREENSHOTS"}
+"""COSY_ names the docs use that are not settings: the examples' API key, the test switch, the
+model build's version switch, where the browser tests keep their screenshots."""
 
 
 def shown_default(field: FieldInfo) -> str:

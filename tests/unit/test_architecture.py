@@ -19,7 +19,9 @@ ROOT = Path(cosy.__file__).resolve().parent
 
 LAYERS: tuple[tuple[str, ...], ...] = (
     # highest first; a module may import its own layer and the layers below it
-    ("cosy.api", "cosy.cli", "cosy.service", "cosy.jobs", "cosy.evaluation",
+    ("cosy.api", "cosy.cli", "cosy.batch", "cosy.progress", "cosy.review", "cosy.service",
+     "cosy.jobs",
+     "cosy.evaluation",
      "cosy.evaluation_sets", "cosy.corpus", "cosy.engine.dispatcher"),
     ("cosy.steps",),
     ("cosy.engine", "cosy.kg", "cosy.store", "cosy.inference"),

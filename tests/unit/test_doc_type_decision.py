@@ -20,6 +20,10 @@ def test_receipt_needs_two_kinds_and_no_buyer() -> None:
     assert decide_type(model, "invoice", ["tender", "till"], has_buyer=True).label == "quotation"
     assert decide_type(model, "order", ["tender", "till"], has_buyer=False).label == "quotation"
     assert decide_type(model, None, ["till"], has_buyer=False).label == "invoice"
+    assert decide_type(model, None, ["card"], has_buyer=False, asks_payment=False).label \
+        == "receipt"  # paid at a terminal, nothing left to pay
+    assert decide_type(model, None, [], has_buyer=False, label_kinds=["receipt"]).label \
+        == "receipt"
 
 
 def test_weak_untitled_answer_falls_back_to_the_prior_unless_a_label_agrees() -> None:

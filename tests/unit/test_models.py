@@ -43,6 +43,9 @@ def _page_texts(pdf: bytes, pages: int) -> list[str]:
 def test_every_registered_model_loads_with_the_declared_signature(resources: Resources) -> None:
     assert {"doc_type", "language", "ocr_det", "ocr_rec"} <= set(resources.models)
     for spec in resources.models.values():
+        if spec.runtime == "table":  # the calibration table: JSON, read by Resources.table
+            assert isinstance(resources.table(spec.ref), dict)
+            continue
         session = create_session(spec, threads=1)  # checks inputs/outputs against the registry
         assert [(t.name, t.type) for t in session.get_inputs()] == \
             [(t.name, t.type) for t in spec.inputs]
@@ -68,8 +71,7 @@ def test_doc_type_on_held_out_documents(resources: Resources, seed: int) -> None
     expected = DOC_TYPES[i]
     pdf, truth = generate_document(seed, doc_type=expected, language=LANGUAGES[i % 3],
                                    family="classic")
-    pred = classify.doc_type(page_text=_page_texts(pdf, truth["pages"]), doc_title_kind=None,
-                             ctx=_ctx(resources))
+    pred = classify.type_model(_page_texts(pdf, truth["pages"]), None, _ctx(resources))
     assert pred.label == expected
     assert pred.model == classify.DOC_TYPE_MODEL and 0.5 < pred.confidence <= 1.0
 

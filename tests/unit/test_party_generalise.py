@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from cosy.domain import Word
 from cosy.steps.fields.party.address import parse_city_line
-from cosy.steps.fields.party.names import continues, form_ending, name_shaped
+from cosy.steps.fields.party.names import continues, form_ending
 from cosy.steps.fields.party.select import select_parties
+from cosy.steps.fields.party_words import name_shaped
 from cosy.steps.layout import group_lines
 from tests.unit.test_fields_party import blocks
 
@@ -21,6 +22,7 @@ def test_city_lines_of_more_countries_and_print_styles() -> None:
     assert (found["city"], found["country"]) == ("Louisville", "US")
     assert parse_city_line("DE-80333 München, Germany")["country"] == "DE"
     assert parse_city_line("60435 Frankfurt a. M.")["city"] == "Frankfurt a. M."
+    assert parse_city_line("47170 Puchong. Selangor")["city"] == "Puchong"
     assert parse_city_line("2450 RM") is None  # an amount and its currency
     assert parse_city_line("Lagerhalle 12345") is None
 
@@ -87,3 +89,13 @@ def test_lines_do_not_chain_or_interleave() -> None:
              _word("No:", 85, 44), _word("28,", 110, 44)]  # two lines that overlap in y
     rows = group_lines(photo)
     assert [" ".join(w.text for w in row) for row in rows] == ["LIGHTROOM GALLERY", "No: 28,"]
+
+
+def test_city_lines_with_a_state_that_names_the_country() -> None:
+    assert parse_city_line("Surry Hills NSW 2010")["country"] == "AU"
+    assert parse_city_line("Toronto, ON M5V 2T6")["country"] == "CA"
+    assert parse_city_line("Bengaluru, Karnataka 560001")["pc"] == "560001"
+    assert parse_city_line("Invoice-581355") is None  # a document number, not a PIN code
+    assert parse_city_line("Singapore 018956")["country"] == "SG"
+    assert parse_city_line("Invoice 123456") is None  # a number after a word is no PIN code
+    assert parse_city_line("Order No 400001") is None

@@ -14,7 +14,7 @@ from cosy.engine.profiles import load_pipeline
 STAGES = {
     "candidates", "normalise", "validate", "context", "cues", "role", "select",  # every family
     "labels", "zones", "ranges", "credit_note", "per_amount", "implied_due", "sections",
-    "country", "check", "assign", "categorise",
+    "country", "check", "assign", "categorise", "link",
 }
 """The stages a field family's steps are named by; a new stage is a decision, added here."""
 NOT_STEPS = {"ingest"}

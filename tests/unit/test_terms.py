@@ -176,7 +176,10 @@ def test_amounts_are_positive_and_below_the_gross_total() -> None:
     rows = [["Gesamtbetrag", "1.000,00"], ["abzüglich Anzahlung", "-300,00"],
             ["Zahlbetrag", "700,00"]]
     assert values(rows, gross="1000.00") == {"prepaid_amount": "300.00"}
-    assert values([["Bereits bezahlt", "1.000,00"]], gross="1000.00") == {}
+    # a paid invoice: what was paid is the whole bill (EN 16931 BT-113 = BT-112, BT-115 = 0)
+    assert values([["Bereits bezahlt", "1.000,00"]], gross="1000.00") == \
+        {"prepaid_amount": "1000.00"}
+    assert values([["Bereits bezahlt", "1.200,00"]], gross="1000.00") == {}
     assert values([["Mahngebühr", "0,00"]], gross="120.00") == {}
     assert values([["Mahngebühr", "5,00"]], gross="120.00") == {"dunning_fee": "5.00"}
     # a monthly fee may be the whole bill; with no totals at all (a contract) it stands alone

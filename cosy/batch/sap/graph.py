@@ -12,7 +12,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from cosy.config import get_settings
 from cosy.domain import Triple
+from cosy.engine.profiles import field_predicates
 from cosy.kg import vocab
 from cosy.store.base import Store
 
@@ -24,9 +26,14 @@ DOC_TYPE_OF = {iri: name for name, iri in vocab.DOC_TYPES.items()}
 ORG_FIELDS = {"name": vocab.NAME, "vat_id": vocab.VAT_ID, "tax_number": vocab.TAX_ID,
               "phone": vocab.SCHEMA + "telephone", "email": vocab.SCHEMA + "email",
               "legal_form": vocab.COSY + "legalForm"}
-DOC_FIELDS = {name: vocab.FIELD_PREDICATES[name][0] for name in (
-    "invoice_number", "issue_date", "due_date", "currency", "total_gross", "amount_due",
-    "payment_days", "tax_rate", "tax_category")}
+DOC_FIELD_NAMES = ("invoice_number", "issue_date", "due_date", "currency", "total_gross",
+                   "amount_due", "payment_days", "tax_rate", "tax_category")
+
+
+def doc_fields() -> dict[str, str]:
+    """Field name -> the predicate the graph states it with, for the fields an open item reads."""
+    predicates = field_predicates(get_settings().pipeline)
+    return {name: predicates[name][0] for name in DOC_FIELD_NAMES}
 ACCOUNT_FIELDS = {"iban": vocab.IBAN, "bic": vocab.BIC, "bank_name": vocab.BANK_NAME}
 
 
@@ -116,7 +123,7 @@ def load_graph(store: Store, tenant: str) -> TenantGraph:
         for t in _all(store, tenant, p):
             if (d := by_node.get(t.s)) is not None:
                 setattr(d, attr, t.o)
-    for name, p in DOC_FIELDS.items():
+    for name, p in doc_fields().items():
         for t in _all(store, tenant, p):
             if (d := by_node.get(t.s)) is not None:
                 d.fields[name] = Stated.of(t)

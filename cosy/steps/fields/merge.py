@@ -8,24 +8,35 @@ in for the fields whose spec says the XML carries them, compared as the spec say
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.fieldspec import FieldSpec, same_value
 from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
+from cosy.steps.fields.labels.link import Reading, label_agrees
 from cosy.steps.fields.payment.codes import code_name
 
 
-@step("fields.merge", scope="document", requires=["doc.field.*", "doc.xml.fields", "field_specs"],
+@step("fields.merge", scope="document",
+      requires=["doc.field.*", "doc.label.links", "doc.label.readings", "doc.xml.fields",
+                "field_specs"],
       provides=["doc.fields.merged"])
-def merge_fields(doc_xml_fields: dict[str, Any], field_specs: tuple[FieldSpec, ...],
+def merge_fields(doc_label_links: dict[str, FieldValue], doc_label_readings: list[Reading],
+                 doc_xml_fields: dict[str, Any], field_specs: tuple[FieldSpec, ...],
                  **selected: dict[str, FieldValue]) -> dict[str, FieldValue]:
-    """All selected fields, and the e-invoice XML's where it has them; a field no family found
+    """All selected fields (each marked whether the ``field_label`` model reads its label as
+    that field), a value linked by its label where the families selected none
+    (``fields.labels.link``), and the e-invoice XML's where it has them; a field nobody found
     is absent, never guessed. The consistency checks (``consistency.*``) come next."""
     fields: dict[str, FieldValue] = {}
     for found in selected.values():
         fields.update(found)
+    fields = {name: replace(f, label_agrees=label_agrees(f, doc_label_readings))
+              for name, f in fields.items()}
+    for name, linked in doc_label_links.items():
+        fields.setdefault(name, linked)
     merge_xml(fields, doc_xml_fields, field_specs)
     return fields
 

@@ -94,3 +94,15 @@ def section_role(lines: list[Line], index: int, x0: float, max_lines: int = 12) 
                     return found[0]
         prev_top = min(w.top for w in line.words)
     return None
+
+
+ID_TOKEN = re.compile(r"\b(?=[\w-]*\d(?:[\w-]*\d){4})[\w-]{5,}\b")
+"""A token with five digits or more: a customer, order or phone number, never part of a name."""
+
+
+def name_shaped(text: str) -> bool:
+    """Whether a line can be a party's name: no identifier in it ('CUSTOMER NUMBER US0680'),
+    at most eight words, not a sentence ('Thank you for your order. We appreciate ...')."""
+    words = len(text.split())
+    return not ID_TOKEN.search(text) and words <= 8 \
+        and not (words >= 6 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text))

@@ -40,7 +40,7 @@ class Writer:
         """A value the page (or the e-invoice XML) states, with the field's provenance."""
         return Triple(self.tenant, s, p, str(f.value if value is None else value), self.doc,
                       "literal", datatype, f.page, f.bbox, f.span, f.step, f.model, None,
-                      f.confidence, self.version, f.source)
+                      f.confidence, self.version, f.source, f.needs_review)
 
     def link(self, s: str, p: str, o: str, f: FieldValue | None, step: str) -> Triple:
         """An edge between two nodes; its provenance is the field that evidences it."""
@@ -48,7 +48,8 @@ class Writer:
             return Triple(self.tenant, s, p, o, self.doc, "entity", step=step,
                           pipeline_version=self.version)
         return Triple(self.tenant, s, p, o, self.doc, "entity", None, f.page, f.bbox, f.span,
-                      f.step, f.model, None, f.confidence, self.version, f.source)
+                      f.step, f.model, None, f.confidence, self.version, f.source,
+                      f.needs_review)
 
     def type(self, s: str, type_iri: str, step: str, confidence: float = 1.0,
              model: str | None = None) -> Triple:

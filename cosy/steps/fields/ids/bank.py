@@ -24,6 +24,7 @@ from cosy.steps.fields.common import Candidate, find_mentions, flatten, span_bbo
 from cosy.steps.fields.ids.common import IdContext, LabelHit, field_value, refined
 from cosy.steps.fields.ids.labels import LABEL_ARTIFACTS, merge_labels
 from cosy.steps.fields.ids.role import RoleProbs, pick_party, role_field
+from cosy.steps.fields.party_words import name_shaped
 from cosy.steps.xml_tree import CII_MEANS, UBL_MEANS
 
 IBAN = re.compile(r"\b(?P<iban>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})\b")
@@ -360,14 +361,15 @@ def after_numbers(text: str) -> str:
 def bank_name_normalise(page_bank_name_candidates_label: list[Candidate],
                         page_bank_name_candidates_lexicon: list[Candidate]) -> list[Candidate]:
     """Names without their label, a following IBAN or a phone number run into their cell; a
-    labelled one is trusted more; one name per place; a label alone ('Bankverbindung') is none."""
+    labelled one is trusted more; one name per place; a label alone ('Bankverbindung') is none,
+    nor a sentence ('Please pay by wire transfer to the following account')."""
     out: list[Candidate] = []
     for source, confidence in ((page_bank_name_candidates_label, 0.8),
                                (page_bank_name_candidates_lexicon, 0.6)):
         for m in source:
             value = after_numbers(BANK_NOISE.sub("", m.raw).strip(" :,.|-"))
             value = BANK_NOISE.sub("", value).strip(" :,.|-")
-            if len(value) < 2 or "@" in value or "www" in value \
+            if len(value) < 2 or "@" in value or "www" in value or not name_shaped(value) \
                     or (m.step.endswith("lexicon") and not BANK_WORDS.search(value)):
                 continue
             if any(o.line == m.line and o.span[0] < m.span[1] and m.span[0] < o.span[1]

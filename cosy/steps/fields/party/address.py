@@ -22,10 +22,12 @@ from cosy.engine.step import each, step
 from cosy.steps.fields.common import Cell, cells, overlap
 
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"
-REGION = r"(?:\s?,\s?(?P<region>[^\W\d][\w .'-]{1,30}?))?\s?(?:[,;]|(?<=[^\W\d_]{3})\.)?"
-"""What may close a city line: a region or country after a comma ('42200 Klang, Selangor',
-'80333 München, Germany') and a trailing comma or full stop, as address lines are printed one
-part per line ('40170 Shah Alam,')."""
+REGION = (r"(?:(?:\s?,|(?<=[^\W\d_]{3})\.)\s?(?P<region>[^\W\d][\w .'-]{1,30}?))?"
+          r"\s?(?:[,;]|(?<=[^\W\d_]{3})\.)?")
+"""What may close a city line: a region or country after a comma or a full stop ('42200 Klang,
+Selangor', '80333 München, Germany', '47170 Puchong. Selangor'; not after an abbreviation:
+'Frankfurt a. M.') and a trailing comma or full stop, as address lines are printed one part per
+line ('40170 Shah Alam,')."""
 POSTCODE_CITY = re.compile(
     r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{5}|\d{2}\s\d{3}(?=\s[^\W\d])|"
     r"\d{4}(?:\s?[A-Z]{2}(?=\s))?|" + UK_POSTCODE + r"),?\s+"
@@ -55,6 +57,9 @@ POSTCODE_SHAPES: dict[str, re.Pattern[str]] = {
     "US": re.compile(r"\d{5}(?:-\d{4})?"),
     "PL": re.compile(r"\d{2}-?\d{3}|\d{5}"),
     "SE": re.compile(r"\d{3}\s?\d{2}|\d{5}"),
+    "CA": re.compile(r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"),
+    "IN": re.compile(r"\d{6}"),
+    "SG": re.compile(r"\d{6}"),
 }
 """Each country's postcode shape: a country prefix whose shape the code does not fit is no
 postcode line ('DE 1234 ...' is a street number)."""
@@ -113,7 +118,7 @@ COUNTRY_NAMES: dict[str, dict[str, str]] = {
 ISO_COUNTRIES = frozenset((
     "AT", "BE", "BG", "CH", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GB", "GR", "HR", "HU",
     "IE", "IS", "IT", "LI", "LT", "LU", "LV", "MC", "MT", "NL", "NO", "PL", "PT", "RO", "SE", "SI",
-    "SK", "US", "CA", "AU", "NZ", "ZA", "CN", "JP", "IN", "BR", "MX", "TR", "UA"))
+    "SK", "US", "CA", "AU", "NZ", "ZA", "CN", "JP", "IN", "BR", "MX", "TR", "UA", "SG", "MY"))
 """ISO 3166 alpha-2 codes of the countries COSY's documents come from."""
 ISO_ALIASES = {"D": "DE", "A": "AT", "F": "FR", "UK": "GB", "EL": "GR"}
 """Old vehicle and EU codes printed before postcodes ('D-80333') and their ISO codes."""
@@ -170,13 +175,43 @@ def continental(text: str) -> dict[str, str | None] | None:
     return {"cc": cc, "pc": pc, "city": m["city"], "state": m["region"], "order": "continental"}
 
 
+IN_STATES = (
+    r"Andhra Pradesh|Assam|Bihar|Chhattisgarh|Delhi|Goa|Gujarat|Haryana|Himachal Pradesh|"
+    r"Jharkhand|Karnataka|Kerala|Madhya Pradesh|Maharashtra|Odisha|Punjab|Rajasthan|"
+    r"Tamil Nadu|Telangana|Uttar Pradesh|Uttarakhand|West Bengal")
+"""States of India as addresses print them before the six-digit PIN code."""
+STATE_POSTCODE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (cc, re.compile(r"^(?P<city>[^\W\d][\w .'()/-]{1,40}?),?\s(?P<state>" + states + r"),?\s"
+                    r"(?P<pc>" + pc + r")$"))
+    for cc, states, pc in (
+        ("AU", r"NSW|VIC|QLD|SA|WA|TAS|NT|ACT", r"\d{4}"),
+        ("CA", r"AB|BC|MB|NB|NL|NS|NT|NU|ON|PE|QC|SK|YT", r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"),
+        ("IN", IN_STATES, r"\d{3}\s?\d{3}")))
+"""City, state and postcode where the state decides the country: Australia ('Surry Hills NSW
+2010'), Canada ('Toronto, ON M5V 2T6'), India ('Bengaluru, Karnataka 560001')."""
+CITY_SIX_DIGITS = re.compile(r"^(?P<sg>Singapore)\s(?P<pc>\d{3}\s?\d{3})$", re.I)
+"""Singapore and its six-digit postcode ('Singapore 018956'); an Indian PIN code is read only
+after its state: a dash and six digits after any word is too often a document number
+('Invoice-581355')."""
+
+
 def anglo(text: str) -> dict[str, str | None] | None:
-    m = CITY_POSTCODE.match(text.strip())
-    if m is None:
-        return None
-    us = m["state"] is not None or m["pc"][0].isdigit()
-    return {"cc": "US" if us else "GB", "pc": m["pc"], "city": m["city"], "state": m["state"],
-            "order": "anglo"}
+    text = text.strip()
+    m = CITY_POSTCODE.match(text)
+    if m is not None:
+        us = m["state"] is not None or m["pc"][0].isdigit()
+        return {"cc": "US" if us else "GB", "pc": m["pc"], "city": m["city"],
+                "state": m["state"], "order": "anglo"}
+    for cc, pattern in STATE_POSTCODE:
+        m = pattern.match(text)
+        if m is not None:
+            return {"cc": cc, "pc": m["pc"].replace(" ", "") if cc == "IN" else m["pc"],
+                    "city": m["city"], "state": m["state"], "order": "anglo"}
+    m = CITY_SIX_DIGITS.match(text)
+    if m is not None:
+        return {"cc": "SG", "pc": m["pc"].replace(" ", ""), "city": m["sg"], "state": None,
+                "order": "anglo"}
+    return None
 
 
 def normalise_postcode(pc: str) -> str:

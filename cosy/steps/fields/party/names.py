@@ -19,6 +19,7 @@ from cosy.domain import BBox, Line, union_bbox
 from cosy.engine.step import each, step
 from cosy.steps.fields.common import cells, span_bbox
 from cosy.steps.fields.party.model import BlockLine, PartyBlock
+from cosy.steps.fields.party_words import name_shaped
 
 _I = "(?i:{})"
 LEGAL_FORMS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -377,18 +378,6 @@ def org_name_normalise(page_org_name_candidates: list[NameCandidate]) -> list[Na
     return [replace(c, text=re.sub(r"^(?:firma)\s+(?=\S)", "", " ".join(c.text.split()),
                                    flags=re.I).strip(" ,;"))
             for c in page_org_name_candidates]
-
-
-ID_TOKEN = re.compile(r"\b(?=[\w-]*\d(?:[\w-]*\d){4})[\w-]{5,}\b")
-"""A token with five digits or more: a customer, order or phone number, never part of a name."""
-
-
-def name_shaped(text: str) -> bool:
-    """Whether a line can be a party's name: no identifier in it ('CUSTOMER NUMBER US0680'),
-    at most eight words, not a sentence ('Thank you for your order. We appreciate ...')."""
-    words = len(text.split())
-    return not ID_TOKEN.search(text) and words <= 8 \
-        and not (words >= 6 and re.search(r"[a-z]{2}[.!?]\s+[A-Z]", text))
 
 
 @step("fields.party.validate.org_name", scope="page",

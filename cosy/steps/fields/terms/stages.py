@@ -65,7 +65,8 @@ def date_value(term: str, m: Mention, issue: FieldValue | None) -> str | None:
 
 def amount_value(term: str, m: Mention, gross: Decimal | None) -> str | None:
     """An amount's value if it can be the term: positive (an amount already paid is printed as a
-    deduction, '-300,00') and below the gross total; a monthly fee may be the whole bill."""
+    deduction, '-300,00') and below the gross total; a monthly fee may be the whole bill, and
+    so may what was paid already (a paid invoice: 'Paid -1,288.99', balance 0.00)."""
     value = _amount(m.value)
     if value is None:
         return None
@@ -73,7 +74,7 @@ def amount_value(term: str, m: Mention, gross: Decimal | None) -> str | None:
         value = abs(value)
     if value <= 0:
         return None
-    if gross is not None and (value > gross or (value == gross and term != "monthly_fee")):
+    if gross is not None and (value > gross or (value == gross and term == "dunning_fee")):
         return None
     return f"{value:.2f}"
 

@@ -51,7 +51,7 @@ def select_title(page_title_candidates: list[list[tuple[float, str, str]]]) -> s
     return max(found, key=lambda c: c[0])[1] if found else None
 
 
-@step("fields.title.label_kinds", scope="page", requires=["page.lines", "page_no", "page.geometry"],
+@step("fields.title.labels", scope="page", requires=["page.lines", "page_no", "page.geometry"],
       provides=["page.title_label_kinds"])
 def title_label_kinds(page_lines: list[Line], page_no: int,
                       page_geometry: dict[str, float]) -> list[str]:
