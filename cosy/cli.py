@@ -48,7 +48,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
     from cosy.engine.executor import make_executor
     from cosy.engine.profiles import load_pipeline
     from cosy.engine.step import StepError
-    from cosy.ingest import InputError, inspect_document
+    from cosy.ingest import InputError, inspect_document, limits
     from cosy.jobs import result_document
 
     files = list(_pdf_files(args.files))
@@ -60,8 +60,7 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
         for path in files:
             try:
                 data = path.read_bytes()
-                info = inspect_document(data, path.name, settings.tenant,
-                                        max_bytes=settings.max_bytes, max_pages=settings.max_pages)
+                info = inspect_document(data, path.name, settings.tenant, **limits(settings))
                 result = result_document(executor.run(pipeline, data, info))
             except InputError as err:
                 failed += 1

@@ -348,17 +348,22 @@ class EmbeddedStore(Store):
         if not changes:
             return
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT data FROM documents WHERE tenant = ? AND id = ?", (tenant, doc_id)
-            ).fetchone()
-            if row is None:
-                return
-            record = records.loads(row[0])
-            record.update(changes)
-            conn.execute(
-                "UPDATE documents SET created_at = ?, data = ? WHERE tenant = ? AND id = ?",
-                (record.get("created_at"), records.dumps(record), tenant, doc_id),
-            )
+            self._write_document_fields(conn, tenant, doc_id, changes)
+
+    @staticmethod
+    def _write_document_fields(conn: sqlite3.Connection, tenant: str, doc_id: str,
+                               changes: dict[str, Any]) -> None:
+        row = conn.execute(
+            "SELECT data FROM documents WHERE tenant = ? AND id = ?", (tenant, doc_id)
+        ).fetchone()
+        if row is None or not changes:
+            return
+        record = records.loads(row[0])
+        record.update(changes)
+        conn.execute(
+            "UPDATE documents SET created_at = ?, data = ? WHERE tenant = ? AND id = ?",
+            (record.get("created_at"), records.dumps(record), tenant, doc_id),
+        )
 
     def list_documents(
         self, tenant: str, limit: int = 50, offset: int = 0
@@ -438,9 +443,10 @@ class EmbeddedStore(Store):
 
     def finish_job(self, job_id: str, owner: str, status: str, now: float,
                    error: dict[str, Any] | None = None,
-                   timings: dict[str, Any] | None = None) -> bool:
+                   timings: dict[str, Any] | None = None,
+                   outcome: dict[str, Any] | None = None) -> bool:
         return self._update_held_job(
-            job_id, owner, records.finish_fields(status, now, error, timings)
+            job_id, owner, records.finish_fields(status, now, error, timings, outcome)
         )
 
     def retry_job(self, job_id: str, owner: str, not_before: float, now: float,
@@ -471,20 +477,34 @@ class EmbeddedStore(Store):
         if not rows:
             return 0
         with self._tx() as conn:
-            conn.executemany(
-                "INSERT INTO entities (tenant, id, type, label, label_lc, data)"
-                " VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(tenant, id) DO UPDATE SET type = excluded.type,"
-                " label = excluded.label, label_lc = excluded.label_lc, data = excluded.data",
-                [(tenant, r["id"], r["type"], r["label"], r["label"].lower(), records.dumps(r))
-                 for r in rows],
-            )
-            conn.executemany(
-                "INSERT INTO entity_docs (tenant, entity_id, doc) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [(tenant, r["id"], doc_id) for r in rows],
-            )
+            self._write_entities(conn, tenant, rows, doc_id)
         return len(rows)
+
+    @staticmethod
+    def _write_entities(conn: sqlite3.Connection, tenant: str, rows: list[dict[str, Any]],
+                        doc_id: str) -> None:
+        conn.executemany(
+            "INSERT INTO entities (tenant, id, type, label, label_lc, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(tenant, id) DO UPDATE SET type = excluded.type,"
+            " label = excluded.label, label_lc = excluded.label_lc, data = excluded.data",
+            [(tenant, r["id"], r["type"], r["label"], r["label"].lower(), records.dumps(r))
+             for r in rows],
+        )
+        conn.executemany(
+            "INSERT INTO entity_docs (tenant, entity_id, doc) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(tenant, r["id"], doc_id) for r in rows],
+        )
+
+    def publish_document(self, tenant: str, doc_id: str, entities: Iterable[dict[str, Any]],
+                         triples: Iterable[Triple], fields: dict[str, Any]) -> None:
+        """One write transaction: readers (WAL) see the state before it or after it."""
+        rows = [records.entity_record(tenant, e) for e in entities]
+        with self._tx() as conn:
+            self._write_entities(conn, tenant, rows, doc_id)
+            self._write_triples(conn, triples)
+            self._write_document_fields(conn, tenant, doc_id, records.document_update(fields))
 
     def resolve_entities(self, tenant: str,
                          aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:
@@ -527,16 +547,20 @@ class EmbeddedStore(Store):
         return [records.entity_out(records.loads(d), records.loads(docs)) for d, docs in rows]
 
     def upsert_triples(self, triples: Iterable[Triple]) -> int:
-        rows = [(t.id, t.tenant, t.s, t.p, t.o, t.doc, records.dumps(t.to_dict())) for t in triples]
+        rows = list(triples)
         if not rows:
             return 0
         with self._tx() as conn:
-            conn.executemany(
-                "INSERT INTO triples (id, tenant, s, p, o, doc, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(id) DO UPDATE SET data = excluded.data",
-                rows,
-            )
+            self._write_triples(conn, rows)
         return len(rows)
+
+    @staticmethod
+    def _write_triples(conn: sqlite3.Connection, triples: Iterable[Triple]) -> None:
+        conn.executemany(
+            "INSERT INTO triples (id, tenant, s, p, o, doc, data) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(id) DO UPDATE SET data = excluded.data",
+            ((t.id, t.tenant, t.s, t.p, t.o, t.doc, records.dumps(t.to_dict())) for t in triples),
+        )
 
     def find_triples(self, tenant: str, s: str | None = None, p: str | None = None,
                      o: str | None = None, doc: str | None = None,

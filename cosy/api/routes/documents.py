@@ -26,7 +26,7 @@ from cosy.api.schemas import (
 from cosy.api.uploads import UploadedFile, read_files
 from cosy.config import Settings
 from cosy.domain import Triple
-from cosy.ingest import PDFIUM_LOCK, InputError, inspect_document
+from cosy.ingest import PDFIUM_LOCK, InputError, clean_file_name, inspect_document, limits
 from cosy.jobs import blob_key, submit_document
 from cosy.kg.export import FORMATS, serialize
 from cosy.store.base import Store
@@ -126,16 +126,16 @@ def _submit_all(store: Store, settings: Settings, tenant: str,
     """Validate every file, then store each; runs in a worker thread (PDFium, disk, store)."""
     for f in files:
         try:
-            inspect_document(f.read(), f.file_name, tenant, max_bytes=settings.max_bytes,
-                             max_pages=settings.max_pages)
+            inspect_document(f.read(), f.file_name, tenant, **limits(settings))
         except InputError as err:
-            raise ApiError.from_input_error(err, f.file_name) from None
+            raise ApiError.from_input_error(err, clean_file_name(f.file_name)[0]) from None
     items = []
     for f in files:
         sub = submit_document(store, f.read(), f.file_name, tenant, settings)
         doc_id = sub.document["id"]
         items.append(UploadItem(
-            document_id=doc_id, job_id=sub.job.id, file_name=f.file_name, created=sub.created,
+            document_id=doc_id, job_id=sub.job.id, file_name=sub.document["file_name"],
+            created=sub.created,
             status=str(sub.job.status),
             links={"document": f"/v1/documents/{quote(doc_id)}", "job": f"/v1/jobs/{sub.job.id}",
                    "events": f"/v1/jobs/{sub.job.id}/events"},
