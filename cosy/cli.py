@@ -70,11 +70,21 @@ def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
                 failed += 1
                 _err(f"{path}: failed in step {err.step}: {err.reason}")
                 continue
+            _warn_skipped(path, result)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False), flush=True)
             else:
                 _print_result(result)
     return EXIT_FAILED if failed else EXIT_OK
+
+
+def _warn_skipped(path: Path, result: dict[str, Any], shown: int = 5) -> None:
+    """One line on stderr per page that was not read (a partial success), the first few."""
+    skipped = result["document"].get("skipped_pages") or []
+    for s in skipped[:shown]:
+        _err(f"{path}: page {s['page']} skipped ({s['kind']}): {s['reason']}")
+    if len(skipped) > shown:
+        _err(f"{path}: {len(skipped) - shown} more pages skipped")
 
 
 def _print_result(result: dict[str, Any]) -> None:
@@ -138,6 +148,8 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         for job in jobs:
             error = f"  {job.error['step']}: {job.error['reason']}" if job.error else ""
+            if job.partial:
+                error += f"  (partial: {len(job.skipped_pages)} pages skipped)"
             print(f"{job.id}  {job.status:<9}  attempts={job.attempts}  {job.file_name}{error}")
         if not jobs:
             print("no jobs")

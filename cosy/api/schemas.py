@@ -89,6 +89,11 @@ class JobOut(BaseModel):
     timings: dict[str, Any] | None = Field(
         None, description="total_s, per_page_s, families ...; per-step seconds are in the result")
     error: dict[str, Any] | None = None
+    partial: bool = Field(False, description="succeeded without some pages: see skipped_pages")
+    skipped_pages: list[dict[str, Any]] = Field(
+        default_factory=list, description="pages not read, each with page, kind and reason "
+        "(over a budget: docs/reliability.md)")
+    worker_deaths: int = Field(0, description="Dask workers that died while the job ran")
 
 
 # --- graph ---------------------------------------------------------------------------------------

@@ -215,38 +215,38 @@ def _int(value: Any) -> int:
         return 0
 
 
-def check_document(data: bytes, pages: int, budgets: Budgets) -> list[dict[str, Any]]:
-    """The check of each of ``pages`` pages (as plain dicts, they travel between processes).
+def check_document(data: bytes, pages: int, budgets: Budgets,
+                   only: int | None = None) -> list[dict[str, Any]]:
+    """The check of each of ``pages`` pages (as plain dicts, they travel between processes),
+    or of page ``only`` alone (a list of one).
 
     Pages past the document's decode budget are skipped; a page PDFium counts but pdfminer's
     page tree does not hold (a broken or circular tree) is skipped as missing.
     """
+    wanted = range(1, pages + 1) if only is None else range(only, only + 1)
     with metered(budgets.stream_bytes, budgets.decoded_bytes) as meter:
         try:
             doc = PDFDocument(PDFParser(io.BytesIO(data)))
         except BudgetExceeded as err:
-            return [skipped(n, err.kind, f"page {n}: the document's {err.reason}")
-                    for n in range(1, pages + 1)]
+            return [skipped(n, err.kind, f"page {n}: the document's {err.reason}") for n in wanted]
         except Exception as err:
             return [skipped(n, "parser_error", f"page {n}: pdfminer cannot read the document "
-                                               f"({type(err).__name__}: {err})")
-                    for n in range(1, pages + 1)]
+                                               f"({type(err).__name__}: {err})") for n in wanted]
         walker = DocumentWalker(doc, budgets, meter)
-        out: list[dict[str, Any]] = []
+        out: dict[int, dict[str, Any]] = {}
         try:
             for number, page in enumerate(PDFPage.create_pages(doc), 1):
-                if number > pages:
+                if number > wanted[-1]:
                     break
-                out.append(walker.page(number, page).to_dict())
+                if number in wanted:
+                    out[number] = walker.page(number, page).to_dict()
         except BudgetExceeded as err:  # an object stream of the page tree itself
-            reason = f"the page tree's {err.reason}"
-            out += [skipped(n, err.kind, f"page {n}: {reason}")
-                    for n in range(len(out) + 1, pages + 1)]
+            out |= {n: skipped(n, err.kind, f"page {n}: the page tree's {err.reason}")
+                    for n in wanted if n not in out}
         except Exception as err:
             reason = f"pdfminer cannot read the page tree ({type(err).__name__}: {err})"
-            out += [skipped(n, "parser_error", f"page {n}: {reason}")
-                    for n in range(len(out) + 1, pages + 1)]
-        out += [skipped(n, "missing_page", f"page {n} is not in the page tree pdfminer reads "
-                                           "(a broken or circular page tree)")
-                for n in range(len(out) + 1, pages + 1)]
-    return out
+            out |= {n: skipped(n, "parser_error", f"page {n}: {reason}")
+                    for n in wanted if n not in out}
+    return [out.get(n) or skipped(n, "missing_page", f"page {n} is not in the page tree "
+                                                     "pdfminer reads (a broken or circular "
+                                                     "page tree)") for n in wanted]

@@ -128,6 +128,28 @@ SELECT e.data,
   FROM entities e
 """
 
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+"""The store holds every tenant's documents and keys: only its owner may read it."""
+
+
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) if missing; a directory COSY creates is its owner's only."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        os.chmod(path, DIR_MODE)
+
+
+def private_files(db_path: Path) -> None:
+    """Create the database file as its owner's only, and tighten it and its WAL files if an
+    older COSY made them readable by others (SQLite gives the WAL files the database's mode)."""
+    os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+    for p in (db_path, db_path.with_name(db_path.name + "-wal"),
+              db_path.with_name(db_path.name + "-shm")):
+        if p.exists() and p.stat().st_mode & 0o077:
+            os.chmod(p, FILE_MODE)
+
+
 # Connections inherited through fork(): the child must neither use nor close them (closing could
 # checkpoint or unlock on the parent's behalf), so they are parked here for the child's lifetime.
 _INHERITED: list[Any] = []
@@ -197,7 +219,7 @@ class FileBlobStore(BlobStore):
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
 
     def path_for(self, key: str) -> Path:
         """An injective key -> file name map: ``/``, ``:`` and ``.`` are percent-encoded.
@@ -217,7 +239,8 @@ class FileBlobStore(BlobStore):
         target = self.path_for(key)
         tmp = self.root / f".tmp-{uuid.uuid4().hex}"
         try:
-            with open(tmp, "wb") as fh:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE),
+                           "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -245,10 +268,11 @@ class EmbeddedStore(Store):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path)
+            self.db_path = self.path / "cosy.db"
+            private_files(self.db_path)
         except OSError as exc:
             raise StoreError(f"cannot create store directory {self.path}: {exc}") from exc
-        self.db_path = self.path / "cosy.db"
         self._connections = _Connections(self.db_path)
         self.blobs = FileBlobStore(self.path / "blobs")
         self._init_schema()

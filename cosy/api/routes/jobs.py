@@ -42,7 +42,8 @@ def job_out(job: Job) -> JobOut:
     return JobOut(id=job.id, document_id=job.doc_id, file_name=job.file_name,
                   status=str(job.status), attempts=job.attempts, max_attempts=job.max_attempts,
                   progress=progress, created_at=job.created_at, updated_at=job.updated_at,
-                  timings=timings, error=job.error)
+                  timings=timings, error=job.error, partial=job.partial,
+                  skipped_pages=job.skipped_pages, worker_deaths=job.worker_deaths)
 
 
 def _job(store: Store, tenant: str, job_id: str) -> Job:
