@@ -64,6 +64,11 @@ class DocumentSummary(BaseModel):
 class DocumentOut(DocumentSummary):
     result: dict[str, Any] | None = Field(
         None, description="the extraction result (DESIGN §8) once the job succeeded")
+    file_name_original: str | None = Field(
+        None, description="the uploaded name, escaped, when it had control or bidi characters "
+        "(file_name is it without them)")
+    skipped_pages: list[dict[str, Any]] = Field(
+        default_factory=list, description="pages not read (page, kind, reason): a partial result")
 
 
 class DocumentList(Page):

@@ -13,8 +13,10 @@ writes such things on purpose.
 
 from __future__ import annotations
 
+import struct
 import zlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 LETTER = (612.0, 792.0)
 A4 = (595.0, 842.0)
@@ -41,7 +43,7 @@ class Writer:
     def set(self, num: int, body: bytes) -> None:
         self.objects[num] = body
 
-    def stream(self, data: bytes, attrs: bytes = b"", compress: bool = True) -> int:
+    def stream(self, data: bytes | Repeat, attrs: bytes = b"", compress: bool = True) -> int:
         """A stream object; flate-compressed unless ``compress`` is False."""
         return self.add(stream_body(data, attrs, compress))
 
@@ -63,19 +65,51 @@ class Writer:
         return bytes(out)
 
 
-def stream_body(data: bytes, attrs: bytes = b"", compress: bool = True) -> bytes:
-    if compress:
+@dataclass(frozen=True)
+class Repeat:
+    """``size`` bytes of ``unit`` repeated, never held in memory: compressed block by block."""
+
+    size: int
+    unit: bytes = b" "
+
+    def deflate(self) -> bytes:
+        """The zlib stream of these bytes, made from two compressed blocks (a full one and the
+        remainder) repeated: a gigabyte costs kilobytes and milliseconds, not a gigabyte."""
+        block = (self.unit * (BLOCK // len(self.unit) + 1))[:BLOCK - BLOCK % len(self.unit)]
+        count, rest = divmod(self.size, len(block))
+        tail = (self.unit * (rest // len(self.unit) + 1))[:rest]
+        adler = 1
+        for _ in range(count):
+            adler = zlib.adler32(block, adler)
+        adler = zlib.adler32(tail, adler)
+        return (b"\x78\xda" + _raw_block(block) * count + (_raw_block(tail) if rest else b"")
+                + b"\x03\x00" + struct.pack(">I", adler))
+
+
+BLOCK = 1 << 20
+
+
+def _raw_block(data: bytes) -> bytes:
+    """``data`` as raw deflate ending in a full flush: blocks like it concatenate."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    return c.compress(data) + c.flush(zlib.Z_FULL_FLUSH)
+
+
+def stream_body(data: bytes | Repeat, attrs: bytes = b"", compress: bool = True) -> bytes:
+    if isinstance(data, Repeat):
+        data, attrs = data.deflate(), b"/Filter /FlateDecode " + attrs
+    elif compress:
         data = zlib.compress(data, 9)
         attrs = b"/Filter /FlateDecode " + attrs
     return b"<< /Length %d %s>>\nstream\n" % (len(data), attrs) + data + b"\nendstream"
 
 
-def inflating(size: int, unit: bytes = b" ") -> bytes:
+def inflating(size: int, unit: bytes = b" ") -> Repeat:
     """``size`` bytes of ``unit`` repeated: compresses about a thousandfold."""
-    return (unit * (size // len(unit) + 1))[:size]
+    return Repeat(size, unit)
 
 
-PageSpec = tuple[tuple[float, float], bytes | None, bytes]
+PageSpec = tuple[tuple[float, float], "bytes | Repeat | None", bytes]
 """(width and height in points, content stream or None, resources dictionary)."""
 
 
@@ -130,6 +164,19 @@ def huge_page_with_text(side_pt: float = 14400.0) -> bytes:
     """A page of the maximum size with a few words in one corner."""
     return document([((side_pt, side_pt), text_content(INVOICE_LINES),
                       b"<< /Font << /F1 %s >> >>" % HELVETICA)])
+
+
+def huge_drawing_page(side_pt: float = 14400.0) -> PageSpec:
+    """A page of the maximum size covered by dark bars and no text: OCR would have to render
+    all of it."""
+    content = b"0 g" + b"".join(
+        b" %d %d 400 60 re f" % (x, y) for x in range(200, int(side_pt) - 400, 1600)
+        for y in range(200, int(side_pt) - 60, 900))
+    return (side_pt, side_pt), content, b"<< >>"
+
+
+def huge_drawing(side_pt: float = 14400.0) -> bytes:
+    return document([huge_drawing_page(side_pt)])
 
 
 def content_bomb(decoded_bytes: int = 1 << 30) -> bytes:
@@ -235,6 +282,7 @@ def readable(pages: int = 1) -> bytes:
 
 FAMILIES: dict[str, Callable[[], bytes]] = {
     "huge_page": huge_page,
+    "huge_drawing": huge_drawing,
     "content_bomb": content_bomb,
     "embedded_file_bomb": embedded_file_bomb,
     "many_operators": many_operators,

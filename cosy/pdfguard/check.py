@@ -37,7 +37,7 @@ SKIP_KEYS = frozenset({"Parent", "P", "Annots", "B", "Metadata", "Thumb", "Struc
 """Keys that lead away from what the page draws (back up the tree, to other pages, to XML)."""
 
 _TOKENS = re.compile(
-    rb"\((?:\\.|[^\\()])*\)"  # a string (an unbalanced nested one is read in parts)
+    rb"\((?:\\.|[^\\()]|\((?:\\.|[^\\()])*\))*\)"  # a string, one level of (nesting)
     rb"|<<|>>|<[0-9A-Fa-f\s]*>"  # dictionary brackets, hex strings
     rb"|/[^\s/\[\]()<>{}%]*"  # a name
     rb"|%[^\r\n]*"  # a comment
