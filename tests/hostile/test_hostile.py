@@ -15,16 +15,15 @@ from __future__ import annotations
 import json
 import os
 import signal
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import psutil
 import pytest
 
+from benchmarks.harness import MemorySampler
 from cosy.config import Settings
 from cosy.corpus import hostile
 from cosy.domain import Job, JobStatus
@@ -97,38 +96,6 @@ REFUSED = [("a cross-reference table of 250,000 entries", lambda: hostile.huge_x
 ORDINARY = 4
 
 
-class Sampler:
-    """Peak resident memory of this process and every process it started (the cluster)."""
-
-    def __init__(self) -> None:
-        self.peak: dict[int, tuple[str, int]] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
-
-    def _run(self) -> None:
-        me = psutil.Process()
-        while not self._stop.wait(0.1):
-            for p in [me, *me.children(recursive=True)]:
-                try:
-                    rss = p.memory_info().rss
-                    name = " ".join(p.cmdline()[-2:])[-60:]
-                except psutil.Error:
-                    continue
-                if rss > self.peak.get(p.pid, ("", 0))[1]:
-                    self.peak[p.pid] = (name, rss)
-
-    def __enter__(self) -> Sampler:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-
-    def highest(self) -> int:
-        return max(rss for _, rss in self.peak.values())
-
-
 class TimedDispatcher(Dispatcher):
     """Records how long each job took from claim to its end."""
 
@@ -183,7 +150,7 @@ def test_every_hostile_input_ends_with_a_reason_within_its_bounds(cluster) -> No
         sub = submit_document(store, case.make(), f"{case.name}.pdf", "hostile", settings)
         jobs[sub.job.id] = (case, case.name)
     t0 = time.monotonic()
-    with Sampler() as sampler:
+    with MemorySampler(interval_s=0.1) as sampler:
         dispatcher = drain(store, executor, settings)
     wall = time.monotonic() - t0
     rows = []
