@@ -149,7 +149,8 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
         for job in jobs:
             error = f"  {job.error['step']}: {job.error['reason']}" if job.error else ""
             if job.partial:
-                error += f"  (partial: {len(job.skipped_pages)} pages skipped)"
+                n = len(job.skipped_pages)
+                error += f"  (partial: {n} page{'s' if n != 1 else ''} skipped)"
             print(f"{job.id}  {job.status:<9}  attempts={job.attempts}  {job.file_name}{error}")
         if not jobs:
             print("no jobs")

@@ -96,6 +96,7 @@ class DocumentWalker:
         self.b = budgets
         self.meter = meter
         self.facts: dict[int, StreamFacts] = {}
+        self.refused: dict[int | None, BudgetExceeded] = {}
 
     def page(self, number: int, page: PDFPage) -> PageCheck:
         check = PageCheck(number, page.pageid if isinstance(page.pageid, int) else None)
@@ -155,9 +156,16 @@ class DocumentWalker:
                                      f"{mp(self.b.image_pixels)}", kind="image_too_large")
             return
         is_content = content or subtype == "Form" or _int(stream.get("PatternType")) == 1
+        if objid in self.refused:  # a shared stream over budget is decoded once, not per page
+            raise self.refused[objid]
         facts = self.facts.get(objid) if objid is not None else None
         if facts is None:
-            facts = self._decode(stream, is_content)
+            try:
+                facts = self._decode(stream, is_content)
+            except BudgetExceeded as err:
+                if objid is not None:
+                    self.refused[objid] = err
+                raise
             if objid is not None:
                 self.facts[objid] = facts
         check.operators += facts.operators

@@ -195,3 +195,16 @@ def test_budgets_come_from_the_settings() -> None:
 
     b = Budgets.from_settings(Settings(max_stream_mb=2, max_render_mp=3, page_timeout_s=7))
     assert (b.stream_bytes, b.render_pixels, b.page_seconds) == (2 << 20, 3_000_000, 7.0)
+
+
+def test_a_shared_stream_over_budget_is_decoded_once_for_all_pages(monkeypatch) -> None:
+    w = hostile.Writer()
+    font = w.stream(hostile.inflating(1 << 20, b"\0"), b"/Length1 1048576 ")
+    pages = [(hostile.A4, hostile.text_content(["x"]),
+              b"<< /Font << /F1 << /Type /Font /Subtype /TrueType /BaseFont /B /FontDescriptor "
+              b"<< /Type /FontDescriptor /FontFile2 %d 0 R >> >> >> >>" % font)] * 20
+    calls = []
+    real = decode.inflate
+    monkeypatch.setattr(decode, "inflate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    checks = check_document(hostile.document(pages, writer=w), 20, SMALL)
+    assert set(kinds(checks)) == {"stream_too_large"} and len(calls) == 1
