@@ -29,6 +29,13 @@ class Budgets:
     doc_seconds: float
     task_memory: int
 
+    def document_task_seconds(self, pages: int) -> float:
+        """Seconds of one document task (checks, merging, the graph): work that grows with the
+        pages, far below a second each, so 4 page budgets or a second a page, whichever is
+        more, and never past the document's budget. A file that makes even the page check
+        slow (megabytes of nested objects) ends in about 2 minutes, not 15."""
+        return min(self.doc_seconds, max(4 * self.page_seconds, float(pages)))
+
     @classmethod
     def from_settings(cls, s: Settings) -> Budgets:
         return cls(

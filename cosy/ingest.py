@@ -67,29 +67,43 @@ def sniff_media_type(data: bytes) -> str:
 
 
 MAX_NAME_CHARS = 255
-_XREF = re.compile(rb"(?<![A-Za-z])xref\s+")
-_SUBSECTION = re.compile(rb"(\d{1,10})[ \t]+(\d{1,10})[ \t]*\r?\n?")
-_SIZE_OWNER = re.compile(rb"trailer\s*<<|/Type\s*/XRef\b")
+_SUBSECTION = re.compile(rb"\s*(\d{1,10})[ \t]+(\d{1,10})[ \t]*\r?\n?")
 _SIZE = re.compile(rb"/Size\s+(\d{1,12})")
 XREF_ENTRY_BYTES = 20
+MAX_SECTIONS = 64
+"""Cross-reference sections read from the end of the file (one per incremental update; a file
+with thousands of 'trailer' words is read no slower than one with 64)."""
 
 
 def xref_entries(data: bytes) -> int:
     """How many objects the file's cross-reference data declares: the largest ``/Size`` of a
-    trailer or cross-reference stream, or the entries of a table's subsections if more. Read
-    with a few regular expressions, before any parser builds a table of that size."""
+    trailer or cross-reference stream, or the entries of a table's subsections if more. Found
+    by searching for a few words from the end of the file (readers start there too), before
+    any parser builds a table of that size; milliseconds for 50 MB."""
     declared = 0
-    for m in _SIZE_OWNER.finditer(data):
-        window = data[max(0, m.start() - 512):m.end() + 1024]
-        declared = max([declared, *(int(v) for v in _SIZE.findall(window))])
-    for m in _XREF.finditer(data):
-        pos, entries = m.end(), 0
-        while (sub := _SUBSECTION.match(data, pos)) is not None:
+    for token in (b"trailer", b"/XRef"):
+        for at in _last(data, token):
+            window = data[max(0, at - 512):at + 1024]
+            declared = max([declared, *(int(v) for v in _SIZE.findall(window))])
+    for at in _last(data, b"xref"):
+        if at and data[at - 1:at].isalpha():  # startxref
+            continue
+        pos, entries = at + 4, 0
+        while (sub := _SUBSECTION.match(data, pos)) is not None and entries <= 1 << 40:
             count = int(sub.group(2))
             entries += count
             pos = sub.end() + count * XREF_ENTRY_BYTES
         declared = max(declared, entries)
     return declared
+
+
+def _last(data: bytes, token: bytes) -> list[int]:
+    """Where ``token`` stands in ``data``, the last :data:`MAX_SECTIONS` times."""
+    found, end = [], len(data)
+    while len(found) < MAX_SECTIONS and (at := data.rfind(token, 0, end)) >= 0:
+        found.append(at)
+        end = at
+    return found
 
 
 def clean_file_name(name: str) -> tuple[str, str | None]:

@@ -146,7 +146,8 @@ def _run_steps(group: Group, page: int | None, sources: dict[str, Any], deps: di
         values[a] = [d[0][a] for d in dep] if a in multi else dep[0][a]
     ctx = StepContext(info.id, info.tenant, page, settings, get_resources(settings))
     budgets = Budgets.from_settings(settings)
-    seconds = budgets.page_seconds if page is not None else budgets.doc_seconds
+    seconds = (budgets.page_seconds if page is not None
+               else budgets.document_task_seconds(info.pages))
     where = f"page {page}: " if page is not None else ""
     timings: dict[str, float] = {}
     current = ""

@@ -109,3 +109,20 @@ def test_file_names_are_stored_clean_with_the_original_escaped(store, settings):
     assert job.file_name == doc["file_name"] == "rechnungfdp.exe"
     assert doc["file_name_original"] == "rechnung\\u202efdp.exe\\x00"
     assert doc["result"]["document"]["file"] == "rechnungfdp.exe"
+
+
+def test_a_document_task_has_a_budget_that_grows_with_its_pages(store, settings):
+    """Megabytes of nested objects make even the page check slow: the document task stops at
+    4 page budgets (here 4 × 0.5 s) and the job fails with its kind instead of running on."""
+    assert settings.model_copy(update={"page_timeout_s": 30}).doc_timeout_s == 900
+    from cosy.budgets import Budgets
+
+    b = Budgets.from_settings(settings.model_copy(update={"page_timeout_s": 30}))
+    assert (b.document_task_seconds(1), b.document_task_seconds(500),
+            b.document_task_seconds(5000)) == (120, 500, 900)
+    settings = settings.model_copy(update={"page_timeout_s": 0.5, "max_nesting": 10**7})
+    t0 = time.monotonic()
+    job, _ = run(store, settings, hostile.nested_arrays(400_000))
+    assert time.monotonic() - t0 < 30
+    assert job.status == JobStatus.FAILED and job.attempts == 1
+    assert job.error["kind"] == "time_budget" and job.error["step"] == "parse.check"
