@@ -10,8 +10,8 @@ pixel and byte budgets keep short (cosy.pdfguard).
 One monitor thread per process watches every armed task: its deadline, and the process's
 resident memory against what the task started with plus its allowance. The exception is a
 ``BaseException`` (like ``KeyboardInterrupt``) so that a library's ``except Exception`` cannot
-swallow it, and it is raised again every second until the task lets go.
-"""
+swallow it, and it is raised again every second until the task lets go (one that lands in a
+finalizer or a gc callback is ignored there: Python reports it as "Exception ignored in")."""
 
 from __future__ import annotations
 
