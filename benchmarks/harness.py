@@ -498,6 +498,54 @@ def leak_summary(samples: list[dict[str, Any]]) -> dict[str, Any]:
             "peak_rss_bytes": peak, "samples": samples}
 
 
+class MemorySampler:
+    """Resident memory of a process and of every process under it (a server and its Dask
+    workers, or a test and its cluster), every ``interval_s`` while the block runs: each
+    process's peak, and the tree over time."""
+
+    def __init__(self, pid: int | None = None, interval_s: float = 1.0) -> None:
+        import psutil
+
+        self.root = psutil.Process(pid)
+        self.interval_s = interval_s
+        self.peak: dict[int, tuple[str, int]] = {}  # pid -> (command line end, bytes)
+        self.samples: list[dict[str, Any]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True, name="memory-sampler")
+        self.t0 = time.monotonic()
+
+    def _run(self) -> None:
+        import psutil
+
+        while not self._stop.wait(self.interval_s):
+            rss: dict[int, int] = {}
+            for p in [self.root, *self.root.children(recursive=True)]:
+                try:
+                    rss[p.pid] = p.memory_info().rss
+                    name = " ".join(p.cmdline()[-2:])[-60:]
+                except psutil.Error:
+                    continue
+                if rss[p.pid] > self.peak.get(p.pid, ("", 0))[1]:
+                    self.peak[p.pid] = (name, rss[p.pid])
+            children = sorted(v for k, v in rss.items() if k != self.root.pid)
+            self.samples.append({"t": round(time.monotonic() - self.t0, 1),
+                                 "root_mb": rss.get(self.root.pid, 0) >> 20,
+                                 "largest_children_mb": [v >> 20 for v in children[-2:]],
+                                 "total_mb": sum(rss.values()) >> 20})
+
+    def highest(self) -> int:
+        """The largest resident size any process reached (bytes)."""
+        return max((rss for _, rss in self.peak.values()), default=0)
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 # --- the service ---------------------------------------------------------------------------------
 
 

@@ -50,11 +50,10 @@ def _pdf_files(paths: Sequence[str]) -> Iterator[Path]:
 
 def _inspect(path: Path, settings: Settings) -> tuple[bytes, DocumentInfo]:
     """The file's bytes and what ingest says of them; InputError or OSError if unusable."""
-    from cosy.ingest import inspect_document
+    from cosy.ingest import inspect_document, limits
 
     data = path.read_bytes()
-    return data, inspect_document(data, path.name, settings.tenant, max_bytes=settings.max_bytes,
-                                  max_pages=settings.max_pages)
+    return data, inspect_document(data, path.name, settings.tenant, **limits(settings))
 
 
 def cmd_extract(args: argparse.Namespace, settings: Settings) -> int:
@@ -105,9 +104,21 @@ def _extract(files: list[tuple[Path, int]], as_json: bool, settings: Settings) -
                 reason = getattr(err, "reason", None) or getattr(err, "strerror", None) or err
                 progress.write(f"cosy: {path}: {where}{reason}", file=sys.stderr)
                 continue
+            for line in skipped_lines(path, result):
+                progress.write(line, file=sys.stderr)
             progress.write(json.dumps(result, ensure_ascii=False) if as_json
                            else format_result(result))
     return failed
+
+
+def skipped_lines(path: Path, result: dict[str, Any], shown: int = 5) -> list[str]:
+    """One line per page that was not read (a partial success), the first few."""
+    skipped = result["document"].get("skipped_pages") or []
+    out = [f"cosy: {path}: page {s['page']} skipped ({s['kind']}): {s['reason']}"
+           for s in skipped[:shown]]
+    if len(skipped) > shown:
+        out.append(f"cosy: {path}: {len(skipped) - shown} more pages skipped")
+    return out
 
 
 def format_result(result: dict[str, Any]) -> str:
@@ -193,6 +204,9 @@ def cmd_jobs(args: argparse.Namespace, settings: Settings) -> int:
                 attempts=f"{job.attempts}/{job.max_attempts}", file=job.file_name)
             if job.error:
                 line += f"  ({job.error['step']}: {job.error['reason']})"
+            if job.partial:
+                n = len(job.skipped_pages)
+                line += f"  (partial: {n} page{'s' if n != 1 else ''} skipped)"
             print(line)
         return EXIT_OK
     finally:

@@ -86,10 +86,59 @@ class Settings(BaseSettings):
     batch_max_depth: int = Field(
         3, ge=1, description="archives nested deeper than this (a ZIP in a ZIP in a ZIP ...) "
         "are refused")
+    # --- budgets per page and per document, isolation (docs/reliability.md) ----------------------
+    max_objects: int = Field(
+        200_000, ge=1, description="entries of a PDF's cross-reference table; a file that "
+        "declares more is refused at upload (too_many_objects)")
+    max_stream_mb: float = Field(
+        64.0, gt=0, description="decoded size of one PDF stream (page content, form, font, "
+        "object stream, embedded file); past it the page is skipped")
+    max_decoded_mb: float = Field(
+        256.0, gt=0, description="decoded size of all streams the pages of one document draw "
+        "from; the pages past it are skipped")
+    max_page_operators: int = Field(
+        50_000, ge=1, description="content operators of one page, its forms included; past it "
+        "the page is skipped")
+    max_page_objects: int = Field(
+        50_000, ge=1, description="objects one page reaches through its content and resources; "
+        "past it the page is skipped")
+    max_nesting: int = Field(
+        64, ge=8, description="depth of objects within objects (arrays, dictionaries, forms "
+        "drawing forms) from a page; past it the page is skipped")
+    max_image_mp: float = Field(
+        50.0, gt=0, description="megapixels of one image a page draws (its declared size)")
+    max_render_mp: float = Field(
+        25.0, gt=0, description="megapixels of one rendered page: OCR and page images")
+    ocr_min_dpi: int = Field(
+        100, ge=36, le=300, description="lowest resolution OCR reads at; a page whose content "
+        "does not fit max_render_mp at it is skipped")
+    page_timeout_s: float = Field(
+        30.0, gt=0, description="seconds of one page task (parse, OCR, layout); past it the "
+        "page is skipped")
+    doc_timeout_s: float = Field(
+        900.0, gt=0, description="seconds of one document, end to end; past it the job fails "
+        "(time_budget)")
+    task_memory_mb: float = Field(
+        1024.0, gt=0, description="memory one task may add to its process; past it the page is "
+        "skipped or the document fails (memory_budget)")
+    worker_memory_mb: float = Field(
+        2048.0, gt=0, description="memory limit of each LocalCluster worker: Dask restarts a "
+        "worker at 95 % of it, and the document it was running fails (worker_killed)")
+    render_memory_mb: float = Field(
+        1024.0, gt=0, description="address space of the process that renders page images for "
+        "the API")
+    dask_dashboard: str = Field(
+        "", description="where the LocalCluster's Dask dashboard listens, e.g. 127.0.0.1:8787; "
+        "empty turns it off", json_schema_extra={"shown": "empty: off"})
 
     @property
     def max_bytes(self) -> int:
         return int(self.max_file_mb * 1024 * 1024)
+
+    @property
+    def dashboard_address(self) -> str | None:
+        """The LocalCluster's ``dashboard_address``: None (off) unless configured."""
+        return self.dask_dashboard or None
 
 
 def default_store_dir() -> Path:

@@ -230,6 +230,9 @@ class Job:
     progress: dict[str, Any] = field(default_factory=dict)
     error: dict[str, Any] | None = None  # {"step": ..., "reason": ..., "kind": ...}
     timings: dict[str, Any] = field(default_factory=dict)
+    partial: bool = False  # succeeded without some pages (over a budget): see skipped_pages
+    skipped_pages: list[dict[str, Any]] = field(default_factory=list)  # page, kind, reason
+    worker_deaths: int = 0  # Dask workers that died while this job's document ran
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -267,4 +270,5 @@ class Job:
                 "max_attempts": self.max_attempts, "progress": progress,
                 "created_at": self.created_at, "updated_at": self.updated_at,
                 "timings": {k: v for k, v in self.timings.items() if k != "steps"} or None,
-                "error": self.error}
+                "error": self.error, "partial": self.partial,
+                "skipped_pages": self.skipped_pages, "worker_deaths": self.worker_deaths}

@@ -7,11 +7,14 @@ parsing its pages, so this costs milliseconds even for large files.
 
 from __future__ import annotations
 
+import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
+from cosy.config import Settings
 from cosy.domain import document_id
 
 PDF_MAGIC = b"%PDF-"
@@ -63,10 +66,74 @@ def sniff_media_type(data: bytes) -> str:
         return "application/octet-stream"
 
 
+MAX_NAME_CHARS = 255
+_SUBSECTION = re.compile(rb"\s*(\d{1,10})[ \t]+(\d{1,10})[ \t]*\r?\n?")
+_SIZE = re.compile(rb"/Size\s+(\d{1,12})")
+XREF_ENTRY_BYTES = 20
+MAX_SECTIONS = 64
+"""Cross-reference sections read from the end of the file (one per incremental update; a file
+with thousands of 'trailer' words is read no slower than one with 64)."""
+
+
+def xref_entries(data: bytes) -> int:
+    """How many objects the file's cross-reference data declares: the largest ``/Size`` of a
+    trailer or cross-reference stream, or the entries of a table's subsections if more. Found
+    by searching for a few words from the end of the file (readers start there too), before
+    any parser builds a table of that size; milliseconds for 50 MB."""
+    declared = 0
+    for token in (b"trailer", b"/XRef"):
+        for at in _last(data, token):
+            window = data[max(0, at - 512):at + 1024]
+            declared = max([declared, *(int(v) for v in _SIZE.findall(window))])
+    for at in _last(data, b"xref"):
+        if at and data[at - 1:at].isalpha():  # startxref
+            continue
+        pos, entries = at + 4, 0
+        while (sub := _SUBSECTION.match(data, pos)) is not None and entries <= 1 << 40:
+            count = int(sub.group(2))
+            entries += count
+            pos = sub.end() + count * XREF_ENTRY_BYTES
+        declared = max(declared, entries)
+    return declared
+
+
+def _last(data: bytes, token: bytes) -> list[int]:
+    """Where ``token`` stands in ``data``, the last :data:`MAX_SECTIONS` times."""
+    found, end = [], len(data)
+    while len(found) < MAX_SECTIONS and (at := data.rfind(token, 0, end)) >= 0:
+        found.append(at)
+        end = at
+    return found
+
+
+def clean_file_name(name: str) -> tuple[str, str | None]:
+    """A file name safe to show anywhere, and the original escaped (None if unchanged).
+
+    Control characters (NUL, newlines, escape sequences) and invisible format characters (the
+    bidi overrides that make 'invoice\u202Efdp.exe' read as 'invoiceexe.pdf', zero-width
+    ones) are removed; the original survives only as escaped ASCII metadata."""
+    clean = "".join((" " if c.isspace() else "") if unicodedata.category(c) in ("Cc", "Cf", "Cs")
+                    else c for c in name)
+    clean = " ".join(clean.split())[:MAX_NAME_CHARS] or "upload.pdf"
+    if clean == name:
+        return clean, None
+    return clean, name.encode("unicode_escape").decode("ascii")[:4 * MAX_NAME_CHARS]
+
+
+def limits(settings: Settings) -> dict[str, int]:
+    """The limits of :func:`inspect_document` as the settings give them."""
+    return {"max_bytes": settings.max_bytes, "max_pages": settings.max_pages,
+            "max_objects": settings.max_objects}
+
+
 def inspect_document(
-    data: bytes, file_name: str, tenant: str, *, max_bytes: int, max_pages: int
+    data: bytes, file_name: str, tenant: str, *, max_bytes: int, max_pages: int,
+    max_objects: int | None = None,
 ) -> DocumentInfo:
-    """Validate ``data`` as a processable PDF; raise :class:`InputError` with a clear reason."""
+    """Validate ``data`` as a processable PDF; raise :class:`InputError` with a clear reason.
+
+    ``file_name`` is cleaned first (:func:`clean_file_name`): reasons quote the clean name."""
+    file_name = clean_file_name(file_name)[0]
     if not data:
         raise InputError("empty", f"{file_name} is empty (0 bytes)")
     if len(data) > max_bytes:
@@ -97,6 +164,10 @@ def inspect_document(
             pdf.close()
     if pages == 0:
         raise InputError("empty", f"{file_name} has no pages")
+    if max_objects is not None and (objects := xref_entries(data)) > max_objects:
+        raise InputError(
+            "too_many_objects", f"{file_name} declares {objects:,} objects, over the limit of "
+            f"{max_objects:,}")
     if pages > max_pages:
         raise InputError(
             "too_many_pages", f"{file_name} has {pages} pages, over the limit of {max_pages}"

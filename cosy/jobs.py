@@ -15,7 +15,7 @@ from typing import Any
 from cosy.config import Settings
 from cosy.domain import Job, JobStatus, Triple
 from cosy.engine.executor import RunResult
-from cosy.ingest import DocumentInfo, inspect_document
+from cosy.ingest import DocumentInfo, clean_file_name, inspect_document, limits
 from cosy.kg import resolve
 from cosy.store.base import Store
 
@@ -33,9 +33,12 @@ def blob_key(tenant: str, doc_id: str) -> str:
 
 def submit_document(store: Store, data: bytes, file_name: str, tenant: str,
                     settings: Settings) -> Submission:
-    """Validate, store the original, write the document and its job; raise InputError if bad."""
-    info = inspect_document(data, file_name, tenant, max_bytes=settings.max_bytes,
-                            max_pages=settings.max_pages)
+    """Validate, store the original, write the document and its job; raise InputError if bad.
+
+    The file name is stored cleaned of control and bidi characters; an original that had any
+    is kept escaped, as ``file_name_original``."""
+    file_name, original = clean_file_name(file_name)
+    info = inspect_document(data, file_name, tenant, **limits(settings))
     now = time.time()
     key = blob_key(tenant, info.id)
     if not store.blobs.exists(key):
@@ -43,6 +46,7 @@ def submit_document(store: Store, data: bytes, file_name: str, tenant: str,
     created = store.put_document(tenant, {
         "id": info.id, "file_name": file_name, "size": info.size, "pages": info.pages,
         "media_type": info.media_type, "blob": key, "created_at": now, "status": "queued",
+        **({"file_name_original": original} if original else {}),
     })
     doc = store.get_document(tenant, info.id)
     assert doc is not None
@@ -69,7 +73,8 @@ def result_document(run: RunResult) -> dict[str, Any]:
 
 def persist_result(store: Store, info: DocumentInfo, run: RunResult,
                    pipeline_version: str) -> dict[str, Any]:
-    """Write entities, triples and the result; safe to repeat (every write is an upsert)."""
+    """Write entities, triples and the result, visible all together or not at all
+    (:meth:`Store.publish_document`); safe to repeat (every write is an upsert)."""
     result = result_document(run)
     triples: list[Triple] = run.outputs["doc.triples"]
     mapping = resolve.resolve_ids(store, info.tenant, result["entities"])
@@ -77,10 +82,15 @@ def persist_result(store: Store, info: DocumentInfo, run: RunResult,
     if entities is not result["entities"]:  # the tenant already knew some of them
         result["entities"] = entities
         result["triples"] = [t.to_json() for t in triples]
-    store.upsert_entities(info.tenant, result["entities"], info.id)
-    store.upsert_triples(triples)
-    store.update_document(info.tenant, info.id, {
+    store.publish_document(info.tenant, info.id, result["entities"], triples, {
         "result": result, "status": str(JobStatus.SUCCEEDED), "pipeline_version": pipeline_version,
-        "triples": len(triples),
+        "triples": len(triples), "skipped_pages": result["document"].get("skipped_pages", []),
     })
     return result
+
+
+def outcome(run: RunResult) -> dict[str, Any]:
+    """What a finished run adds to its job record: the pages it skipped and worker deaths."""
+    skipped = run.outputs["doc.result"]["document"].get("skipped_pages", [])
+    return {"partial": bool(skipped), "skipped_pages": skipped,
+            "worker_deaths": run.worker_deaths}

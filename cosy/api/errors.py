@@ -23,6 +23,7 @@ INPUT_ERROR_STATUS = {
     "empty": 422,
     "too_large": 413,
     "too_many_pages": 413,  # like too_large: a size limit of the deployment, not a bad file
+    "too_many_objects": 413,
     "unsupported_media_type": 415,
     "encrypted": 422,
     "corrupt": 422,

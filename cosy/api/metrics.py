@@ -1,9 +1,10 @@
 """Prometheus metrics of the API and of the jobs the in-process dispatcher finishes.
 
 Each app has its own registry (tests build many apps in one process). HTTP metrics are labelled
-by route *template* (``/v1/documents/{doc_id}``), never by raw path, so label cardinality stays
-bounded whatever ids clients send. Job gauges are read from the store at scrape time, so they are
-right even when other processes run the dispatchers.
+by route *template* (``/v1/documents/{doc_id}``), never by raw path, and by method only among
+HTTP's own (any other is ``other``), so label cardinality stays bounded whatever clients
+send. Job gauges are read from the store at scrape time, so they are right even when other
+processes run the dispatchers.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from cosy.store.base import Store
 
 log = logging.getLogger(__name__)
 
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 STEP_BUCKETS = (0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10)
 JOB_BUCKETS = (0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 120, 300, 600)
@@ -61,6 +63,9 @@ class Metrics:
                                        ["model"], buckets=STEP_BUCKETS, registry=r)
 
     def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        """Count a request; a method outside HTTP's own is counted as ``other`` (clients pick
+        methods freely, and each new label value would be a new series forever)."""
+        method = method if method in HTTP_METHODS else "other"
         self.requests.labels(method, route, str(status)).inc()
         self.latency.labels(method, route).observe(seconds)
 

@@ -64,6 +64,11 @@ class DocumentSummary(BaseModel):
 class DocumentOut(DocumentSummary):
     result: dict[str, Any] | None = Field(
         None, description="the extraction result (DESIGN §8) once the job succeeded")
+    file_name_original: str | None = Field(
+        None, description="the uploaded name, escaped, when it had control or bidi characters "
+        "(file_name is it without them)")
+    skipped_pages: list[dict[str, Any]] = Field(
+        default_factory=list, description="pages not read (page, kind, reason): a partial result")
 
 
 class DocumentList(Page):
@@ -89,6 +94,11 @@ class JobOut(BaseModel):
     timings: dict[str, Any] | None = Field(
         None, description="total_s, per_page_s, families ...; per-step seconds are in the result")
     error: dict[str, Any] | None = None
+    partial: bool = Field(False, description="succeeded without some pages: see skipped_pages")
+    skipped_pages: list[dict[str, Any]] = Field(
+        default_factory=list, description="pages not read, each with page, kind and reason "
+        "(over a budget: docs/reliability.md)")
+    worker_deaths: int = Field(0, description="Dask workers that died while the job ran")
 
 
 # --- graph ---------------------------------------------------------------------------------------

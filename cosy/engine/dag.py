@@ -30,6 +30,7 @@ SOURCES: dict[str, Scope] = {
     "doc_info": "document",  # cosy.ingest.DocumentInfo: id, tenant, file name, page count
     "page_no": "page",  # 1-based page number, one per page instance
     "field_specs": "document",  # the pipeline's field specs (cosy.fieldspec), shipped as data
+    "page_skip": "page",  # None, or why the engine gave up on the page (its kind and reason)
 }
 """Artifacts the engine provides before any step runs."""
 

@@ -3,7 +3,9 @@
 Crash safety comes from leases: a claimed job carries ``lease_until``, which a heartbeat extends
 while the job runs. If the dispatcher dies (even by SIGKILL), the lease runs out and any
 dispatcher that polls later claims the job again. Retries are bounded (``max_attempts``) with
-exponential backoff; input errors are not retried. Every job ends ``succeeded`` or ``failed``.
+exponential backoff; input errors are not retried, nor is anything the input itself causes: a
+budget it crosses, a parser error, a worker it killed (cosy.engine.failures). Every job ends
+``succeeded`` (``partial`` when pages were skipped) or ``failed``.
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from cosy.domain import Job, JobStatus
 from cosy.engine.dag import Pipeline
 from cosy.engine.executor import Executor
 from cosy.engine.step import StepError
-from cosy.ingest import InputError, inspect_document
-from cosy.jobs import blob_key, persist_result
+from cosy.ingest import InputError, inspect_document, limits
+from cosy.jobs import blob_key, outcome, persist_result
 from cosy.store.base import Store
 
 log = logging.getLogger(__name__)
@@ -72,18 +74,15 @@ class Dispatcher:
             return self._fail(job, {"step": "ingest", "kind": "missing_original",
                                     "reason": "the original file is missing from the blob store"})
         try:
-            info = inspect_document(data, job.file_name, job.tenant,
-                                    max_bytes=self.settings.max_bytes,
-                                    max_pages=self.settings.max_pages)
+            info = inspect_document(data, job.file_name, job.tenant, **limits(self.settings))
             run = self.executor.run(self.pipeline, data, info, self._progress_fn(job.id))
             persist_result(self.store, info, run, self.pipeline.version)
         except InputError as err:
             return self._fail(job, {"step": "ingest", "kind": err.kind, "reason": err.reason})
         except StepError as err:
-            error = {"step": err.step, "kind": "step_failed" if err.permanent else "transient",
-                     "reason": err.reason}
-            if err.permanent:
-                return self._fail(job, error)
+            error = {"step": err.step, "kind": err.kind, "reason": err.reason}
+            if err.permanent:  # the input's fault (a budget, a parser error, a poison document)
+                return self._fail(job, error, {"worker_deaths": getattr(err, "deaths", 0)})
             return self._retry(job, error)
         except Exception as err:  # the store or the cluster failed us: worth another attempt
             log.exception("job %s hit an unexpected error", job.id)
@@ -92,13 +91,15 @@ class Dispatcher:
         finally:
             with self._lock:
                 self._inflight.pop(job.id, None)
+        found = outcome(run)
         ok = self.store.finish_job(job.id, self.owner, str(JobStatus.SUCCEEDED), time.time(),
-                                   timings=run.timings)
+                                   timings=run.timings, outcome=found)
         if not ok:
             log.warning("job %s: lease lost before finishing (lease %.0fs)", job.id, lease)
             return JobStatus.RUNNING
         self.store.audit(job.tenant, "job.succeeded", time.time(), job_id=job.id,
-                         doc_id=job.doc_id, seconds=run.timings.get("total_s"))
+                         doc_id=job.doc_id, seconds=run.timings.get("total_s"),
+                         skipped_pages=[p["page"] for p in found["skipped_pages"]])
         self._finished(job, JobStatus.SUCCEEDED, run.timings)
         return JobStatus.SUCCEEDED
 
@@ -132,8 +133,10 @@ class Dispatcher:
             self._inflight[job_id] = {"steps_done": 0, "stage": "queued"}
         return record
 
-    def _fail(self, job: Job, error: dict[str, Any]) -> JobStatus:
-        self.store.finish_job(job.id, self.owner, str(JobStatus.FAILED), time.time(), error=error)
+    def _fail(self, job: Job, error: dict[str, Any],
+              found: dict[str, Any] | None = None) -> JobStatus:
+        self.store.finish_job(job.id, self.owner, str(JobStatus.FAILED), time.time(), error=error,
+                              outcome=found)
         self.store.update_document(job.tenant, job.doc_id, {"status": "failed", "error": error})
         self.store.audit(job.tenant, "job.failed", time.time(), job_id=job.id, **error)
         self._finished(job, JobStatus.FAILED, {})

@@ -20,11 +20,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from cosy.budgets import MB, Budgets
 from cosy.config import Settings
 from cosy.engine.dag import SOURCES, Group, Pipeline
-from cosy.engine.step import StepContext, StepError
+from cosy.engine.failures import (
+    WorkerKilled,
+    announce_running,
+    classify,
+    from_cluster,
+    killed_by,
+)
+from cosy.engine.guard import Overrun, TimeOverrun, watched
+from cosy.engine.step import BudgetExceeded, StepContext, StepError
 from cosy.inference.resources import get_resources
 from cosy.ingest import DocumentInfo
+from cosy.pdfguard.decode import metered
 
 WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
 """Dask config of the workers COSY starts. The statistical profiler samples every thread's stack
@@ -32,6 +42,24 @@ every 10 ms and keeps a tree of every call path it saw: over 387 steps that tree
 worker by ~70 KB per document (15,000 profile nodes after 200 documents), the memory growth of
 the benchmarks. Workers of an external cluster need
 ``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` in their environment for the same."""
+
+CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 0,
+    "distributed.worker.memory.target": False,
+    "distributed.worker.memory.spill": False,
+    "distributed.worker.memory.pause": False,
+    "distributed.worker.memory.terminate": 0.95,
+}
+"""Dask config of the LocalCluster COSY starts (an external cluster needs the same, as
+``DASK_DISTRIBUTED__...`` variables; docs/reliability.md). A task whose worker died is not
+given to another worker (``allowed-failures: 0``): the executor decides, knowing which document
+killed it. Workers have nothing to spill, and a paused worker would wait forever, so the only
+memory action left is the nanny's restart at 95 % of ``COSY_WORKER_MEMORY_MB``."""
+POISON_DEATHS = 2
+"""Worker deaths under a document, with no word of what the worker was running, after which the
+document is blamed."""
+MAX_RESUBMITS = 3
+"""Times a document is run again because workers died under other documents."""
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +72,7 @@ class RunResult:
 
     outputs: dict[str, Any]
     timings: dict[str, Any] = field(default_factory=dict)
+    worker_deaths: int = 0  # workers that died under other documents while this one ran
 
 
 @dataclass(frozen=True)
@@ -94,27 +123,54 @@ def run_group(
 
     ``deps[a]`` is the (exports, timings) result of the task that made ``a``, or for page
     artifacts read by a document group (``a in multi``) the list of every page's result.
+
+    The group runs within its budgets (time and memory: cosy.engine.guard; decoded bytes:
+    cosy.pdfguard.decode). A page group that reads ``page_skip`` and goes over a budget runs
+    once more as a skipped page, so the document goes on with its other pages.
     """
+    announce_running(info)
+    try:
+        return _run_steps(group, page, sources, deps, multi, info, settings, None)
+    except BudgetExceeded as err:
+        if page is None or "page_skip" not in group.inputs:
+            raise
+        log.warning("document %s: skipping page %d (%s): %s", info.id, page, err.kind, err.reason)
+        skip = {"kind": err.kind, "reason": err.reason}
+        return _run_steps(group, page, sources, deps, multi, info, settings, skip)
+
+
+def _run_steps(group: Group, page: int | None, sources: dict[str, Any], deps: dict[str, Any],
+               multi: frozenset[str], info: DocumentInfo, settings: Settings,
+               skip: dict[str, str] | None) -> tuple[dict[str, Any], dict[str, float]]:
     values: dict[str, Any] = {a: v for a, v in sources.items() if a in group.inputs}
     if page is not None:
         values["page_no"] = page
+        values["page_skip"] = skip
     for a, dep in deps.items():
         values[a] = [d[0][a] for d in dep] if a in multi else dep[0][a]
     ctx = StepContext(info.id, info.tenant, page, settings, get_resources(settings))
+    budgets = Budgets.from_settings(settings)
+    seconds = (budgets.page_seconds if page is not None
+               else budgets.document_task_seconds(info.pages))
+    where = f"page {page}: " if page is not None else ""
     timings: dict[str, float] = {}
-    for s in group.steps:
-        t0 = time.perf_counter()
-        try:
-            values.update(s.call(values, ctx))
-        except StepError as err:
-            where = f"page {page}: " if page is not None else ""
-            raise StepError(where + err.reason, step=err.step or s.name,
-                            permanent=err.permanent) from err
-        except Exception as err:  # a bug or an input no step foresaw: fail with the step named
-            where = f"page {page}: " if page is not None else ""
-            log.exception("step %s failed on %s", s.name, info.id)
-            raise StepError(f"{where}{type(err).__name__}: {err}", step=s.name) from err
-        timings[s.name] = time.perf_counter() - t0
+    current = ""
+    try:
+        with (watched(seconds, budgets.task_memory),
+              metered(budgets.stream_bytes, budgets.decoded_bytes)):
+            for s in group.steps:
+                current = s.name
+                t0 = time.perf_counter()
+                try:
+                    values.update(s.call(values, ctx))
+                except Exception as err:
+                    raise classify(err, s.name, where, info) from None
+                timings[s.name] = time.perf_counter() - t0
+    except Overrun as over:
+        budget = (f"{seconds:.0f} s" if isinstance(over, TimeOverrun)
+                  else f"{budgets.task_memory >> 20} MB more memory")
+        raise BudgetExceeded(f"{where}over its budget of {budget} (in step {current})",
+                             kind=f"{over.what}_budget", step=current) from None
     return {a: values[a] for a in group.exports}, timings
 
 
@@ -189,8 +245,17 @@ class SyncExecutor(Executor):
         t0 = time.perf_counter()
         tasks = plan(pipeline, info.pages)
         report = _reporter(pipeline, info, on_progress)
+        budget = self.settings.doc_timeout_s
+
+        def done(task: Task) -> None:  # each task has its own watchdog; this bounds their sum
+            if report:
+                report(task)
+            if time.perf_counter() - t0 > budget:
+                raise StepError(f"the document took longer than its budget of {budget:.0f} s",
+                                step=task.group.steps[-1].name, kind="time_budget")
+
         sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
-        results = run_tasks(tasks, sources, info, self.settings, report)
+        results = run_tasks(tasks, sources, info, self.settings, done)
         wall = time.perf_counter() - t0
         return RunResult(_outputs(pipeline, tasks, results),
                          summarize_timings(results, tasks, wall, info.pages))
@@ -278,12 +343,14 @@ class DaskExecutor(Executor):
             self.client = Client(settings.dask_scheduler, timeout="20s")
         else:
             threads = settings.dask_threads_per_worker
-            with dask.config.set(WORKER_CONFIG):  # the nanny hands its config to each worker
+            # the nanny hands its config to each worker; the scheduler reads its own here
+            with dask.config.set({**WORKER_CONFIG, **CLUSTER_CONFIG}):
                 self._cluster = LocalCluster(
                     n_workers=settings.dask_workers,
                     threads_per_worker=threads,
                     processes=True,
-                    dashboard_address=":0",  # None still binds 8787; a free port avoids clashes
+                    memory_limit=int(settings.worker_memory_mb * MB),
+                    dashboard_address=settings.dashboard_address,  # None: no dashboard
                     silence_logs=logging.ERROR,
                     env={"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
                          "MKL_NUM_THREADS": "1", "COSY_ONNX_THREADS": str(settings.onnx_threads)},
@@ -296,33 +363,69 @@ class DaskExecutor(Executor):
 
     def run(self, pipeline: Pipeline, data: bytes, info: DocumentInfo,
             on_progress: ProgressFn | None = None) -> RunResult:
+        """Run the document; when a worker dies under it, find out whose fault that was:
+        this document's (it fails, :class:`WorkerKilled`) or another's (run it again)."""
+        from distributed.scheduler import KilledWorker
+
         t0 = time.perf_counter()
+        deadline = time.monotonic() + self.settings.doc_timeout_s
         tasks = plan(pipeline, info.pages)
-        report = _reporter(pipeline, info, on_progress)
+        deaths = 0
+        while True:
+            try:
+                results = self._run_once(tasks, pipeline, data, info,
+                                         _reporter(pipeline, info, on_progress), deadline)
+                break
+            except KilledWorker as err:
+                deaths += 1
+                culprit = killed_by(self.client, err, info.id)
+                if culprit or (culprit is None and deaths >= POISON_DEATHS):
+                    raise WorkerKilled(
+                        f"a Dask worker died while running this document (over its memory limit "
+                        f"of {self.settings.worker_memory_mb:.0f} MB, or a crash): it is not "
+                        "retried, so that it cannot take down another worker", deaths) from None
+                if deaths > MAX_RESUBMITS:
+                    raise StepError(f"workers died under other documents {deaths} times while "
+                                    "this one waited", step="engine.dask",
+                                    permanent=False) from None
+                log.warning("document %s: a worker died running another document; running it "
+                            "again (%d)", info.id, deaths)
+        wall = time.perf_counter() - t0
+        return RunResult(_outputs(pipeline, tasks, results),
+                         summarize_timings(results, tasks, wall, info.pages), deaths)
+
+    def _run_once(self, tasks: list[Task], pipeline: Pipeline, data: bytes, info: DocumentInfo,
+                  report: Callable[[Task], None] | None, deadline: float
+                  ) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
+        from distributed.scheduler import KilledWorker
+
         tag = f"{info.id[7:23]}-{time.monotonic_ns()}"
         futures: dict[str, Any] = {}
         try:
             if info.pages == 1:
                 # nothing to run in parallel: one task for the whole plan saves a scatter and a
                 # task round trip (measured: ~30 % of a one-page document's wall time)
-                results = self._run_whole(pipeline, tasks, data, info, tag, futures, report)
-            else:
-                results = self._run_distributed(tasks, data, info, pipeline.fields, tag,
-                                                futures, report)
-        except StepError:
+                return self._run_whole(pipeline, tasks, data, info, tag, futures, report,
+                                       deadline)
+            return self._run_distributed(tasks, data, info, pipeline.fields, tag, futures,
+                                         report, deadline)
+        except (StepError, KilledWorker):
             raise
-        except Exception as err:  # the cluster failed us (worker died, connection lost): retry
-            raise StepError(f"{type(err).__name__}: {err}", step="engine.dask",
-                            permanent=False) from err
+        except TimeoutError as err:
+            if time.monotonic() < deadline:  # a connection timed out: the cluster's fault
+                raise from_cluster(err, task_failed=False) from None
+            raise StepError(f"the document took longer than its budget of "
+                            f"{self.settings.doc_timeout_s:.0f} s", step="engine.dask",
+                            kind="time_budget") from None
+        except Exception as err:
+            failed = any(f.status == "error" for f in futures.values())
+            raise from_cluster(err, task_failed=failed) from None
         finally:
             self.client.cancel([f for f in futures.values() if not f.done()])
-        wall = time.perf_counter() - t0
-        return RunResult(_outputs(pipeline, tasks, results),
-                         summarize_timings(results, tasks, wall, info.pages))
 
     def _run_whole(self, pipeline: Pipeline, tasks: list[Task], data: bytes, info: DocumentInfo,
-                   tag: str, futures: dict[str, Any], report: Callable[[Task], None] | None
-                   ) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
+                   tag: str, futures: dict[str, Any], report: Callable[[Task], None] | None,
+                   deadline: float) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
         """The whole plan as one Dask task; with ``report``, the worker announces each finished
         group as a Dask event (:class:`TaskEvents`), so progress is live here too."""
         by_key = {t.key: t for t in tasks}
@@ -339,11 +442,11 @@ class DaskExecutor(Executor):
             futures[fut.key] = fut
             if report is not None:
                 fut.add_done_callback(lambda _: events.put(None))
-                while (key := events.get()) is not None:
+                while (key := _next_event(events, deadline)) is not None:
                     if key in by_key and key not in done:
                         done.add(key)
                         report(by_key[key])
-            results = fut.result()
+            results = fut.result(timeout=max(deadline - time.monotonic(), 0.001))
         finally:
             with self._lock:
                 self._listeners.pop(tag, None)
@@ -362,7 +465,7 @@ class DaskExecutor(Executor):
 
     def _run_distributed(self, tasks: list[Task], data: bytes, info: DocumentInfo,
                          fields: tuple[Any, ...], tag: str, futures: dict[str, Any],
-                         report: Callable[[Task], None] | None
+                         report: Callable[[Task], None] | None, deadline: float
                          ) -> dict[str, tuple[dict[str, Any], dict[str, float]]]:
         """One Dask task per (group, page); pages run in parallel across workers."""
         from distributed import as_completed
@@ -377,7 +480,8 @@ class DaskExecutor(Executor):
             futures[t.key] = fut
             by_key[fut.key] = t
         results: dict[str, tuple[dict[str, Any], dict[str, float]]] = {}
-        for fut in as_completed(list(futures.values())):
+        for fut in as_completed(list(futures.values()),
+                                timeout=max(deadline - time.monotonic(), 0.001)):
             t = by_key[fut.key]
             results[t.key] = fut.result()
             if report:
@@ -408,6 +512,14 @@ class DaskExecutor(Executor):
                 self._cluster.close()
             finally:
                 nanny.setLevel(level)
+
+
+def _next_event(events: queue.SimpleQueue[str | None], deadline: float) -> str | None:
+    """The next progress event of a one-task document, or TimeoutError past its deadline."""
+    try:
+        return events.get(timeout=max(deadline - time.monotonic(), 0.001))
+    except queue.Empty:
+        raise TimeoutError("no progress before the document's deadline") from None
 
 
 def runs_in_process(settings: Settings, pages: int | None = None) -> bool:

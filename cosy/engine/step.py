@@ -27,20 +27,37 @@ class StepError(Exception):
     """A step could not process its input; fails the document with the step's name and reason.
 
     ``permanent`` errors (bad input) are not retried; transient ones (a worker died) are.
+    ``kind`` is machine-readable (the job's ``error.kind``), ``reason`` is for people.
     """
 
-    def __init__(self, reason: str, *, step: str = "", permanent: bool = True) -> None:
+    def __init__(self, reason: str, *, step: str = "", permanent: bool = True,
+                 kind: str = "") -> None:
         super().__init__(reason)
         self.reason = reason
         self.step = step
         self.permanent = permanent
+        self.kind = kind or ("step_failed" if permanent else "transient")
 
     def __reduce__(self) -> tuple[Any, ...]:  # keep step and kind when pickled across workers
-        return (_rebuild_step_error, (self.reason, self.step, self.permanent))
+        return (_rebuild_step_error, (type(self), self.reason, self.step, self.permanent,
+                                      self.kind))
 
 
-def _rebuild_step_error(reason: str, step: str, permanent: bool) -> StepError:
-    return StepError(reason, step=step, permanent=permanent)
+def _rebuild_step_error(cls: type[StepError], reason: str, step: str, permanent: bool,
+                        kind: str) -> StepError:
+    err = StepError.__new__(cls)
+    StepError.__init__(err, reason, step=step, permanent=permanent, kind=kind)
+    return err
+
+
+class BudgetExceeded(StepError):
+    """A page or a document is over one of its budgets (pixels, bytes, operators, objects, time,
+    memory; docs/reliability.md). Raised within a page's first group, the engine skips that page
+    (it runs again as a blank page and the result names it); elsewhere the document fails with
+    ``kind``. Never retried: the same input crosses the same budget again."""
+
+    def __init__(self, reason: str, *, kind: str, step: str = "") -> None:
+        super().__init__(reason, step=step, permanent=True, kind=kind)
 
 
 @dataclass(frozen=True)

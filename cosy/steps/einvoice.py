@@ -13,15 +13,21 @@ CII all read the same; UBL invoices and credit notes (XRechnung UBL, Peppol BIS)
 
 from __future__ import annotations
 
+import io
+import logging
 import xml.etree.ElementTree as ET
 from decimal import Decimal
 from typing import Any
 
-import pypdfium2 as pdfium
+from pdfminer.pdfdocument import PDFDocument
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.utils import decode_text
 
 from cosy.domain import FieldValue
-from cosy.engine.step import step
+from cosy.engine.step import BudgetExceeded, step
 from cosy.fieldspec import FieldSpec
+from cosy.pdfguard.decode import metered
 from cosy.steps import einvoice_ubl as ubl
 from cosy.steps.xml_tree import (
     amount,
@@ -37,22 +43,73 @@ from cosy.steps.xml_tree import (
 
 XML_CONFIDENCE = 0.99
 MAX_XML_BYTES = 5 << 20  # an invoice XML is kilobytes; refuse to parse anything absurd
+MAX_ATTACHMENTS = 100  # files of a name tree read at most (an invoice carries one or two)
+log = logging.getLogger(__name__)
 TYPE_CODES = {"380": "invoice", "381": "credit_note", "384": "corrected_invoice",
               "389": "self_billed_invoice", "751": "invoice_information", "220": "order",
               "231": "order", "310": "quotation"}
 
 
-def embedded_files(pdf_bytes: bytes) -> list[tuple[str, bytes]]:
-    """(name, content) of every file embedded in the PDF, by pypdfium2."""
-    pdf = pdfium.PdfDocument(pdf_bytes)
+def embedded_files(pdf_bytes: bytes, max_bytes: int = MAX_XML_BYTES) -> list[tuple[str, bytes]]:
+    """(name, content) of the files embedded in the PDF (its EmbeddedFiles name tree).
+
+    Read with pdfminer, decoding at most ``max_bytes`` per file: a larger one (no invoice XML
+    is) is left out before it inflates, however far it would (cosy.pdfguard.decode)."""
     try:
-        out = []
-        for index in range(pdf.count_attachments()):
-            att = pdf.get_attachment(index)
-            out.append((att.get_name(), bytes(att.get_data())))
-        return out
-    finally:
-        pdf.close()
+        doc = PDFDocument(PDFParser(io.BytesIO(pdf_bytes)))
+        tree = resolve1(resolve1(doc.catalog.get("Names")) or {}).get("EmbeddedFiles")
+    except Exception:  # the pages were readable (ingest checked); attachments are a bonus
+        return []
+    out = []
+    with metered(max_bytes, max_bytes * MAX_ATTACHMENTS):
+        for key, spec in name_tree(tree):
+            found = _embedded(key, resolve1(spec))
+            if found is not None:
+                out.append(found)
+    return out
+
+
+def name_tree(root: Any, limit: int = MAX_ATTACHMENTS) -> list[tuple[str, Any]]:
+    """The (key, value) pairs of a PDF name tree, each node visited once, at most ``limit``."""
+    out: list[tuple[str, Any]] = []
+    stack, seen = [root], set()
+    while stack and len(out) < limit:
+        ref = stack.pop()
+        if isinstance(ref, PDFObjRef):
+            if ref.objid in seen:
+                continue
+            seen.add(ref.objid)
+        node = resolve1(ref)
+        if not isinstance(node, dict):
+            continue
+        names = resolve1(node.get("Names")) or []
+        pairs = zip(names[::2], names[1::2], strict=False) if isinstance(names, list) else ()
+        out += [(_text(k), v) for k, v in pairs][: limit - len(out)]
+        kids = resolve1(node.get("Kids")) or []
+        stack.extend(reversed(kids) if isinstance(kids, list) else ())
+    return out
+
+
+def _embedded(key: str, spec: Any) -> tuple[str, bytes] | None:
+    """(name, content) of one file specification, None if it has no readable content."""
+    if not isinstance(spec, dict):
+        return None
+    files = resolve1(spec.get("EF"))
+    stream = resolve1(files.get("UF") or files.get("F")) if isinstance(files, dict) else None
+    if not isinstance(stream, PDFStream):
+        return None
+    name = _text(resolve1(spec.get("UF") or spec.get("F"))) or key
+    try:
+        return name, stream.get_data()
+    except BudgetExceeded:
+        log.info("embedded file %r is larger than %d bytes: left out", name, MAX_XML_BYTES)
+    except Exception as err:  # a broken stream: the invoice reads without it
+        log.info("embedded file %r cannot be decoded: %s", name, err)
+    return None
+
+
+def _text(value: Any) -> str:
+    return decode_text(value) if isinstance(value, bytes) else str(value or "")
 
 
 def _date(node: ET.Element | None, *path: str) -> str | None:

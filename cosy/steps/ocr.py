@@ -6,6 +6,10 @@ pypdfium2 and read by RapidOCR (PP-OCR detection and recognition ONNX models fro
 :class:`~cosy.domain.Word` s with boxes in PDF points (from the recogniser's character
 positions, or the line box split by character share), so layout and field steps need no OCR
 special case.
+
+Before OCR, a page must show something: one that draws nothing, or shows next to no ink when
+rendered small, is blank and skips OCR (a 500-page scan of empty paper costs milliseconds per
+page). Rendering is capped in pixels and cropped to the page's content (cosy.pdfguard.render).
 """
 
 from __future__ import annotations
@@ -15,8 +19,11 @@ from typing import Any
 import numpy as np
 import pypdfium2 as pdfium
 
+from cosy.budgets import Budgets, configured
 from cosy.domain import Word
 from cosy.engine.step import StepContext, StepError, step
+from cosy.pdfguard.render import Rendered, is_blank
+from cosy.pdfguard.render import render_page as render_capped
 
 OCR_MODELS = ("ocr_det@PP-OCRv6_small", "ocr_rec@PP-OCRv6_small")  # registry refs, pinned
 MIN_TEXT_CHARS = 20  # fewer characters in the text layer: treat the page as a scan
@@ -35,29 +42,42 @@ def needs_ocr(raw_words: list[Word], image_coverage: float = 0.0) -> bool:
     return chars < MIN_TEXT_CHARS or (image_coverage >= SCAN_COVERAGE and chars < SCAN_MAX_CHARS)
 
 
-@step("ocr.scan_check", scope="page", requires=["page.raw_words", "page.images"],
+@step("ocr.scan_check", scope="page",
+      requires=["page.raw_words", "page.images", "page.check", "pdf_bytes", "page_no"],
       provides=["page.scan"])
-def scan_check(page_raw_words: list[Word], page_images: dict[str, Any]) -> dict[str, Any]:
-    """Whether the page is read by OCR, and why (recorded per page in the result)."""
+def scan_check(page_raw_words: list[Word], page_images: dict[str, Any],
+               page_check: dict[str, Any] | None = None, pdf_bytes: bytes = b"",
+               page_no: int = 1, ctx: StepContext | None = None) -> dict[str, Any]:
+    """Whether the page is read by OCR, and why (recorded per page in the result): not when
+    it has a text layer, is skipped, or is blank (nothing drawn, or no ink at low resolution)."""
     chars = sum(len(w.text.strip()) for w in page_raw_words)
     coverage = float(page_images["coverage"])
     ocr = needs_ocr(page_raw_words, coverage)
     reason = ("no text layer" if chars < MIN_TEXT_CHARS else
               f"an image covers {coverage:.0%} of the page" if ocr else "text layer")
+    if page_check is not None and page_check.get("skip"):
+        ocr, reason = False, "skipped"
+    elif ocr and page_check is not None and (
+            not page_check.get("painted") or is_blank(pdf_bytes, page_no,
+                                                      _budgets(ctx).render_pixels)):
+        ocr, reason = False, "blank page"
     return {"ocr": ocr, "reason": reason, "text_chars": chars, "image_coverage": coverage}
 
 
-def render_page(pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI) -> np.ndarray:
-    """The page as a grayscale image at ``dpi`` (scans are read in gray; colour adds nothing)."""
-    doc = pdfium.PdfDocument(pdf_bytes)
-    try:
-        page = doc[page_no - 1]
-        try:
-            return page.render(scale=dpi / 72, grayscale=True).to_numpy()
-        finally:
-            page.close()
-    finally:
-        doc.close()
+def _budgets(ctx: StepContext | None) -> Budgets:
+    return configured() if ctx is None else Budgets.from_settings(ctx.settings)
+
+
+def render_page(pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI,
+                budgets: Budgets | None = None) -> np.ndarray:
+    """The page as OCR sees it: grayscale at ``dpi`` (less to fit the pixel budget), cropped
+    to its content (scans are read in gray; colour adds nothing)."""
+    rendered = _render(pdf_bytes, page_no, dpi, budgets or configured())
+    return np.zeros((0, 0), np.uint8) if rendered is None else rendered.image
+
+
+def _render(pdf_bytes: bytes, page_no: int, dpi: int, budgets: Budgets) -> Rendered | None:
+    return render_capped(pdf_bytes, page_no, dpi, budgets.render_pixels, budgets.ocr_min_dpi)
 
 
 def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
@@ -77,12 +97,15 @@ def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
     return out
 
 
-def ocr_words(engine: Any, image: np.ndarray, dpi: int = OCR_DPI) -> list[Word]:
+def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float = 0.0,
+              top: float = 0.0) -> list[Word]:
     """Run OCR on a page image; words with boxes converted from pixels to PDF points.
 
-    Word boxes come from the recogniser's character positions (RapidOCR's ``word_results``),
-    sharing their line's top and bottom so that layout groups them as one line; where a line
-    has none, the line box is split by character share (:func:`line_words`).
+    ``left`` and ``top`` place the image on the page (in points: a render cropped to the
+    content starts there). Word boxes come from the recogniser's character positions
+    (RapidOCR's ``word_results``), sharing their line's top and bottom so that layout groups
+    them as one line; where a line has none, the line box is split by character share
+    (:func:`line_words`).
     """
     result = engine(image, return_word_box=True)
     if result.boxes is None or not result.txts:
@@ -93,28 +116,35 @@ def ocr_words(engine: Any, image: np.ndarray, dpi: int = OCR_DPI) -> list[Word]:
         per_line = [()] * len(result.txts)
     words: list[Word] = []
     for poly, text, found in zip(result.boxes, result.txts, per_line, strict=True):
-        x0, top, x1, bottom = _points(poly, scale)
+        x0, y0, x1, y1 = _points(poly, scale, left, top)
         if not found:
-            words.extend(line_words(text, (x0, top, x1, bottom)))
+            words.extend(line_words(text, (x0, y0, x1, y1)))
             continue
-        size = round((bottom - top) * SIZE_OF_HEIGHT, 2)
+        size = round((y1 - y0) * SIZE_OF_HEIGHT, 2)
         for word_text, _score, word_poly in found:
-            wx0, _, wx1, _ = _points(word_poly, scale)
+            wx0, _, wx1, _ = _points(word_poly, scale, left, top)
             if word_text.strip():
-                words.append(Word(word_text.strip(), wx0, top, wx1, bottom, size, False))
+                words.append(Word(word_text.strip(), wx0, y0, wx1, y1, size, False))
     return words
 
 
-def _points(poly: Any, scale: float) -> tuple[float, float, float, float]:
+def _points(poly: Any, scale: float, left: float = 0.0,
+            top: float = 0.0) -> tuple[float, float, float, float]:
     """A pixel polygon's bounding box in PDF points, rounded like pdfplumber's boxes."""
     arr = np.asarray(poly, dtype=np.float64)
-    return (round(float(arr[:, 0].min()) * scale, 2), round(float(arr[:, 1].min()) * scale, 2),
-            round(float(arr[:, 0].max()) * scale, 2), round(float(arr[:, 1].max()) * scale, 2))
+    return (round(float(arr[:, 0].min()) * scale + left, 2),
+            round(float(arr[:, 1].min()) * scale + top, 2),
+            round(float(arr[:, 0].max()) * scale + left, 2),
+            round(float(arr[:, 1].max()) * scale + top, 2))
 
 
-def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI) -> list[Word]:
-    """OCR one page of a PDF (render, recognise, convert)."""
-    return ocr_words(engine, render_page(pdf_bytes, page_no, dpi), dpi)
+def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI,
+              budgets: Budgets | None = None) -> list[Word]:
+    """OCR one page of a PDF (render within the budgets, recognise, convert)."""
+    rendered = _render(pdf_bytes, page_no, dpi, budgets or configured())
+    if rendered is None:  # the page draws nothing
+        return []
+    return ocr_words(engine, rendered.image, rendered.dpi, rendered.left, rendered.top)
 
 
 @step("ocr.words", scope="page", requires=["page.raw_words", "page.scan", "pdf_bytes", "page_no"],
@@ -125,6 +155,7 @@ def words(page_raw_words: list[Word], page_scan: dict[str, Any], pdf_bytes: byte
     if not page_scan["ocr"]:
         return page_raw_words
     try:
-        return read_page(ctx.resources.ocr(*OCR_MODELS), pdf_bytes, page_no)
+        return read_page(ctx.resources.ocr(*OCR_MODELS), pdf_bytes, page_no,
+                         budgets=_budgets(ctx))
     except pdfium.PdfiumError as err:
         raise StepError(f"cannot render page {page_no} for OCR: {err}") from err

@@ -1,28 +1,81 @@
-"""Parse: open a page with pdfplumber and read its words, images, font sizes and metadata."""
+"""Parse: open a page with pdfplumber and read its words, images, font sizes and metadata.
+
+Before any page is parsed, ``parse.check`` looks at what each costs (cosy.pdfguard.check); a
+page over a budget, or one the engine gave up on (``page_skip``: over its time or memory), is
+opened as a blank page of its size, so every later step runs unchanged and the result names
+the page as skipped.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 import re
 from typing import Any
 
 import pdfplumber
 from pdfminer.pdfparser import PDFSyntaxError
+from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
+from cosy.budgets import Budgets
 from cosy.domain import Word
-from cosy.engine.step import StepError, step
+from cosy.engine.step import StepContext, StepError, step
+from cosy.ingest import DocumentInfo
+from cosy.pdfguard.check import check_document, page_object
+
+A4 = (595.0, 842.0)
 
 
-@step("parse.open_page", scope="page", requires=["pdf_bytes", "page_no"], provides=["pdf_page"])
-def open_page(pdf_bytes: bytes, page_no: int) -> Any:
-    """The pdfplumber page (lives only inside this page's task: it is not sent over the wire)."""
+@step("parse.check", scope="document", requires=["pdf_bytes", "doc_info"],
+      provides=["doc.page_checks"])
+def check(pdf_bytes: bytes, doc_info: DocumentInfo, ctx: StepContext) -> list[dict[str, Any]]:
+    """What each page costs (decoded bytes, operators, objects, nesting, image sizes) and which
+    pages will not be read, before any page is parsed or rendered (cosy.pdfguard.check)."""
+    return check_document(pdf_bytes, doc_info.pages, Budgets.from_settings(ctx.settings))
+
+
+@step("parse.page_check", scope="page", requires=["doc.page_checks", "page_no", "page_skip"],
+      provides=["page.check"])
+def page_check(doc_page_checks: list[dict[str, Any]], page_no: int,
+               page_skip: dict[str, str] | None) -> dict[str, Any]:
+    """This page's check; a page the engine gave up on (``page_skip``) is skipped with its
+    reason."""
+    found = doc_page_checks[page_no - 1]
+    return {**found, "skip": page_skip} if page_skip else found
+
+
+@step("parse.open_page", scope="page", requires=["pdf_bytes", "page_no", "page.check"],
+      provides=["pdf_page"])
+def open_page(pdf_bytes: bytes, page_no: int, page_check: dict[str, Any] | None = None) -> Any:
+    """The pdfplumber page (lives only inside this page's task: it is not sent over the wire);
+    a blank page of the same size when the page is skipped or draws nothing."""
+    if page_check is not None and (page_check.get("skip") or not page_check.get("painted")):
+        return blank_page(page_check.get("width") or A4[0], page_check.get("height") or A4[1])
     try:
-        pdf = pdfplumber.open(io.BytesIO(pdf_bytes))
-        return pdf.pages[page_no - 1]
+        if page_check is not None and page_check.get("objid") is not None:
+            pdf = pdfplumber.open(io.BytesIO(pdf_bytes))
+            return Page(pdf, page_object(pdf.doc, page_check["objid"]), page_number=page_no)
+        return pdfplumber.open(io.BytesIO(pdf_bytes), pages=[page_no]).pages[0]
     except (PDFSyntaxError, IndexError, ValueError) as err:
         raise StepError(f"cannot open page {page_no}: {err}") from err
+
+
+def blank_page(width: float, height: float) -> Any:
+    """A pdfplumber page with nothing on it: what a skipped page reads as."""
+    return pdfplumber.open(io.BytesIO(_blank_pdf(round(width, 2), round(height, 2)))).pages[0]
+
+
+@functools.lru_cache(maxsize=16)
+def _blank_pdf(width: float, height: float) -> bytes:
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(width, height), invariant=1)
+    c.showPage()
+    c.save()
+    return buf.getvalue()
 
 
 @step("parse.geometry", scope="page", requires=["pdf_page"], provides=["page.geometry"])
@@ -60,9 +113,8 @@ def images(pdf_page: Any, page_geometry: dict[str, float]) -> dict[str, Any]:
 def metadata(pdf_bytes: bytes) -> dict[str, str]:
     """The PDF's information dictionary (producer, creator, creation date): which software made
     a document says where it came from, stored with the document node."""
-    try:
-        with pdfplumber.open(io.BytesIO(pdf_bytes)) as pdf:
-            info = pdf.metadata or {}
+    try:  # not closed: pdfplumber's close() walks every page, which costs a long document
+        info = pdfplumber.open(io.BytesIO(pdf_bytes)).metadata or {}
     except (PDFSyntaxError, PdfminerException, ValueError):
         return {}  # the pages were readable (ingest checked); metadata is a nice-to-have
     out = {}
@@ -89,12 +141,20 @@ def pdf_date(value: str) -> str | None:
 
 
 RULED = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
+MAX_TABLE_EDGES = 20_000
+"""Drawn edges (4 per rectangle, 1 per line) above which ruled tables are not searched for."""
 
 
 @step("parse.tables", scope="page", requires=["pdf_page"], provides=["page.tables"])
 def tables(pdf_page: Any) -> list[dict[str, Any]]:
     """Ruled tables (pdfplumber, cells bounded by drawn lines): each row's cell texts and boxes.
-    Their cells are exact where reading columns from header positions has to guess."""
+    Their cells are exact where reading columns from header positions has to guess.
+
+    pdfplumber's table finder grows faster than the page's drawn edges (25,000 rectangles take
+    it 7 s); past :data:`MAX_TABLE_EDGES` the page is read without ruled tables (line items
+    then come from column positions)."""
+    if len(pdf_page.rects) * 4 + len(pdf_page.lines) > MAX_TABLE_EDGES:
+        return []
     out = []
     for table in pdf_page.find_tables(RULED):
         texts = table.extract()

@@ -5,19 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from cosy.domain import Entity, FieldValue, Triple
-from cosy.engine.step import step
+from cosy.engine.step import StepError, step
 from cosy.ingest import DocumentInfo
 from cosy.steps.classify import Prediction
 from cosy.steps.consistency import Check
 
 
 @step("result.assemble", scope="document",
-      requires=["doc_info", "page.geometry", "page.scan", "doc.fields", "doc.entities",
+      requires=["doc_info", "page.geometry", "page.scan", "page.check", "doc.fields",
+                "doc.entities",
                 "doc.triples", "doc.doc_type", "doc.language", "doc.line_items", "doc.checks",
                 "doc.layout", "doc.tax_breakdown"],
       provides=["doc.result"], sink=True)
 def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
-             page_scan: list[dict[str, Any]],
+             page_scan: list[dict[str, Any]], page_check: list[dict[str, Any]],
              doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
              doc_triples: list[Triple], doc_doc_type: Prediction,
              doc_language: Prediction, doc_line_items: list[dict[str, Any]],
@@ -25,13 +26,24 @@ def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
              doc_tax_breakdown: list[dict[str, Any]]) -> dict[str, Any]:
     """Document header (type and language by the classifiers), fields, line items, the
     consistency checks that adjusted the fields' confidence, entities and triples, and the page
-    layout (blocks with their class), so a reviewer sees what the layout model saw."""
+    layout (blocks with their class), so a reviewer sees what the layout model saw.
+
+    Pages that could not be read (over a budget: docs/reliability.md) are named in
+    ``skipped_pages``; the document succeeds partially with the others, and fails when no page
+    could be read."""
+    skipped = skipped_pages(page_check)
+    if skipped and len(skipped) == doc_info.pages:
+        kinds = {s["kind"] for s in skipped}
+        raise StepError("no page could be read: " + "; ".join(s["reason"] for s in skipped[:3])
+                        + ("; ..." if len(skipped) > 3 else ""),
+                        kind=kinds.pop() if len(kinds) == 1 else "no_readable_pages")
     return {
         "document": {"id": doc_info.id, "file": doc_info.file_name, "pages": doc_info.pages,
                      "doc_type": doc_doc_type.label, "language": doc_language.label,
                      "page_sizes": page_geometry,
                      "page_sources": [{"ocr": s["ocr"], "reason": s["reason"]}
-                                      for s in page_scan]},
+                                      for s in page_scan],
+                     "skipped_pages": skipped},
         "fields": {name: f.to_json() for name, f in sorted(doc_fields.items())},
         "line_items": doc_line_items,
         "tax_breakdown": doc_tax_breakdown,
@@ -40,3 +52,9 @@ def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
         "entities": [e.to_dict() for e in doc_entities],
         "triples": [t.to_json() for t in doc_triples],
     }
+
+
+def skipped_pages(page_check: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The pages that were not read: page number, kind and reason of each."""
+    return [{"page": c["page"], "kind": c["skip"]["kind"], "reason": c["skip"]["reason"]}
+            for c in page_check if c.get("skip")]

@@ -104,8 +104,12 @@ class Store(ABC):
     @abstractmethod
     def finish_job(self, job_id: str, owner: str, status: str, now: float,
                    error: dict[str, Any] | None = None,
-                   timings: dict[str, Any] | None = None) -> bool:
-        """Set a final status if ``owner`` still holds the job; False if the lease was lost."""
+                   timings: dict[str, Any] | None = None,
+                   outcome: dict[str, Any] | None = None) -> bool:
+        """Set a final status if ``owner`` still holds the job; False if the lease was lost.
+
+        ``outcome`` records what the run found: ``partial`` and ``skipped_pages`` (pages not
+        read, with kind and reason) and ``worker_deaths``."""
 
     @abstractmethod
     def retry_job(self, job_id: str, owner: str, not_before: float, now: float,
@@ -161,6 +165,17 @@ class Store(ABC):
 
     @abstractmethod
     def count_triples(self, tenant: str, doc: str | None = None) -> int: ...
+
+    @abstractmethod
+    def publish_document(self, tenant: str, doc_id: str, entities: Iterable[dict[str, Any]],
+                         triples: Iterable[Triple], fields: dict[str, Any]) -> None:
+        """Write what a job found in a document, all or nothing for readers.
+
+        The entities (linked to ``doc_id``, as :meth:`upsert_entities`), the triples and the
+        document's ``fields`` (``result``, ``status``, ...) become visible together: before the
+        last write, and after a crash midway, readers see none of the document's triples, no
+        entity that only it mentions, and no result. Safe to repeat (idempotent upserts).
+        """
 
     # --- audit -----------------------------------------------------------------------------------
     @abstractmethod

@@ -144,6 +144,28 @@ SELECT e.data,
   FROM entities e
 """
 
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+"""The store holds every tenant's documents and keys: only its owner may read it."""
+
+
+def private_dir(path: Path) -> None:
+    """Create ``path`` (and parents) if missing; a directory COSY creates is its owner's only."""
+    if not path.is_dir():
+        path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+        os.chmod(path, DIR_MODE)
+
+
+def private_files(db_path: Path) -> None:
+    """Create the database file as its owner's only, and tighten it and its WAL files if an
+    older COSY made them readable by others (SQLite gives the WAL files the database's mode)."""
+    os.close(os.open(db_path, os.O_WRONLY | os.O_CREAT, FILE_MODE))
+    for p in (db_path, db_path.with_name(db_path.name + "-wal"),
+              db_path.with_name(db_path.name + "-shm")):
+        if p.exists() and p.stat().st_mode & 0o077:
+            os.chmod(p, FILE_MODE)
+
+
 # Connections inherited through fork(): the child must neither use nor close them (closing could
 # checkpoint or unlock on the parent's behalf), so they are parked here for the child's lifetime.
 _INHERITED: list[Any] = []
@@ -213,7 +235,7 @@ class FileBlobStore(BlobStore):
 
     def __init__(self, root: str | os.PathLike[str]) -> None:
         self.root = Path(root)
-        self.root.mkdir(parents=True, exist_ok=True)
+        private_dir(self.root)
 
     def path_for(self, key: str) -> Path:
         """An injective key -> file name map: ``/``, ``:`` and ``.`` are percent-encoded.
@@ -233,7 +255,8 @@ class FileBlobStore(BlobStore):
         target = self.path_for(key)
         tmp = self.root / f".tmp-{uuid.uuid4().hex}"
         try:
-            with open(tmp, "wb") as fh:
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE),
+                           "wb") as fh:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
@@ -261,10 +284,11 @@ class EmbeddedStore(Store):
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
         try:
-            self.path.mkdir(parents=True, exist_ok=True)
+            private_dir(self.path)
+            self.db_path = self.path / "cosy.db"
+            private_files(self.db_path)
         except OSError as exc:
             raise StoreError(f"cannot create store directory {self.path}: {exc}") from exc
-        self.db_path = self.path / "cosy.db"
         self._connections = _Connections(self.db_path)
         self.blobs = FileBlobStore(self.path / "blobs")
         self._init_schema()
@@ -364,17 +388,22 @@ class EmbeddedStore(Store):
         if not changes:
             return
         with self._tx() as conn:
-            row = conn.execute(
-                "SELECT data FROM documents WHERE tenant = ? AND id = ?", (tenant, doc_id)
-            ).fetchone()
-            if row is None:
-                return
-            record = records.loads(row[0])
-            record.update(changes)
-            conn.execute(
-                "UPDATE documents SET created_at = ?, data = ? WHERE tenant = ? AND id = ?",
-                (record.get("created_at"), records.dumps(record), tenant, doc_id),
-            )
+            self._write_document_fields(conn, tenant, doc_id, changes)
+
+    @staticmethod
+    def _write_document_fields(conn: sqlite3.Connection, tenant: str, doc_id: str,
+                               changes: dict[str, Any]) -> None:
+        row = conn.execute(
+            "SELECT data FROM documents WHERE tenant = ? AND id = ?", (tenant, doc_id)
+        ).fetchone()
+        if row is None or not changes:
+            return
+        record = records.loads(row[0])
+        record.update(changes)
+        conn.execute(
+            "UPDATE documents SET created_at = ?, data = ? WHERE tenant = ? AND id = ?",
+            (record.get("created_at"), records.dumps(record), tenant, doc_id),
+        )
 
     def list_documents(
         self, tenant: str, limit: int = 50, offset: int = 0
@@ -454,9 +483,10 @@ class EmbeddedStore(Store):
 
     def finish_job(self, job_id: str, owner: str, status: str, now: float,
                    error: dict[str, Any] | None = None,
-                   timings: dict[str, Any] | None = None) -> bool:
+                   timings: dict[str, Any] | None = None,
+                   outcome: dict[str, Any] | None = None) -> bool:
         return self._update_held_job(
-            job_id, owner, records.finish_fields(status, now, error, timings)
+            job_id, owner, records.finish_fields(status, now, error, timings, outcome)
         )
 
     def retry_job(self, job_id: str, owner: str, not_before: float, now: float,
@@ -487,20 +517,34 @@ class EmbeddedStore(Store):
         if not rows:
             return 0
         with self._tx() as conn:
-            conn.executemany(
-                "INSERT INTO entities (tenant, id, type, label, label_lc, data)"
-                " VALUES (?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT(tenant, id) DO UPDATE SET type = excluded.type,"
-                " label = excluded.label, label_lc = excluded.label_lc, data = excluded.data",
-                [(tenant, r["id"], r["type"], r["label"], r["label"].lower(), records.dumps(r))
-                 for r in rows],
-            )
-            conn.executemany(
-                "INSERT INTO entity_docs (tenant, entity_id, doc) VALUES (?, ?, ?)"
-                " ON CONFLICT DO NOTHING",
-                [(tenant, r["id"], doc_id) for r in rows],
-            )
+            self._write_entities(conn, tenant, rows, doc_id)
         return len(rows)
+
+    @staticmethod
+    def _write_entities(conn: sqlite3.Connection, tenant: str, rows: list[dict[str, Any]],
+                        doc_id: str) -> None:
+        conn.executemany(
+            "INSERT INTO entities (tenant, id, type, label, label_lc, data)"
+            " VALUES (?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT(tenant, id) DO UPDATE SET type = excluded.type,"
+            " label = excluded.label, label_lc = excluded.label_lc, data = excluded.data",
+            [(tenant, r["id"], r["type"], r["label"], r["label"].lower(), records.dumps(r))
+             for r in rows],
+        )
+        conn.executemany(
+            "INSERT INTO entity_docs (tenant, entity_id, doc) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            [(tenant, r["id"], doc_id) for r in rows],
+        )
+
+    def publish_document(self, tenant: str, doc_id: str, entities: Iterable[dict[str, Any]],
+                         triples: Iterable[Triple], fields: dict[str, Any]) -> None:
+        """One write transaction: readers (WAL) see the state before it or after it."""
+        rows = [records.entity_record(tenant, e) for e in entities]
+        with self._tx() as conn:
+            self._write_entities(conn, tenant, rows, doc_id)
+            self._write_triples(conn, triples)
+            self._write_document_fields(conn, tenant, doc_id, records.document_update(fields))
 
     def resolve_entities(self, tenant: str,
                          aliases: Mapping[str, Sequence[str]]) -> dict[str, str]:

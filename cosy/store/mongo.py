@@ -38,6 +38,9 @@ from cosy.store.base import BlobStore, Store, StoreError
 SERVER_SELECTION_MS = 5000
 """How long a command waits for a usable server unless the URI says (``serverSelectionTimeoutMS``):
 pymongo's 30 s made an unreachable server look like a hang (docs/mongodb.md)."""
+STAGING = "staging"
+"""Set on a document while its job writes entities and triples; reads leave out what only such
+documents support, and the write that sets the result unsets it (:meth:`publish_document`)."""
 
 MAJORITY = WriteConcern("majority")
 """A write is acknowledged once it survives the loss of the primary (no rollback on failover)."""
@@ -189,6 +192,7 @@ class MongoStore(Store):
         self.triples.create_index([("tenant", a), ("p", a), ("o", a)])
         self.triples.create_index([("tenant", a), ("doc", a)])
         self.documents.create_index([("tenant", a), ("created_at", d)])
+        self.documents.create_index([("tenant", a), (STAGING, a)])
         self.jobs.create_index([("status", a), ("not_before", a)])
         self.jobs.create_index([("status", a), ("lease_until", a)])
         self.jobs.create_index([("tenant", a), ("created_at", d)])
@@ -323,9 +327,10 @@ class MongoStore(Store):
     @_translated
     def finish_job(self, job_id: str, owner: str, status: str, now: float,
                    error: dict[str, Any] | None = None,
-                   timings: dict[str, Any] | None = None) -> bool:
+                   timings: dict[str, Any] | None = None,
+                   outcome: dict[str, Any] | None = None) -> bool:
         return self._update_held_job(
-            job_id, owner, records.finish_fields(status, now, error, timings)
+            job_id, owner, records.finish_fields(status, now, error, timings, outcome)
         )
 
     @_translated
@@ -389,7 +394,18 @@ class MongoStore(Store):
     @_translated
     def get_entity(self, tenant: str, entity_id: str) -> dict[str, Any] | None:
         found = self.entities.find_one({"_id": records.composite_id(tenant, entity_id)})
-        return records.entity_out(found) if found else None
+        if not found:
+            return None
+        return self._visible_entity(found, self._staging(tenant))
+
+    @staticmethod
+    def _visible_entity(record: dict[str, Any], hidden: list[str]) -> dict[str, Any] | None:
+        """The entity without its staging documents; None if only those mention it."""
+        docs = record.get("docs") or []
+        shown = [d for d in docs if d not in hidden]
+        if docs and not shown:
+            return None
+        return records.entity_out({**record, "docs": shown})
 
     @_translated
     def find_entities(self, tenant: str, type: str | None = None, q: str | None = None,
@@ -402,13 +418,34 @@ class MongoStore(Store):
             query["type"] = type
         if q:
             query["label"] = {"$regex": re.escape(q), "$options": "i"}
+        hidden = self._staging(tenant)
+        if hidden:  # mentioned by a published document, or by none (all deleted)
+            query["$or"] = [{"docs": {"$elemMatch": {"$nin": hidden}}}, {"docs": {"$size": 0}}]
         cursor = (
             self.entities.find(query)
             .sort([("label", ASCENDING), ("id", ASCENDING)])
             .skip(offset)
             .limit(limit)
         )
-        return [records.entity_out(d) for d in cursor]
+        return [e for e in (self._visible_entity(d, hidden) for d in cursor) if e is not None]
+
+    @_translated
+    def publish_document(self, tenant: str, doc_id: str, entities: Iterable[dict[str, Any]],
+                         triples: Iterable[Triple], fields: dict[str, Any]) -> None:
+        """Without multi-document transactions, visibility hangs on one document write: the
+        document is marked ``staging`` first, its entities and triples are written, and one
+        update sets its fields and unsets the mark. Reads filter staging documents out."""
+        key = {"_id": records.composite_id(tenant, doc_id)}
+        self.documents.update_one(key, {"$set": {STAGING: True}})
+        self.upsert_entities(tenant, entities, doc_id)
+        self.upsert_triples(triples)
+        self.documents.update_one(key, {"$set": records.document_update(fields),
+                                        "$unset": {STAGING: ""}})
+
+    def _staging(self, tenant: str) -> list[str]:
+        """Documents whose job is writing them now (or died while writing them)."""
+        return [d["id"] for d in self.documents.find({"tenant": tenant, STAGING: True},
+                                                     {"id": 1})]
 
     @_translated
     def upsert_triples(self, triples: Iterable[Triple]) -> int:
@@ -424,10 +461,9 @@ class MongoStore(Store):
         records.check_paging(limit, offset)
         if limit == 0:
             return []
-        query: dict[str, Any] = {"tenant": tenant}
-        for field, value in (("s", s), ("p", p), ("o", o), ("doc", doc)):
-            if value is not None:
-                query[field] = value
+        query = self._triple_query(tenant, s=s, p=p, o=o, doc=doc)
+        if query is None:
+            return []
         cursor = (
             self.triples.find(query, {"_id": 0})
             .sort([("s", ASCENDING), ("p", ASCENDING), ("o", ASCENDING), ("doc", ASCENDING)])
@@ -438,10 +474,20 @@ class MongoStore(Store):
 
     @_translated
     def count_triples(self, tenant: str, doc: str | None = None) -> int:
+        query = self._triple_query(tenant, doc=doc)
+        return 0 if query is None else int(self.triples.count_documents(query))
+
+    def _triple_query(self, tenant: str, **pattern: str | None) -> dict[str, Any] | None:
+        """The query for a triple pattern without staging documents; None if it can match
+        nothing (it names a staging document)."""
+        hidden = self._staging(tenant)
+        if pattern.get("doc") in hidden:
+            return None
         query: dict[str, Any] = {"tenant": tenant}
-        if doc is not None:
-            query["doc"] = doc
-        return int(self.triples.count_documents(query))
+        query.update({k: v for k, v in pattern.items() if v is not None})
+        if hidden and "doc" not in query:
+            query["doc"] = {"$nin": hidden}
+        return query
 
     # --- audit -----------------------------------------------------------------------------------
     @_translated

@@ -152,8 +152,10 @@ def heartbeat_fields(lease_s: float, now: float,
 
 
 def finish_fields(status: str, now: float, error: dict[str, Any] | None,
-                  timings: dict[str, Any] | None) -> dict[str, Any]:
-    """A final status only; the lease is released and a stale error of a retry is replaced."""
+                  timings: dict[str, Any] | None,
+                  outcome: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A final status only; the lease is released and a stale error of a retry is replaced.
+    ``outcome`` adds what the run found (``partial``, ``skipped_pages``, ``worker_deaths``)."""
     final = JobStatus(status)
     if not final.final:
         raise ValueError(f"finish_job needs a final status, got {status!r}")
@@ -165,7 +167,11 @@ def finish_fields(status: str, now: float, error: dict[str, Any] | None,
     }
     if timings is not None:
         fields["timings"] = timings
+    fields.update({k: v for k, v in (outcome or {}).items() if k in OUTCOME_FIELDS})
     return fields
+
+
+OUTCOME_FIELDS = frozenset({"partial", "skipped_pages", "worker_deaths"})
 
 
 def retry_fields(not_before: float, now: float, error: dict[str, Any]) -> dict[str, Any]:

@@ -273,6 +273,58 @@ def test_job_lifecycle(store: Store) -> None:
     assert store.finish_job("j1", "w1", "failed", now=122.0) is False
 
 
+def test_finish_job_records_what_the_run_found(store: Store) -> None:
+    store.create_job(job("j1"))
+    assert store.claim_job("w1", 30.0, now=1.0) is not None
+    skipped = [{"page": 2, "kind": "stream_too_large", "reason": "page 2: a stream inflates"}]
+    assert store.finish_job("j1", "w1", "succeeded", now=2.0, outcome={
+        "partial": True, "skipped_pages": skipped, "worker_deaths": 1, "status": "queued"})
+    done = store.get_job("j1")
+    assert done is not None and done.status is JobStatus.SUCCEEDED  # outcome cannot set status
+    assert done.partial is True and done.skipped_pages == skipped and done.worker_deaths == 1
+    fresh = store.get_job("j1")
+    assert fresh is not None and Job.from_dict(fresh.to_dict()) == fresh
+
+
+def _exploding(triples: list[Triple], after: int) -> Any:
+    """Triples that stop coming after ``after`` of them: a job that dies mid-write."""
+    for i, t in enumerate(triples):
+        if i == after:
+            raise RuntimeError("the dispatcher died")
+        yield t
+
+
+def test_publish_document_is_all_or_nothing_for_readers(store: Store) -> None:
+    """Between a crash and the job's recovery, nothing of a half-written document shows: not
+    its triples, not an entity only it mentions, not its result; after a rerun, all of it."""
+    store.put_document(A, doc("d0"))
+    store.publish_document(A, "d0", [{"id": "e-old", "type": "Organization", "label": "Old"}],
+                           [triple("e-old", "name", "Old", d="d0")], {"status": "succeeded"})
+    store.put_document(A, doc("d1"))
+    entities = [{"id": "e-new", "type": "Organization", "label": "New GmbH"},
+                {"id": "e-old", "type": "Organization", "label": "Old"}]
+    triples = [triple("e-new", "name", f"New {i}", d="d1") for i in range(5)]
+    result = {"result": {"fields": {"invoice_number": "A-1"}}, "status": "succeeded"}
+    with pytest.raises(RuntimeError):
+        store.publish_document(A, "d1", entities, _exploding(triples, 3), result)
+    assert store.find_triples(A, doc="d1") == [] and store.count_triples(A, doc="d1") == 0
+    assert [t.doc for t in store.find_triples(A)] == ["d0"] and store.count_triples(A) == 1
+    assert store.get_entity(A, "e-new") is None
+    assert [e["id"] for e in store.find_entities(A)] == ["e-old"]
+    old = store.get_entity(A, "e-old")
+    assert old is not None and old["docs"] == ["d0"]
+    assert "result" not in (store.get_document(A, "d1") or {})
+
+    store.publish_document(A, "d1", entities, triples, result)  # the job runs again
+    assert store.count_triples(A, doc="d1") == 5
+    new = store.get_entity(A, "e-new")
+    assert new is not None and new["docs"] == ["d1"]
+    assert sorted(e["id"] for e in store.find_entities(A)) == ["e-new", "e-old"]
+    assert store.get_entity(A, "e-old")["docs"] == ["d0", "d1"]  # type: ignore[index]
+    published = store.get_document(A, "d1")
+    assert published is not None and published["result"] == result["result"]
+
+
 def test_finish_job_needs_a_final_status(store: Store) -> None:
     store.create_job(job("j1"))
     store.claim_job("w1", 30.0, now=1.0)
@@ -623,6 +675,21 @@ def test_embedded_layout_and_wal(tmp_path: Path) -> None:
     store.close()
     assert store.ping() is True  # a closed store reopens lazily
     EmbeddedStore(tmp_path / "new" / "dir").close()  # reopening an existing store is fine
+
+
+def test_embedded_store_is_private_to_its_owner(tmp_path: Path) -> None:
+    """Documents and key hashes of every tenant live here: 0700 directories, 0600 files, and
+    an older store's files are tightened when it opens."""
+    EmbeddedStore(tmp_path / "old").close()
+    os.chmod(tmp_path / "old" / "cosy.db", 0o644)
+    store = EmbeddedStore(tmp_path / "old")
+    store.blobs.put("t/k", b"x")
+    store.put_document(A, doc("d1"))
+    files = [tmp_path / "old" / "cosy.db", *(tmp_path / "old" / "blobs").iterdir()]
+    assert {oct(p.stat().st_mode & 0o777) for p in files} == {"0o600"}
+    assert oct((tmp_path / "old").stat().st_mode & 0o777) == "0o700"
+    assert oct((tmp_path / "old" / "blobs").stat().st_mode & 0o777) == "0o700"
+    store.close()
 
 
 def _claim_until_empty(path: str, owner: str, start: Any, out: Any) -> None:

@@ -12,9 +12,10 @@ from cosy.config import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SHELL_VARIABLES = {"COSY_KEY", "COSY_TEST_MONGODB_URI", "COSY_MODELS_ANY_VERSIONS",
-                   "COSY_SCREENSHOTS"}
+                   "COSY_SCREENSHOTS", "COSY_HOSTILE_REPORT"}
 """COSY_ names the docs use that are not settings: the examples' API key, the test switch, the
-model build's version switch, where the browser tests keep their screenshots."""
+model build's version switch, where the browser tests keep their screenshots, where the hostile
+suite writes its report."""
 
 
 def shown_default(field: FieldInfo) -> str:

@@ -254,3 +254,23 @@ def test_submit_wait_waits_for_jobs_another_dispatcher_runs(settings, tmp_path):
     summary = run_jobs(store, settings, [sub.job.id], progress=False)
     store.close()
     assert summary["documents"] == 1 and summary["failed"] == 0
+
+
+def test_a_partial_result_names_its_skipped_pages(cosy, tmp_path, monkeypatch):
+    """A page over a budget: the document is still extracted (exit 0), each skipped page gets
+    one line on stderr, and `cosy jobs` marks the job partial."""
+    from cosy.corpus import hostile
+
+    monkeypatch.setenv("COSY_MAX_STREAM_MB", "1")
+    get_settings.cache_clear()
+    path = tmp_path / "partial.pdf"
+    path.write_bytes(hostile.document([hostile.text_page(INVOICE[0]),
+                                       (hostile.A4, hostile.inflating(2 << 20), b"<< >>")]))
+    code, out, err = cosy("extract", "--json", str(path))
+    assert code == 0 and json.loads(out)["fields"]["invoice_number"]["value"] == "RE-7"
+    assert f"cosy: {path}: page 2 skipped (stream_too_large): page 2: a stream inflates past " \
+           "1 MB" in err
+    code, out, _ = cosy("submit", "--wait", str(path))
+    assert code == 0
+    code, out, _ = cosy("jobs")
+    assert "succeeded" in out and "(partial: 1 page skipped)" in out

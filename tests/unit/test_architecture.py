@@ -24,8 +24,9 @@ LAYERS: tuple[tuple[str, ...], ...] = (
      "cosy.evaluation",
      "cosy.evaluation_sets", "cosy.corpus", "cosy.engine.dispatcher"),
     ("cosy.steps",),
-    ("cosy.engine", "cosy.kg", "cosy.store", "cosy.inference"),
-    ("cosy.domain", "cosy.fieldspec", "cosy.ingest", "cosy.config", "cosy.identifiers", "cosy"),
+    ("cosy.engine", "cosy.kg", "cosy.store", "cosy.inference", "cosy.pdfguard"),
+    ("cosy.domain", "cosy.fieldspec", "cosy.ingest", "cosy.config", "cosy.identifiers",
+     "cosy.budgets", "cosy"),
 )
 """domain <- engine, kg, store <- steps <- api, cli, services. The dispatcher runs jobs (it
 writes results to the store), so it sits with the services, not with the engine it drives.

@@ -62,3 +62,41 @@ def test_media_type_comes_from_bytes_not_name():
     assert sniff_media_type(make_pdf([["x"]])) == "application/pdf"
     with pytest.raises(InputError, match="not a PDF"):
         check(b"GIF89a....", "looks-like.pdf")
+
+
+def test_a_file_declaring_too_many_objects_is_refused_before_parsing() -> None:
+    from cosy.corpus import hostile
+    from cosy.ingest import xref_entries
+
+    huge = hostile.huge_xref(30_000)  # 600 KB
+    assert xref_entries(huge) == 30_000 + 5 and xref_entries(hostile.readable()) == 5
+    assert check(huge, "x.pdf").pages == 1  # no object limit given
+    with pytest.raises(InputError, match="declares 30,005 objects, over the limit of 10,000"):
+        inspect_document(huge, "x.pdf", "t", max_bytes=10**7, max_pages=3, max_objects=10_000)
+
+
+def test_real_cross_reference_streams_declare_their_size() -> None:
+    """The generated documents (reportlab) and a stream-xref file both report a sane count."""
+    from cosy.ingest import xref_entries
+
+    assert 3 <= xref_entries(make_pdf([["a"], ["b"]])) < 50
+    stream_xref = (b"%PDF-1.7\n1 0 obj\n<< /Type /XRef /Size 12 /W [1 2 1] /Length 0 >>\n"
+                   b"stream\n\nendstream\nendobj\n")
+    assert xref_entries(stream_xref) == 12
+
+
+@pytest.mark.parametrize(("raw", "clean"), [
+    ("Rechnung März.pdf", "Rechnung März.pdf"),
+    ("invoice\u202efdp.exe", "invoicefdp.exe"),  # a bidi override that reverses the end
+    ("a\x00b\x1b[31mc.pdf", "ab[31mc.pdf"),
+    ("two\nlines\t.pdf", "two lines .pdf"),
+    ("\u200b\u2066", "upload.pdf"),
+])
+def test_file_names_lose_control_and_bidi_characters(raw: str, clean: str) -> None:
+    from cosy.ingest import clean_file_name
+
+    name, original = clean_file_name(raw)
+    assert name == clean
+    assert original is None if raw == clean else original == raw.encode("unicode_escape").decode()
+    if original:
+        assert original.isascii() and original.isprintable()

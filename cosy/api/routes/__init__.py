@@ -18,6 +18,7 @@ _DESCRIPTIONS = {
     422: "Invalid parameters, or an encrypted, corrupt or empty PDF",
     429: "Too many requests for this key (see Retry-After)",
     500: "Unexpected error; the body carries the request id",
+    503: "Busy: the work was not done in time; try again",
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import time
 from typing import Annotated, Any
 from urllib.parse import quote
@@ -14,6 +13,7 @@ from fastapi.responses import JSONResponse
 
 from cosy.api.deps import Reader, SettingsDep, StoreDep, Writer
 from cosy.api.errors import ApiError, not_found
+from cosy.api.render import RENDERER
 from cosy.api.routes import AUTHED, error_responses
 from cosy.api.schemas import (
     DocumentList,
@@ -26,7 +26,7 @@ from cosy.api.schemas import (
 from cosy.api.uploads import UploadedFile, read_files
 from cosy.config import Settings
 from cosy.domain import Triple
-from cosy.ingest import PDFIUM_LOCK, InputError, inspect_document
+from cosy.ingest import InputError, clean_file_name, inspect_document, limits
 from cosy.jobs import blob_key, submit_document
 from cosy.kg.export import FORMATS, serialize
 from cosy.store.base import Store
@@ -34,7 +34,6 @@ from cosy.store.base import Store
 router = APIRouter(prefix="/v1", tags=["documents"], responses=error_responses(*AUTHED))
 
 MAX_OFFSET = 10**9
-MAX_RENDER_PIXELS = 40_000_000
 TRIPLE_PAGE = 1000
 MAX_EXPORT_TRIPLES = 100_000
 JSON = "application/json"
@@ -126,16 +125,16 @@ def _submit_all(store: Store, settings: Settings, tenant: str,
     """Validate every file, then store each; runs in a worker thread (PDFium, disk, store)."""
     for f in files:
         try:
-            inspect_document(f.read(), f.file_name, tenant, max_bytes=settings.max_bytes,
-                             max_pages=settings.max_pages)
+            inspect_document(f.read(), f.file_name, tenant, **limits(settings))
         except InputError as err:
-            raise ApiError.from_input_error(err, f.file_name) from None
+            raise ApiError.from_input_error(err, clean_file_name(f.file_name)[0]) from None
     items = []
     for f in files:
         sub = submit_document(store, f.read(), f.file_name, tenant, settings)
         doc_id = sub.document["id"]
         items.append(UploadItem(
-            document_id=doc_id, job_id=sub.job.id, file_name=f.file_name, created=sub.created,
+            document_id=doc_id, job_id=sub.job.id, file_name=sub.document["file_name"],
+            created=sub.created,
             status=str(sub.job.status),
             links={"document": f"/v1/documents/{quote(doc_id)}", "job": f"/v1/jobs/{sub.job.id}",
                    "events": f"/v1/jobs/{sub.job.id}/events"},
@@ -184,13 +183,15 @@ def get_file(doc_id: DocId, principal: Reader, store: StoreDep) -> Response:
 
 
 @router.get("/documents/{doc_id}/pages/{page}.png", summary="A page rendered as PNG",
-            responses={200: {"content": {"image/png": {}}, "description": "The page image"}})
+            responses={200: {"content": {"image/png": {}}, "description": "The page image"},
+                       **error_responses(503)})
 def get_page_image(
     doc_id: DocId, page: Annotated[int, Path(ge=1, le=100_000)], principal: Reader,
     store: StoreDep, settings: SettingsDep,
     scale: Annotated[float, Query(gt=0, le=8, description="1.0 = 72 dpi")] = 1.0,
 ) -> Response:
-    """Rendered with PDFium; ``scale`` is capped by settings and the image by its pixel count."""
+    """Rendered with PDFium in a separate, limited process (cosy.api.render): ``scale`` is
+    capped by settings, the image by its pixels, the page by the pipeline's budgets."""
     doc = _document(store, principal.tenant, doc_id)
     if scale > settings.api_render_max_scale:
         raise ApiError(422, "invalid_request",
@@ -201,27 +202,8 @@ def get_page_image(
         data = store.blobs.get(doc.get("blob") or blob_key(principal.tenant, doc_id))
     except KeyError:
         raise not_found("original file of document", doc_id) from None
-    return Response(_render(data, page, scale), media_type="image/png",
+    return Response(RENDERER.render(data, page, scale, settings), media_type="image/png",
                     headers={"Cache-Control": "private, max-age=3600"})
-
-
-def _render(data: bytes, page: int, scale: float) -> bytes:
-    import pypdfium2 as pdfium
-
-    with PDFIUM_LOCK:
-        pdf = pdfium.PdfDocument(data)
-        try:
-            p = pdf[page - 1]
-            width, height = p.get_size()
-            if width * height * scale * scale > MAX_RENDER_PIXELS:
-                raise ApiError(422, "invalid_request",
-                               f"page {page} at scale {scale} would be over "
-                               f"{MAX_RENDER_PIXELS // 1_000_000} megapixels; use a smaller scale")
-            out = io.BytesIO()  # encoded before close: the bitmap's memory belongs to PDFium
-            p.render(scale=scale).to_pil().save(out, format="PNG")
-        finally:
-            pdf.close()
-    return out.getvalue()
 
 
 # --- triples -------------------------------------------------------------------------------------
