@@ -16,8 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from distributed.diagnostics.plugin import WorkerPlugin
+
 from cosy.config import Settings
 from cosy.engine.dag import SOURCES, Group, Pipeline
+from cosy.engine.profiles import load_pipeline
 from cosy.engine.step import StepContext, StepError
 from cosy.inference.resources import ResourcePlugin, get_resources
 from cosy.ingest import DocumentInfo
@@ -235,6 +238,19 @@ def _deps(task: Task, lookup: Callable[[str], Any]) -> dict[str, Any]:
             for a, keys in task.deps.items()}
 
 
+class ProfilePlugin(WorkerPlugin):
+    """Imports a profile's step modules when a Dask worker starts, so the first document does
+    not pay for them (a worker would otherwise import each module as a task first needs it)."""
+
+    name = "cosy-steps"
+
+    def __init__(self, profile: str) -> None:
+        self.profile = profile
+
+    def setup(self, worker: Any) -> None:
+        load_pipeline(self.profile)
+
+
 class DaskExecutor(Executor):
     """Tasks on Dask distributed; starts a LocalCluster unless given a scheduler address."""
 
@@ -264,6 +280,7 @@ class DaskExecutor(Executor):
                 )
             self.client = Client(self._cluster)
         self.client.register_plugin(ResourcePlugin(settings.onnx_threads), name="cosy-resources")
+        self.client.register_plugin(ProfilePlugin(settings.pipeline), name="cosy-steps")
 
     def run(self, pipeline: Pipeline, data: bytes, info: DocumentInfo,
             on_progress: ProgressFn | None = None) -> RunResult:

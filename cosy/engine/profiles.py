@@ -65,3 +65,4 @@ def load_pipeline(name: str = "default") -> Pipeline:
     with_steps = {s.module for s in steps}
     fields = [f for f in FIELDS if f.module in with_steps]  # declared beside a step that runs
     return Pipeline(steps, name=spec.get("name", path.stem), fields=fields)
+

@@ -138,7 +138,7 @@ def get_resources(settings: Settings | None = None) -> Resources:
 
 
 class ResourcePlugin(WorkerPlugin):
-    """Loads COSY's resources when a Dask worker starts (and the profile's step modules)."""
+    """Loads COSY's resources when a Dask worker starts."""
 
     name = "cosy-resources"
 
@@ -152,8 +152,4 @@ class ResourcePlugin(WorkerPlugin):
             # Ctrl-C reaches the whole process group; the nanny, not SIGINT, stops a worker,
             # which spares the user a KeyboardInterrupt traceback from every worker process
             signal.signal(signal.SIGINT, signal.SIG_IGN)
-        from cosy.engine.profiles import load_pipeline
-
-        settings = get_resources().settings
-        load_pipeline(settings.pipeline)  # imports the profile's step modules in the worker
         get_resources().warm()

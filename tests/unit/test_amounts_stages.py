@@ -6,12 +6,12 @@ from cosy.steps.fields.amounts import cues as amount_cues
 from cosy.steps.fields.amounts import select as amount_select
 from cosy.steps.fields.amounts import sources as amount_sources
 from cosy.steps.fields.amounts import stages as amounts
-from cosy.steps.fields.numbers import stages as numbers
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import amount_context, number_roles
+from tests.unit.test_fields_normalize import make_lines
 
 
 def _values(rows: list[str | list[str]]) -> list[str]:
-    return [m.value for m in amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)]
+    return [m.value for m in amount_context(make_lines(rows))]
 
 
 def test_each_locale_source_reads_its_notation() -> None:
@@ -44,7 +44,7 @@ def test_validate_drops_identifiers_shaped_like_amounts() -> None:
 def test_amount_due_is_labelled_or_the_gross_total() -> None:
     rows = [["Nettobetrag:", "100,00"], ["USt. 19 %:", "19,00"], ["Gesamtbetrag:", "119,00"],
             ["Anzahlung:", "-50,00"], ["Zahlbetrag:", "69,00"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     totals = amounts.select_totals(found)
     assert amount_select.pick_amount_due(found, totals).value == "69.00"
     plain = found[:3]
@@ -56,9 +56,9 @@ def test_amount_due_is_labelled_or_the_gross_total() -> None:
 def test_credit_note_totals_are_positive() -> None:
     lines = make_lines(["Gutschrift Nr. GS-2024-7", ["Nettobetrag:", "-100,00"],
                         ["USt.:", "-19,00"], ["Gesamtbetrag:", "-119,00"]])
-    nums = numbers.number_candidates(lines, 1, GEOMETRY)
+    nums = number_roles(lines)
     assert amount_select.credit_note([nums])
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     cues = amount_cues.join_cues(found, *(amount_cues.cues_in(found, lang)
                                           for lang in ("de", "en", "fr")))
     out = amount_select.select_total_fields([found], [cues], [[]], True)
@@ -72,7 +72,7 @@ def test_amounts_carry_their_currency_and_decide_the_documents() -> None:
     lines = make_lines(["Zahlbar auch in EUR möglich.", "Net 100.00 £", "VAT £ 20.00",
                         "Total £120.00"])
     cur = currency.currency_candidates(lines, 1)
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     attached = currency.amount_currency(found, cur)
     assert attached == ["GBP", "GBP", "GBP"]
     # EUR and GBP are printed; the amounts are written in pounds
@@ -90,7 +90,7 @@ def test_currency_words_count_only_as_a_declaration() -> None:
 
 def test_each_language_lexicon_names_its_totals() -> None:
     rows = [["Nettobetrag:", "100,00"], ["VAT 20%:", "20,00"], ["Total TTC :", "120,00"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     assert "net_strong" in amount_cues.german_amount_cues(found)[0][0]
     assert [label for label, _ in amount_cues.english_amount_cues(found)][1] == {"tax"}
     assert "gross_strong" in amount_cues.french_amount_cues(found)[2][0]

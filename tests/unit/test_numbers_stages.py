@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cosy.steps.fields.numbers import select as number_select
 from cosy.steps.fields.numbers import sources as number_sources
-from cosy.steps.fields.numbers import stages as numbers
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import number_roles
+from tests.unit.test_fields_normalize import make_lines
 
 
 def test_each_language_lexicon_finds_its_labels() -> None:
@@ -24,14 +24,14 @@ def test_title_line_and_column_header_sources() -> None:
 
 def test_validate_drops_dates_and_short_numbers() -> None:
     lines = make_lines(["Rechnung Nr. 05.03.2024", "Seite Nr. 2", "Auftrag Nr. A-77"])
-    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    found = number_roles(lines)
     assert [m.value for m in found] == ["A-77"]
 
 
 def test_roles_and_per_field_selection() -> None:
     lines = make_lines(["Lieferschein Nr. LS-5521", ["Rechnungsnummer:", "R-2024-17"],
                         ["Ihre Bestellnummer:", "PO-4471"], ["Kundennummer:", "K-99"]])
-    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    found = number_roles(lines)
     assert [(m.value, m.role, m.doc_kind) for m in found] == [
         ("LS-5521", "other", "delivery_note"), ("R-2024-17", "invoice", "invoice"),
         ("PO-4471", "reference", "order"), ("K-99", "customer", "customer")]

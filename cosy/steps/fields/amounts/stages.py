@@ -17,7 +17,6 @@ from itertools import product
 from cosy.domain import FieldValue, Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.amounts.cues import amount_role, classify_total
-from cosy.steps.fields.amounts.sources import SOURCES
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 
@@ -97,14 +96,6 @@ def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Li
         if per_line[m.line] == 1 and m.label and classify_total(m.label):
             m.header = ""
     return list(found)
-
-
-def amount_candidates(page_lines: list[Line], page_no: int,
-                      page_geometry: dict[str, float]) -> list[Mention]:
-    """Every amount with two decimals on the page, in context: the sources, normalise, validate
-    and context stages in one call (model recipes, tests)."""
-    found = normalise_amounts([src(page_lines) for src in SOURCES])
-    return amount_context(validate_amounts(found), page_lines, page_no, page_geometry)
 
 
 # --- roles ---------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from cosy.domain import Line, Mention
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.dates.cues import LEXICONS
-from cosy.steps.fields.dates.sources import MONTHS, SOURCES
+from cosy.steps.fields.dates.sources import MONTHS
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 
 DateReading = tuple[Hit, int, int, int]
@@ -106,14 +106,6 @@ def date_context(page_date_valid: list[tuple[Hit, str]], page_lines: list[Line],
                  page_geometry: dict[str, float]) -> list[Mention]:
     """Each valid date as a mention with its label, column header and height on the page."""
     return list(mentions(page_lines, page_no, page_geometry["height"], "date", page_date_valid))
-
-
-def date_candidates(page_lines: list[Line], page_no: int,
-                    page_geometry: dict[str, float]) -> list[Mention]:
-    """Every date on the page that exists in the calendar, with label and column header: the
-    sources, normalise, validate and context stages in one call (model recipes, tests)."""
-    found = normalise_dates([src(page_lines) for src in SOURCES])
-    return date_context(validate_dates(found), page_lines, page_no, page_geometry)
 
 
 # --- roles ---------------------------------------------------------------------------------------

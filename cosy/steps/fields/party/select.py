@@ -215,15 +215,3 @@ def select_party_field(doc_party_assignment: dict[str, Assigned], *, role: str,
     a = doc_party_assignment.get(role)
     value = SELECTORS[part](role, a) if a is not None else None
     return {value.name: value} if value is not None else {}
-
-
-def select_parties(blocks: list[PartyBlock], title: str | None = None,
-                   roles: list[RoleProbs] | None = None,
-                   letterhead: list[LetterheadName] | None = None) -> dict[str, FieldValue]:
-    """All party fields of a document's blocks, as the assign and select steps make them."""
-    assigned = assign_parties(blocks, title, roles, letterhead)
-    out: dict[str, FieldValue] = {}
-    for role in ("seller", "buyer"):
-        for part in SELECTORS:
-            out.update(select_party_field(assigned, role=role, part=part))
-    return out
