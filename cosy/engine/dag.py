@@ -9,8 +9,8 @@ artifact joins without an edit to the join and the dead-step check still sees th
 
 For execution the DAG is cut into *groups*: maximal sets of same-scope steps between scope changes
 (document -> pages -> document ...). Each group runs as one Dask task per page (page groups) or per
-document (document groups), so a page costs one task instead of one per step; measured here, one
-task costs ~0.8 ms of scheduler time, a step ~0.05 ms in-process.
+document (document groups), so a page costs one task instead of one per step: a task costs far
+more scheduler time than a step costs to run (docs/decisions.md, D1).
 """
 
 from __future__ import annotations

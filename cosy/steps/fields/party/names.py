@@ -2,10 +2,8 @@
 
 A legal form (GmbH, UG (haftungsbeschränkt), GmbH & Co. KG, Ltd, SARL ...) is read per language
 lexicon, normalised to its usual spelling and kept where it ends a name. It stays part of the
-name: the real e-invoices' truth writes 'Lieferant GmbH', 'Global Supplies Ltd.', 'Metallbau
-Leipzig GmbH & Co. KG' (33 of 35 seller names print their legal form as the truth does; two
-French samples print 'Au bon moulin SARL' where the XML says 'Au bon moulin'), and so does the
-generator; the form is also reported on its own as ``seller_legal_form`` / ``buyer_legal_form``.
+name, as invoices and their truth write it (docs/decisions.md, F4); the form is also reported
+on its own as ``seller_legal_form`` / ``buyer_legal_form``.
 A person addressee ('Herrn Max Mustermann', 'Mr John Smith', 'Mme Claire Dubois') names a party
 that is a person; a contact line ('z. Hd. Frau Berger', 'Attn: ...') never names the party.
 """

@@ -29,11 +29,9 @@ from cosy.steps.fields.party.scores import buyer_score, seller_score
 PARTY_ROLE_MODEL = "party_role@1.0"
 FALLBACK_MIN = 0.5
 """Where no heading or position rule admits any block for a role, the block the model rates
-most probable for it takes the role if it reaches this probability. The rules otherwise decide:
-on the 35 real e-invoices (which differ from the generated documents the model learnt from)
-letting the model's probability move or gate the rules' choice lost a seller or a buyer, while
-the rules alone pick the right blocks in all 35; the model's probability is the fields'
-confidence either way."""
+most probable for it takes the role if it reaches this probability. The rules otherwise decide,
+since on real documents they pick better than the model trained on generated ones
+(docs/decisions.md, F3); the model's probability is the fields' confidence either way."""
 
 RoleProbs = dict[str, float]
 
