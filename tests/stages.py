@@ -11,11 +11,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from cosy.domain import FieldValue, Line
+from cosy.domain import FieldValue, Line, PageGeometry
 from cosy.engine.dag import Pipeline
 from cosy.engine.profiles import load_pipeline
 
-GEOMETRY = {"width": 595.0, "height": 842.0}
+GEOMETRY = PageGeometry(595.0, 842.0)
 """An A4 page in points."""
 
 
@@ -42,20 +42,20 @@ def run_pages(outputs: tuple[str, ...], pages: list[dict[str, Any]],
     return {a: out[a] for a in outputs}
 
 
-def page_inputs(lines: list[Line], geometry: dict[str, float] | None = None,
+def page_inputs(lines: list[Line], geometry: PageGeometry | None = None,
                 page_no: int = 1) -> dict[str, Any]:
     """A page as the layout steps leave it: its lines, size and number."""
     return {"page.lines": lines, "page.geometry": geometry or GEOMETRY, "page_no": page_no}
 
 
 def date_context(lines: list[Line], page_no: int = 1,
-                 geometry: dict[str, float] | None = None) -> list[Any]:
+                 geometry: PageGeometry | None = None) -> list[Any]:
     """The page's dates with label, header and position (``page.date.context``)."""
     return run_steps("page.date.context", page_inputs(lines, geometry, page_no))
 
 
 def amount_context(lines: list[Line], page_no: int = 1,
-                   geometry: dict[str, float] | None = None) -> list[Any]:
+                   geometry: PageGeometry | None = None) -> list[Any]:
     """The page's amounts with label, header and position (``page.amount.context``)."""
     return run_steps("page.amount.context", page_inputs(lines, geometry, page_no))
 
@@ -70,7 +70,7 @@ def reference_context(lines: list[Line]) -> list[Any]:
     return run_steps("page.buyer_reference.context", page_inputs(lines))
 
 
-def identifier_context(kind: str, lines: list[Line], geometry: dict[str, float] | None = None,
+def identifier_context(kind: str, lines: list[Line], geometry: PageGeometry | None = None,
                        page_no: int = 1) -> list[Any]:
     """The page's identifiers of one kind (iban, vat_id, ...) in context, with every
     language's labels and the page's zones (``page.<kind>.context``)."""
@@ -87,7 +87,7 @@ def identifier_labels(lines: list[Line]) -> list[Any]:
 
 
 def party_blocks(lines: list[Line], page_no: int = 1,
-                 geometry: dict[str, float] | None = None) -> tuple[list[Any], list[Any]]:
+                 geometry: PageGeometry | None = None) -> tuple[list[Any], list[Any]]:
     """The page's validated party blocks and their layout context (what the role model reads)."""
     out = run_steps(("page.party_block.valid", "page.party_block.context"),
                     page_inputs(lines, geometry, page_no))

@@ -3,9 +3,11 @@
 The engine never trusts hand wiring. An edge runs from the step that provides an artifact to every
 step that requires it; loading refuses a cycle, an artifact nobody provides, an artifact provided
 twice, and a step whose work nobody uses (a step exists only if a later step, the store or the
-result uses what it makes). A join step requires a pattern (``doc.field.*``): loading expands it
-to every artifact of that prefix the pipeline's steps provide, in name order, so a new family's
-artifact joins without an edit to the join and the dead-step check still sees the edge.
+result uses what it makes), and a consumer whose annotation cannot take what the producer's
+annotation says it returns (:mod:`cosy.engine.types`). A join step requires a pattern
+(``doc.field.*``): loading expands it to every artifact of that prefix the pipeline's steps
+provide, in name order, so a new family's artifact joins without an edit to the join and the
+dead-step check still sees the edge.
 
 For execution the DAG is cut into *groups*: maximal sets of same-scope steps between scope changes
 (document -> pages -> document ...). Each group runs as one Dask task per page (page groups) or per
@@ -74,6 +76,7 @@ class Pipeline:
         _check_acyclic(self.graph)
         extra = tuple(outputs)
         _check_dead_steps(steps, self.consumers, set(extra))
+        _check_types(steps, self.producers)
         order = list(nx.lexicographical_topological_sort(self.graph))
         by_name = {s.name: s for s in steps}
         self.steps: tuple[Step, ...] = tuple(by_name[n] for n in order)
@@ -294,6 +297,14 @@ def _check_acyclic(g: nx.DiGraph) -> None:
         return
     path = " -> ".join(f"{u} ({','.join(sorted(g.edges[u, v]['artifacts']))})" for u, v in cycle)
     raise PipelineError(f"the steps form a cycle: {path} -> {cycle[0][0]}")
+
+
+def _check_types(steps: list[Step], producers: dict[str, Step]) -> None:
+    from cosy.engine.types import type_mismatches
+
+    found = type_mismatches(steps, producers)
+    if found:
+        raise PipelineError("artifact types do not fit: " + "; ".join(found))
 
 
 def _check_dead_steps(steps: list[Step], consumers: dict[str, list[Step]],

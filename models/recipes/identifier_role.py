@@ -201,7 +201,7 @@ def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str], list[s
         lines = layout.lines(words)
         geometry = parse.geometry(parse.open_page(pdf, n))
         extra, extra_role = None, "other"
-        height = float(geometry.get("height") or 842.0)
+        height = geometry.height
         if n == 1 and seed % 3 == 0 and lines:
             extra = third_party_line(seed, lines, height)
         elif n == 1 and seed % 3 == 1 and lines:

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from cosy.corpus import generate_document
+from cosy.domain import PageGeometry
 from cosy.fieldspec import same_value
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party.features import PARTY_ROLES, party_features, party_spec
@@ -79,7 +80,7 @@ without them the ``other`` class would have a handful of samples."""
 
 
 def third_party_words(seed: int, language: str, words: list[Any],
-                      geometry: dict[str, float]) -> list[Any]:
+                      geometry: PageGeometry) -> list[Any]:
     """A third party's block (heading, name, street, city line) on free space of page 1, in the
     left or the right column, as words; none when the seed draws none or no space is free."""
     import random
@@ -96,7 +97,7 @@ def third_party_words(seed: int, language: str, words: list[Any],
     rows = [rng.choice(OTHER_HEADINGS[language]), party.name, a.street]
     rows += [a.city, a.postcode] if a.country == "GB" else [a.city_line()]
     size, step_ = 9.0, 11.5
-    width, height = geometry["width"] or 595.0, geometry["height"] or 842.0
+    width, height = geometry.width, geometry.height
     x0 = rng.choice((55.0, 70.0, 300.0, 330.0, 360.0))
     right = x0 + max(0.5 * size * len(r) for r in rows) + 8
     need = len(rows) * step_ + 12

@@ -167,3 +167,40 @@ def test_subset_runs_pages_and_the_document():
     assert out["doc.all"] == ["1:A", "1:B", "2:C"] and out["doc.count"] == 3
     one = part.run_page({"page.text": "x y", "page_no": 4})
     assert one["page.numbered"] == ["4:X", "4:Y"] and one["doc.count"] == 2
+
+
+def _words(page_text: str) -> list[str]:
+    return page_text.split()
+
+
+def _sizes_wrong(page_words: dict[str, float]) -> int:
+    return len(page_words)
+
+
+def _sizes_right(page_words: list[str]) -> int:
+    return len(page_words)
+
+
+def _all_words(page_words: list[list[str]]) -> list[str]:
+    return [w for page in page_words for w in page]
+
+
+def _all_words_wrong(page_words: list[str]) -> list[str]:
+    return page_words
+
+
+def test_a_consumer_must_accept_what_its_producer_returns():
+    words = _fn_step("words", _words, ["page.text"], ["page.words"])
+    ok = _fn_step("sizes", _sizes_right, ["page.words"], ["page.sizes"], sink=True)
+    Pipeline([words, ok], inputs=["page.text"])
+    wrong = _fn_step("sizes", _sizes_wrong, ["page.words"], ["page.sizes"], sink=True)
+    with pytest.raises(PipelineError, match=r"'sizes' reads 'page\.words' as dict\[str, float\]"):
+        Pipeline([words, wrong], inputs=["page.text"])
+    # a document step reads a page artifact as the list of the pages' values
+    joined = _fn_step("join", _all_words, ["page.words"], ["doc.words"], scope="document",
+                      sink=True)
+    Pipeline([words, joined], inputs=["page.text"])
+    flat = _fn_step("join", _all_words_wrong, ["page.words"], ["doc.words"], scope="document",
+                    sink=True)
+    with pytest.raises(PipelineError, match="types do not fit"):
+        Pipeline([words, flat], inputs=["page.text"])

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from itertools import product
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.amounts.cues import amount_role, classify_total
 from cosy.steps.fields.common import Candidate
@@ -81,13 +81,13 @@ def amount_validate(page_amount_normalised: list[tuple[Hit, Decimal]]) -> list[t
       requires=["page.amount.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.amount.context"])
 def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Line],
-                   page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+                   page_no: int, page_geometry: PageGeometry) -> list[Mention]:
     """Each amount with label, column header and height on the page.
 
     A lone labelled amount on its line ('Sales Tax 8.25%  $870.14') owes nothing to a column
     header above it: that header belongs to the item table, not to the totals.
     """
-    found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry["height"],
+    found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry.height,
                                            "amount", page_amount_valid))
     per_line: dict[int, int] = {}
     for m in found:

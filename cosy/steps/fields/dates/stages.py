@@ -14,7 +14,7 @@ import datetime as dt
 import re
 from itertools import pairwise
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.dates.cues import LEXICONS
@@ -103,9 +103,9 @@ def date_validate(page_date_normalised: list[DateReading]) -> list[tuple[Hit, st
       requires=["page.date.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.date.context"])
 def date_context(page_date_valid: list[tuple[Hit, str]], page_lines: list[Line], page_no: int,
-                 page_geometry: dict[str, float]) -> list[Mention]:
+                 page_geometry: PageGeometry) -> list[Mention]:
     """Each valid date as a mention with its label, column header and height on the page."""
-    return list(mentions(page_lines, page_no, page_geometry["height"], "date", page_date_valid))
+    return list(mentions(page_lines, page_no, page_geometry.height, "date", page_date_valid))
 
 
 # --- roles ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate, left_label, span_bbox
 from cosy.steps.fields.hits import Hit, resolve_overlaps
@@ -134,9 +134,9 @@ def number_label(line: Line, hit: Hit) -> str:
       requires=["page.doc_number.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.doc_number.context"])
 def number_context(page_doc_number_valid: list[tuple[Hit, str]], page_lines: list[Line],
-                   page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+                   page_no: int, page_geometry: PageGeometry) -> list[Mention]:
     """Each number with its label, box and height on the page."""
-    height = page_geometry["height"] or 842.0
+    height = page_geometry.height
     out: list[Mention] = []
     for hit, value in page_doc_number_valid:
         line = page_lines[hit.line]

@@ -14,7 +14,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.identifiers import mod97_check_digits
@@ -144,10 +144,10 @@ def reference_context(valid: list[tuple[Hit, str, str | None]], lines: list[Line
       provides=["page.buyer_reference.context"])
 def reference_context_step(page_buyer_reference_valid: list[tuple[Hit, str, str | None]],
                            page_lines: list[Line], page_no: int,
-                           page_geometry: dict[str, float]) -> list[Mention]:
+                           page_geometry: PageGeometry) -> list[Mention]:
     """Each reference with its label, box, position and the confidence its label gives."""
     return reference_context(page_buyer_reference_valid, page_lines, page_no,
-                             page_geometry["height"] or 842.0)
+                             page_geometry.height)
 
 
 def _compact(value: object) -> str:
