@@ -65,6 +65,23 @@ class Line:
         return union_bbox(w.bbox for w in self.words)
 
 
+@dataclass(frozen=True, slots=True)
+class PageGeometry:
+    """A page's size in points. A page that declares no size is read as A4, so that every
+    position relative to the page is defined."""
+
+    width: float = 595.0
+    height: float = 842.0
+
+    @classmethod
+    def of(cls, width: float, height: float) -> PageGeometry:
+        """The size a PDF states, A4's side where it states none (zero)."""
+        return cls(float(width) or cls.width, float(height) or cls.height)
+
+    def to_dict(self) -> dict[str, float]:
+        return {"width": self.width, "height": self.height}
+
+
 def union_bbox(boxes: Any) -> BBox:
     boxes = list(boxes)
     return (

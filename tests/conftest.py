@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,21 @@ def extract_result() -> Extract:
         return executor.run(pipeline, data, info).outputs["doc.result"]
 
     return run
+
+
+@lru_cache(maxsize=64)
+def _subset(outputs: tuple[str, ...], inputs: tuple[str, ...]) -> Any:
+    from cosy.engine.profiles import load_pipeline
+
+    return load_pipeline().subset(outputs, inputs)
+
+
+def run_steps(output: str, page: dict[str, Any], document: dict[str, Any] | None = None) -> Any:
+    """``output`` made from one page's given artifacts (and the document's) by the default
+    pipeline's own steps (``Pipeline.subset``): the stages upstream of the one a test checks,
+    in the pipeline's order, never wired by hand."""
+    given = tuple(sorted({*page, *(document or {})}))
+    return _subset((output,), given).run_page(page, document)[output]
 
 
 def make_pdf(pages: list[list[str]], encrypt: str | None = None) -> bytes:

@@ -3,14 +3,16 @@
 The engine never trusts hand wiring. An edge runs from the step that provides an artifact to every
 step that requires it; loading refuses a cycle, an artifact nobody provides, an artifact provided
 twice, and a step whose work nobody uses (a step exists only if a later step, the store or the
-result uses what it makes). A join step requires a pattern (``doc.field.*``): loading expands it
-to every artifact of that prefix the pipeline's steps provide, in name order, so a new family's
-artifact joins without an edit to the join and the dead-step check still sees the edge.
+result uses what it makes), and a consumer whose annotation cannot take what the producer's
+annotation says it returns (:mod:`cosy.engine.types`). A join step requires a pattern
+(``doc.field.*``): loading expands it to every artifact of that prefix the pipeline's steps
+provide, in name order, so a new family's artifact joins without an edit to the join and the
+dead-step check still sees the edge.
 
 For execution the DAG is cut into *groups*: maximal sets of same-scope steps between scope changes
 (document -> pages -> document ...). Each group runs as one Dask task per page (page groups) or per
-document (document groups), so a page costs one task instead of one per step; measured here, one
-task costs ~0.8 ms of scheduler time, a step ~0.05 ms in-process.
+document (document groups), so a page costs one task instead of one per step: a task costs far
+more scheduler time than a step costs to run (docs/decisions.md, D1).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any
 
 import networkx as nx
 
-from cosy.engine.step import Scope, Step
+from cosy.engine.step import Scope, Step, StepContext
 
 SOURCES: dict[str, Scope] = {
     "pdf_bytes": "document",  # the original file
@@ -59,23 +61,93 @@ class Pipeline:
     """A checked, topologically ordered set of steps."""
 
     def __init__(self, steps: Iterable[Step], name: str = "default",
-                 fields: Iterable[Any] = ()) -> None:
+                 fields: Iterable[Any] = (), outputs: Iterable[str] = (),
+                 inputs: Iterable[str] = ()) -> None:
+        """``outputs`` leave the pipeline besides the sinks' (a subset's requested artifacts);
+        ``inputs`` are given to it besides the engine's sources (a subset's starting point)."""
         self.name = name
         self.fields: tuple[Any, ...] = tuple(fields)  # cosy.fieldspec.FieldSpec of its fields
+        self.inputs: tuple[str, ...] = tuple(inputs)
         steps = list(steps)
         self.producers = _producers(steps)
         steps = _expand_patterns(steps, self.producers)
         self.consumers = _consumers(steps)
-        _check_inputs(steps, self.producers)
+        _check_inputs(steps, self.producers, set(self.inputs))
         self.graph = _step_graph(steps, self.producers)
         _check_acyclic(self.graph)
-        _check_dead_steps(steps, self.consumers)
+        extra = tuple(outputs)
+        _check_dead_steps(steps, self.consumers, set(extra))
+        _check_types(steps, self.producers)
         order = list(nx.lexicographical_topological_sort(self.graph))
         by_name = {s.name: s for s in steps}
         self.steps: tuple[Step, ...] = tuple(by_name[n] for n in order)
         self.groups: tuple[Group, ...] = _groups(self.steps, self.producers, self.consumers)
-        self.outputs: tuple[str, ...] = tuple(a for s in self.steps if s.sink for a in s.provides)
+        sinks = tuple(a for s in self.steps if s.sink for a in s.provides)
+        self.outputs: tuple[str, ...] = sinks + tuple(a for a in extra if a not in sinks)
         self.version = _version(self.steps)
+
+    # --- part of the DAG -------------------------------------------------------------------------
+    def subset(self, outputs: Iterable[str], inputs: Iterable[str] = ()) -> Pipeline:
+        """The steps that make ``outputs`` from ``inputs`` (and the engine's sources), as a
+        pipeline of their own: tests and model recipes run the real steps in the real order
+        instead of wiring them by hand. Raises PipelineError for an artifact nobody makes."""
+        outputs, given = tuple(outputs), set(inputs)
+        needed: set[str] = set()
+        todo = list(outputs)
+        while todo:
+            a = todo.pop()
+            if a in given or a in SOURCES:
+                continue
+            if a not in self.producers:
+                raise PipelineError(f"no step of pipeline {self.name!r} provides {a!r}")
+            s = self.producers[a]
+            if s.name not in needed:
+                needed.add(s.name)
+                todo.extend(s.requires)
+        return Pipeline([s for s in self.steps if s.name in needed],
+                        name=f"{self.name}[{','.join(outputs)}]", fields=self.fields,
+                        outputs=outputs, inputs=sorted(given))
+
+    def run(self, pages: Iterable[dict[str, Any]] = ({},), document: dict[str, Any] | None = None,
+            settings: Any = None) -> dict[str, Any]:
+        """Run the steps in this process on given artifacts: ``pages[i]`` holds page i + 1's
+        inputs (``page_no`` is set unless given), ``document`` the document's (``doc_info`` and
+        the pipeline's ``field_specs`` unless given). Returns every artifact given or made, a
+        page artifact as the list of its pages' values. Errors propagate as raised."""
+        doc_values, page_values = self._run(list(pages), document or {}, settings)
+        page_artifacts = {a for values in page_values for a in values}
+        return {**doc_values, **{a: [v.get(a) for v in page_values] for a in page_artifacts}}
+
+    def run_page(self, inputs: dict[str, Any], document: dict[str, Any] | None = None,
+                 settings: Any = None) -> dict[str, Any]:
+        """:meth:`run` on one page: the document's artifacts and the page's, as values."""
+        doc_values, (page,) = self._run([inputs], document or {}, settings)
+        return {**doc_values, **page}
+
+    def _run(self, pages: list[dict[str, Any]], document: dict[str, Any], settings: Any
+             ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        from cosy.config import get_settings
+        from cosy.inference.resources import get_resources
+        from cosy.ingest import DocumentInfo
+
+        settings = settings or get_settings()
+        resources = get_resources(settings)
+        page_values = [{"page_no": n, **p} for n, p in enumerate(pages, start=1)]
+        doc_values = {"doc_info": DocumentInfo("local", "default", "local.pdf", 0, len(pages)),
+                      "field_specs": self.fields, **document}
+        info = doc_values["doc_info"]
+        for s in self.steps:
+            if s.scope == "page":
+                for values in page_values:
+                    ctx = StepContext(info.id, info.tenant, values["page_no"], settings,
+                                      resources)
+                    values.update(s.call({**doc_values, **values}, ctx))
+            else:
+                ctx = StepContext(info.id, info.tenant, None, settings, resources)
+                per_page = {a: [v[a] for v in page_values] for a in s.requires
+                            if a not in doc_values}
+                doc_values.update(s.call({**doc_values, **per_page}, ctx))
+        return doc_values, page_values
 
     # --- introspection ---------------------------------------------------------------------------
     @property
@@ -196,10 +268,10 @@ def _consumers(steps: list[Step]) -> dict[str, list[Step]]:
     return consumers
 
 
-def _check_inputs(steps: list[Step], producers: dict[str, Step]) -> None:
+def _check_inputs(steps: list[Step], producers: dict[str, Step], given: set[str]) -> None:
     for s in steps:
         for a in s.requires:
-            if a not in producers and a not in SOURCES:
+            if a not in producers and a not in SOURCES and a not in given:
                 raise PipelineError(f"step {s.name!r} requires {a!r}, which no step provides")
             if s.scope == "document" and SOURCES.get(a) == "page":
                 raise PipelineError(f"document step {s.name!r} cannot require page source {a!r}")
@@ -228,9 +300,18 @@ def _check_acyclic(g: nx.DiGraph) -> None:
     raise PipelineError(f"the steps form a cycle: {path} -> {cycle[0][0]}")
 
 
-def _check_dead_steps(steps: list[Step], consumers: dict[str, list[Step]]) -> None:
+def _check_types(steps: list[Step], producers: dict[str, Step]) -> None:
+    from cosy.engine.types import type_mismatches
+
+    found = type_mismatches(steps, producers)
+    if found:
+        raise PipelineError("artifact types do not fit: " + "; ".join(found))
+
+
+def _check_dead_steps(steps: list[Step], consumers: dict[str, list[Step]],
+                      outputs: set[str]) -> None:
     for s in steps:
-        if not s.sink and not any(a in consumers for a in s.provides):
+        if not s.sink and not any(a in consumers or a in outputs for a in s.provides):
             raise PipelineError(
                 f"step {s.name!r} is dead: nothing consumes what it provides "
                 f"({', '.join(s.provides)}) and it is not a sink"

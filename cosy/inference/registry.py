@@ -179,8 +179,8 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
     recognition model carries its character set, so no dictionary is fetched either. The text
     line orientation classifier is off: scans are upright, and it would cost a third model.
     The detector sees the page at most ``det_max_side`` pixels large while recognition reads
-    crops of the page: detection is over half of OCR's time. Measured on 12 scanned generated
-    documents: 2000 px 7.3 s/page, micro-F1 0.900; 1600 px 5.4 s, 0.874; 1024 px 3.8 s, 0.855.
+    crops of the page: detection is over half of OCR's time, and a smaller page costs little
+    accuracy (docs/decisions.md, M1).
     """
     from rapidocr import RapidOCR
 

@@ -210,17 +210,6 @@ def invoice_root(xml: bytes) -> tuple[str, ET.Element] | None:
 READERS = {"CII": (cii_fields, cii_items), "UBL": (ubl.fields, ubl.items)}
 
 
-def parse_invoice(xml: bytes, specs: tuple[FieldSpec, ...]) -> dict[str, Any] | None:
-    """Fields (those of ``specs``) and line items of a CII or UBL invoice; None when it is
-    neither."""
-    found = invoice_root(xml)
-    if found is None:
-        return None
-    syntax, root = found
-    read_fields, read_items = READERS[syntax]
-    return {"syntax": syntax, "fields": read_fields(root, specs), "line_items": read_items(root)}
-
-
 @step("xml.attachments", scope="document", requires=["pdf_bytes"],
       provides=["doc.attachments"])
 def attachments(pdf_bytes: bytes) -> list[tuple[str, bytes]]:
@@ -258,15 +247,6 @@ def xml_items(doc_xml_invoice: dict[str, Any] | None) -> list[dict[str, Any]]:
     if doc_xml_invoice is None:
         return []
     return READERS[doc_xml_invoice["syntax"]][1](doc_xml_invoice["root"])
-
-
-def attachment(pdf_bytes: bytes, specs: tuple[FieldSpec, ...]) -> dict[str, Any] | None:
-    """The embedded invoice as fields and items, if any: the four steps in one call."""
-    found = invoice(attachments(pdf_bytes))
-    if found is None:
-        return None
-    return {"file": found["file"], "syntax": found["syntax"], "fields": xml_fields(found, specs),
-            "line_items": xml_items(found)}
 
 
 def xml_field(name: str, value: Any) -> FieldValue:

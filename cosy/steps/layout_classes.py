@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cosy.domain import BBox, Line
+from cosy.domain import BBox, Line, PageGeometry
 from cosy.engine.step import StepContext, step
 from cosy.inference.registry import run_classifier
 from cosy.steps.layout_blocks import Block, Columns, Segment
@@ -35,7 +35,7 @@ def features(page_segments: list[Segment], page_segment_shapes: list[tuple[float
              page_segment_neighbours: list[tuple[int, int, int, int]], page_blocks: list[Block],
              page_columns: Columns, page_reading_order: list[int], page_regions: Regions,
              page_fonts: dict[str, float], page_rulings: list[tuple[float, float, float]],
-             page_lines: list[Line], page_geometry: dict[str, float], page_no: int,
+             page_lines: list[Line], page_geometry: PageGeometry, page_no: int,
              doc_info: Any, ctx: StepContext) -> np.ndarray:
     """The block classifier's input rows, one per segment, per the model's feature spec."""
     spec = ctx.resources.model(BLOCK_CLASS_MODEL).features

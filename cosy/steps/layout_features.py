@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from cosy.domain import Line
+from cosy.domain import Line, PageGeometry
 from cosy.engine.step import step
 from cosy.inference.features import bucket, tokens
 from cosy.steps.layout_blocks import Block, Columns, Segment
@@ -78,7 +78,7 @@ def segment_features(segments: Sequence[Segment], shapes_: Sequence[tuple[float,
                      neighbours_: Sequence[tuple[int, int, int, int]], blocks_: Sequence[Block],
                      columns_: Columns, order_: Sequence[int], regions_: Regions,
                      fonts: Mapping[str, float], rulings_: Sequence[tuple[float, float, float]],
-                     lines: Sequence[Line], geometry: Mapping[str, float], page_no: int,
+                     lines: Sequence[Line], geometry: PageGeometry, page_no: int,
                      pages: int, spec: Mapping[str, Any]) -> np.ndarray:
     """A page's segments as an (n, dim) float32 matrix (see the module docstring)."""
     if spec.get("kind") != "layout_segment" or str(spec.get("version")) != FEATURES_VERSION:
@@ -89,8 +89,8 @@ def segment_features(segments: Sequence[Segment], shapes_: Sequence[tuple[float,
     out = np.zeros((n, dim), dtype=np.float32)
     if not n:
         return out
-    width = float(geometry.get("width") or 595.0)
-    height = float(geometry.get("height") or 842.0)
+    width = geometry.width
+    height = geometry.height
     body = float(fonts.get("body") or 10.0)
     biggest = float(fonts.get("largest") or body)
     block_of = {i: k for k, b in enumerate(blocks_) for i in b.segments}

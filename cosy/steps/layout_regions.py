@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cosy.domain import BBox
+from cosy.domain import BBox, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.layout_blocks import Block, Columns
 
@@ -65,10 +65,10 @@ def region_of(bbox: BBox, col: int, header: float, footer: float) -> str:
       provides=["page.regions"])
 def regions(page_blocks: list[Block], page_columns: Columns,
             page_rulings: list[tuple[float, float, float]],
-            page_geometry: dict[str, float]) -> Regions:
+            page_geometry: PageGeometry) -> Regions:
     """Header band, address window and footer band of the page, and each block's region."""
-    width = float(page_geometry.get("width") or 595.0)
-    height = float(page_geometry.get("height") or 842.0)
+    width = page_geometry.width
+    height = page_geometry.height
     header = HEADER_BOTTOM * height
     footer = footer_top(page_rulings, page_blocks, width, height)
     of_block = tuple(region_of(b.bbox, page_columns.of_block[i], header, footer)

@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from cosy.domain import Line, Mention, union_bbox
+from cosy.domain import Line, Mention, PageGeometry, union_bbox
 from cosy.engine.step import StepContext, step
 from cosy.inference.registry import run_classifier
 from cosy.steps.nlp import LabelHit, Sentence, Token
@@ -52,10 +52,10 @@ def _label_maps(toks: list[Token], hits: list[LabelHit]) -> tuple[dict[int, str]
 
 
 def token_features(toks: list[Token], sentences: list[Sentence], hits: list[LabelHit],
-                   lines: list[Line], geometry: dict[str, float]) -> list[list[str]]:
+                   lines: list[Line], geometry: PageGeometry) -> list[list[str]]:
     """The feature strings of each token (hashed by :func:`feature_matrix`)."""
-    width = geometry.get("width") or 595.0
-    height = geometry.get("height") or 842.0
+    width = geometry.width
+    height = geometry.height
     median = statistics.median([t.size for t in toks if t.size] or [10.0])
     inside, by_line = _label_maps(toks, hits)
     sent_start = {s.start for s in sentences}
@@ -141,7 +141,7 @@ def feature_matrix(rows: list[list[str]], dim: int = HASH_DIM) -> np.ndarray:
       provides=["page.ner.features"])
 def ner_features(page_tokens: list[Token], page_sentences: list[Sentence],
                  page_label_hits: list[LabelHit], page_lines: list[Line],
-                 page_geometry: dict[str, float]) -> np.ndarray:
+                 page_geometry: PageGeometry) -> np.ndarray:
     """Hashed token features of the page (words, neighbours, labels, layout), one row a token."""
     return feature_matrix(token_features(page_tokens, page_sentences, page_label_hits,
                                          page_lines, page_geometry))

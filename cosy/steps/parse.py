@@ -20,7 +20,7 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from cosy.budgets import Budgets
-from cosy.domain import Word
+from cosy.domain import PageGeometry, Word
 from cosy.engine.step import StepContext, StepError, step
 from cosy.ingest import DocumentInfo
 from cosy.pdfguard.check import check_document, page_object
@@ -79,9 +79,9 @@ def _blank_pdf(width: float, height: float) -> bytes:
 
 
 @step("parse.geometry", scope="page", requires=["pdf_page"], provides=["page.geometry"])
-def geometry(pdf_page: Any) -> dict[str, float]:
+def geometry(pdf_page: Any) -> PageGeometry:
     """Page width and height in points, for boxes relative to the page."""
-    return {"width": float(pdf_page.width), "height": float(pdf_page.height)}
+    return PageGeometry.of(pdf_page.width, pdf_page.height)
 
 
 @step("parse.words", scope="page", requires=["pdf_page"], provides=["page.raw_words"])
@@ -99,10 +99,10 @@ def words(pdf_page: Any) -> list[Word]:
 
 @step("parse.images", scope="page", requires=["pdf_page", "page.geometry"],
       provides=["page.images"])
-def images(pdf_page: Any, page_geometry: dict[str, float]) -> dict[str, Any]:
+def images(pdf_page: Any, page_geometry: PageGeometry) -> dict[str, Any]:
     """Image boxes on the page and the share of the page they cover (a scan is one big image;
     a logo is a small one)."""
-    area = max(page_geometry["width"] * page_geometry["height"], 1.0)
+    area = max(page_geometry.width * page_geometry.height, 1.0)
     boxes = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
              for i in pdf_page.images]
     covered = sum(max(0.0, x1 - x0) * max(0.0, b - t) for x0, t, x1, b in boxes)

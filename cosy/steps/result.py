@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cosy.domain import Entity, FieldValue, Triple
+from cosy.domain import Entity, FieldValue, PageGeometry, Triple
 from cosy.engine.step import StepError, step
 from cosy.ingest import DocumentInfo
 from cosy.steps.classify import Prediction
@@ -17,7 +17,7 @@ from cosy.steps.consistency import Check
                 "doc.triples", "doc.doc_type", "doc.language", "doc.line_items", "doc.checks",
                 "doc.layout", "doc.tax_breakdown"],
       provides=["doc.result"], sink=True)
-def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
+def assemble(doc_info: DocumentInfo, page_geometry: list[PageGeometry],
              page_scan: list[dict[str, Any]], page_check: list[dict[str, Any]],
              doc_fields: dict[str, FieldValue], doc_entities: list[Entity],
              doc_triples: list[Triple], doc_doc_type: Prediction,
@@ -40,7 +40,7 @@ def assemble(doc_info: DocumentInfo, page_geometry: list[dict[str, float]],
     return {
         "document": {"id": doc_info.id, "file": doc_info.file_name, "pages": doc_info.pages,
                      "doc_type": doc_doc_type.label, "language": doc_language.label,
-                     "page_sizes": page_geometry,
+                     "page_sizes": [g.to_dict() for g in page_geometry],
                      "page_sources": [{"ocr": s["ocr"], "reason": s["reason"]}
                                       for s in page_scan],
                      "skipped_pages": skipped},

@@ -13,12 +13,15 @@ import os
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
 from cosy.domain import Word
+from cosy.engine.dag import Pipeline
+from cosy.engine.profiles import load_pipeline
 from cosy.steps import layout, ocr, parse, text
 from models.recipes.environment import single_thread
 
@@ -120,12 +123,26 @@ def words_text(words: list[Word]) -> str:
     return layout.page_text(layout.lines(words))
 
 
+@lru_cache(maxsize=16)
+def pipeline_part(outputs: tuple[str, ...], inputs: tuple[str, ...]) -> Pipeline:
+    """The default pipeline's steps from ``inputs`` to ``outputs`` (``Pipeline.subset``): the
+    recipes read documents with the steps the pipeline runs, in its order."""
+    return load_pipeline().subset(outputs, inputs)
+
+
+def read_page(outputs: tuple[str, ...], pdf: bytes, page_no: int, words: list[Word],
+              **given: Any) -> dict[str, Any]:
+    """``outputs`` of one page from its words (lines, size, fonts) and further given artifacts."""
+    inputs = {"page.lines": layout.lines(words), "page_no": page_no,
+              "page.geometry": parse.geometry(parse.open_page(pdf, page_no)),
+              "page.fonts": text.fonts(words), **given}
+    out = pipeline_part(outputs, tuple(sorted(inputs))).run_page(inputs)
+    return {a: out[a] for a in outputs}
+
+
 def page_title(pdf: bytes, words: list[Word]) -> str | None:
     """The kind of document page 1's title names, as ``fields.title.*`` read it."""
-    from cosy.steps.fields.title.steps import select_title, title_candidates
-
-    geometry = parse.geometry(parse.open_page(pdf, 1))
-    return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])
+    return read_page(("doc.title_kind",), pdf, 1, words)["doc.title_kind"]
 
 
 def make_sample(spec: tuple[int, str, str, bool]) -> Sample:

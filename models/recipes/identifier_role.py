@@ -1,8 +1,8 @@
-"""Recipe for the identifier_role classifier (the ``fields.<kind>.role`` steps of identifiers).
+"""Recipe for the identifier_role classifier (the ``fields.ids.role.<kind>`` steps).
 
 Samples are the pipeline's own identifier mentions: each generated document is read as the
 pipeline reads it (text layer -> ``text.normalize`` -> ``layout.lines``), the families' stages run
-up to their context (:func:`cosy.steps.fields.ids.reading.read_identifiers`), and each mention is
+up to their context (the pipeline's own steps: ``corpus.read_page``), and each mention is
 labelled from the generator's truth: the box its centre falls into (``iban``, ``seller_iban`` and
 ``seller_*`` -> seller; ``buyer_iban``, ``debtor_iban`` and ``buyer_*`` -> buyer), else a box
 text with the same value (an ID printed twice), else ``other``. A register number the generator
@@ -52,6 +52,8 @@ from models.recipes.role_models import _in_box
 
 TRAIN = Split(3_100_000, 2000)
 HELDOUT = Split(9_300_000, 600)
+CONTEXTS = tuple(f"page.{kind}.context" for kind in ROLE_KINDS)
+"""What the model reads: the context steps' mentions of each kind it decides."""
 BUYER_WRITES = ("order", "self_billed_invoice")
 BOX_ROLES = {
     "iban": {"iban": "seller", "seller_iban": "seller", "buyer_iban": "buyer",
@@ -182,20 +184,10 @@ def placed_line(text: str, top: float, x: float = 56.0) -> Any:
     return Line(tuple(words), " ".join(w.text for w in words), 10**7)
 
 
-def title_of(pdf: bytes, words: list[Any]) -> str | None:
-    """The kind page 1's title names, read by the title steps as the pipeline runs them."""
-    from cosy.steps import layout, parse, text
-    from cosy.steps.fields.title.steps import select_title, title_candidates
-
-    geometry = parse.geometry(parse.open_page(pdf, 1))
-    return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])
-
-
 def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str], list[str]]:
     """One generated document's feature rows, labels and mention kinds."""
     from cosy.steps import layout, parse
-    from cosy.steps.fields.ids.reading import read_identifiers
-    from models.recipes.corpus import page_words
+    from models.recipes.corpus import page_title, page_words, read_page
 
     seed, doc_type, language = spec_
     pdf, truth = generate_document(seed, doc_type=doc_type, language=language)
@@ -205,19 +197,19 @@ def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str], list[s
     for n in range(1, pages + 1):
         words = page_words(pdf, n)
         if n == 1:
-            title = title_of(pdf, words)
+            title = page_title(pdf, words)
         lines = layout.lines(words)
         geometry = parse.geometry(parse.open_page(pdf, n))
         extra, extra_role = None, "other"
-        height = float(geometry.get("height") or 842.0)
+        height = geometry.height
         if n == 1 and seed % 3 == 0 and lines:
             extra = third_party_line(seed, lines, height)
         elif n == 1 and seed % 3 == 1 and lines:
             extra, extra_role = writer_repeat_line(seed, lines, truth, height) or (None, "")
         if extra is not None:
             lines = sorted([*lines, extra], key=lambda ln: ln.words[0].top)
-        contexts = [c for kind, cs in read_identifiers(lines, n, geometry).items()
-                    if kind in ROLE_KINDS for c in cs]
+        found = read_page(CONTEXTS, pdf, n, words, **{"page.lines": lines})
+        contexts = [c for kind in ROLE_KINDS for c in found[f"page.{kind}.context"]]
         if not contexts:
             continue
         xs.append(identifier_features(contexts, title, n, pages, _spec()))
@@ -249,9 +241,7 @@ def real_rows() -> tuple[np.ndarray, list[str], int] | None:
 
     import pdfplumber
 
-    from cosy.steps import layout, parse
-    from cosy.steps.fields.ids.reading import read_identifiers
-    from models.recipes.corpus import REAL_CORPUS, page_words
+    from models.recipes.corpus import REAL_CORPUS, page_title, page_words, read_page
 
     truth_file = REAL_CORPUS / "truth.jsonl"
     if not truth_file.is_file():
@@ -265,9 +255,9 @@ def real_rows() -> tuple[np.ndarray, list[str], int] | None:
         title = None
         for n in range(1, pages + 1):
             words = page_words(pdf, n)
-            title = title_of(pdf, words) if n == 1 else title
-            found = read_identifiers(layout.lines(words), n,
-                                     parse.geometry(parse.open_page(pdf, n)))
+            title = page_title(pdf, words) if n == 1 else title
+            contexts = read_page(CONTEXTS, pdf, n, words)
+            found = {kind: contexts[f"page.{kind}.context"] for kind in ROLE_KINDS}
             for kind, fields in TRUTH_ROLES.items():
                 keep = []
                 for c in found[kind]:

@@ -2,7 +2,7 @@
 
 Samples are the pipeline's own party blocks: each generated document is read as the pipeline
 reads it (text layer → ``text.normalize`` → ``layout.lines``), the party families' page stages
-run (:func:`cosy.steps.fields.party.stages.page_blocks`) and page 1's title kind is read as
+run (the pipeline's own steps: ``corpus.read_page``) and page 1's title kind is read as
 ``fields.title`` reads it. A block is labelled by value: its postcode and city are the truth's
 seller address (``seller``), the buyer's (``buyer``), or neither (``other``: a delivery
 address, a payee, a bank, another party); where seller and buyer share postcode and city the
@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 from cosy.corpus import generate_document
+from cosy.domain import PageGeometry
 from cosy.fieldspec import same_value
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party.features import PARTY_ROLES, party_features, party_spec
@@ -79,7 +80,7 @@ without them the ``other`` class would have a handful of samples."""
 
 
 def third_party_words(seed: int, language: str, words: list[Any],
-                      geometry: dict[str, float]) -> list[Any]:
+                      geometry: PageGeometry) -> list[Any]:
     """A third party's block (heading, name, street, city line) on free space of page 1, in the
     left or the right column, as words; none when the seed draws none or no space is free."""
     import random
@@ -96,7 +97,7 @@ def third_party_words(seed: int, language: str, words: list[Any],
     rows = [rng.choice(OTHER_HEADINGS[language]), party.name, a.street]
     rows += [a.city, a.postcode] if a.country == "GB" else [a.city_line()]
     size, step_ = 9.0, 11.5
-    width, height = geometry["width"] or 595.0, geometry["height"] or 842.0
+    width, height = geometry.width, geometry.height
     x0 = rng.choice((55.0, 70.0, 300.0, 330.0, 360.0))
     right = x0 + max(0.5 * size * len(r) for r in rows) + 8
     need = len(rows) * step_ + 12
@@ -117,34 +118,24 @@ def third_party_words(seed: int, language: str, words: list[Any],
     return []
 
 
-def title_of(pdf: bytes, words: list[Any]) -> str | None:
-    """The kind of document page 1's title names, as the ``fields.title`` steps read it."""
-    from cosy.steps import layout, parse, text
-    from cosy.steps.fields.title.steps import select_title, title_candidates
-
-    geometry = parse.geometry(parse.open_page(pdf, 1))
-    return select_title([title_candidates(layout.lines(words), 1, geometry, text.fonts(words))])
-
-
 def read_blocks(pdf: bytes, pages: int, third: tuple[int, str] | None = None,
                 ) -> tuple[list[Any], np.ndarray, str | None]:
     """All blocks of a document as the pipeline makes them, their features and the title kind
     (``third``: seed and language of a third party's block added to page 1)."""
-    from cosy.steps import layout, parse
-    from cosy.steps.fields.party.stages import page_blocks
-    from models.recipes.corpus import page_words
+    from cosy.steps import parse
+    from models.recipes.corpus import page_title, page_words, read_page
 
     blocks, contexts, title = [], [], None
     for n in range(1, pages + 1):
         words = page_words(pdf, n)
         if n == 1:
-            title = title_of(pdf, words)
+            title = page_title(pdf, words)
             if third is not None:
                 words = words + third_party_words(*third, words,
                                                   parse.geometry(parse.open_page(pdf, n)))
-        found, ctx = page_blocks(layout.lines(words), n, parse.geometry(parse.open_page(pdf, n)))
-        blocks += found
-        contexts += ctx
+        found = read_page(("page.party_block.valid", "page.party_block.context"), pdf, n, words)
+        blocks += found["page.party_block.valid"]
+        contexts += found["page.party_block.context"]
     return blocks, party_features(blocks, contexts, title, pages), title
 
 

@@ -89,18 +89,14 @@ def _in_box(bbox: tuple[float, float, float, float], box: list[float]) -> bool:
 
 def read_pages(pdf: bytes, pages: int) -> list[dict[str, Any]]:
     """Per page: lines, geometry and the date and amount candidates, as the pipeline makes them."""
-    from cosy.steps import layout, parse
-    from cosy.steps.fields.amounts.stages import amount_candidates
-    from cosy.steps.fields.dates.stages import date_candidates
-    from models.recipes.corpus import page_words
+    from models.recipes.corpus import page_words, read_page
 
     out = []
     for n in range(1, pages + 1):
-        lines = layout.lines(page_words(pdf, n))
-        geometry = parse.geometry(parse.open_page(pdf, n))
-        out.append({"page": n, "lines": lines, "geometry": geometry,
-                    "date": date_candidates(lines, n, geometry),
-                    "amount": amount_candidates(lines, n, geometry)})
+        found = read_page(("page.lines", "page.geometry", "page.date.context",
+                           "page.amount.context"), pdf, n, page_words(pdf, n))
+        out.append({"page": n, "lines": found["page.lines"], "geometry": found["page.geometry"],
+                    "date": found["page.date.context"], "amount": found["page.amount.context"]})
     return out
 
 

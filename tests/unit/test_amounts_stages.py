@@ -11,13 +11,13 @@ from cosy.steps.fields.amounts import cues as amount_cues
 from cosy.steps.fields.amounts import select as amount_select
 from cosy.steps.fields.amounts import sources as amount_sources
 from cosy.steps.fields.amounts import stages as amounts
-from cosy.steps.fields.numbers import stages as numbers
 from cosy.steps.layout import lines as layout_lines
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import amount_context, number_roles
+from tests.unit.test_fields_normalize import make_lines
 
 
 def _values(rows: list[str | list[str]]) -> list[str]:
-    return [m.value for m in amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)]
+    return [m.value for m in amount_context(make_lines(rows))]
 
 
 def test_each_locale_source_reads_its_notation() -> None:
@@ -55,7 +55,7 @@ def test_validate_drops_identifiers_shaped_like_amounts() -> None:
 def test_amount_due_is_labelled_or_the_gross_total() -> None:
     rows = [["Nettobetrag:", "100,00"], ["USt. 19 %:", "19,00"], ["Gesamtbetrag:", "119,00"],
             ["Anzahlung:", "-50,00"], ["Zahlbetrag:", "69,00"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     totals = amounts.select_totals(found)
     assert amount_select.pick_amount_due(found, totals).value == "69.00"
     plain = found[:3]
@@ -67,9 +67,9 @@ def test_amount_due_is_labelled_or_the_gross_total() -> None:
 def test_credit_note_totals_are_positive() -> None:
     lines = make_lines(["Gutschrift Nr. GS-2024-7", ["Nettobetrag:", "-100,00"],
                         ["USt.:", "-19,00"], ["Gesamtbetrag:", "-119,00"]])
-    nums = numbers.number_candidates(lines, 1, GEOMETRY)
+    nums = number_roles(lines)
     assert amount_select.credit_note([nums])
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     cues = amount_cues.join_cues(found, *(amount_cues.cues_in(found, lang)
                                           for lang in ("de", "en", "fr")))
     out = amount_select.select_total_fields([found], [cues], [[]], True)
@@ -83,7 +83,7 @@ def test_amounts_carry_their_currency_and_decide_the_documents() -> None:
     lines = make_lines(["Zahlbar auch in EUR möglich.", "Net 100.00 £", "VAT £ 20.00",
                         "Total £120.00"])
     cur = currency.currency_candidates(lines, 1)
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     attached = currency.amount_currency(found, cur)
     assert attached == ["GBP", "GBP", "GBP"]
     # EUR and GBP are printed; the amounts are written in pounds
@@ -101,7 +101,7 @@ def test_currency_words_count_only_as_a_declaration() -> None:
 
 def test_each_language_lexicon_names_its_totals() -> None:
     rows = [["Nettobetrag:", "100,00"], ["VAT 20%:", "20,00"], ["Total TTC :", "120,00"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     assert "net_strong" in amount_cues.german_amount_cues(found)[0][0]
     assert [label for label, _ in amount_cues.english_amount_cues(found)][1] == {
         "tax", "tax_at_rate"}
@@ -135,7 +135,7 @@ def test_amounts_with_a_currency_in_front_belong_to_their_label() -> None:
     rows = [["Sub Total", "RM", "68.87"], ["GST/TAX 6%", "RM", "4.13"], ["TOTAL", "RM 73.00"],
             "Total RM15.90"]
     lines = make_lines(rows)
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     assert [(m.value, m.label) for m in found] == [
         ("68.87", "Sub Total"), ("4.13", "GST/TAX 6%"), ("73.00", "TOTAL"), ("15.90", "Total")]
     cur = currency.currency_candidates(lines, 1)
@@ -162,7 +162,7 @@ def test_total_words_of_receipts_and_other_countries(label: str, role: str | Non
 
 def _totals(rows: list[str | list[str]]) -> dict[str, str]:
     lines = make_lines(rows)
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     cues = amount_cues.join_cues(found, *(amount_cues.cues_in(found, lang)
                                           for lang in ("de", "en", "fr")),
                                  rates=amount_cues.row_rates(found, lines))
@@ -229,11 +229,11 @@ def _column(rows: list[tuple[str, str]]) -> list[Line]:
 
 def test_a_page_that_names_no_total_still_adds_its_lines_up() -> None:
     rows = [("Round trip airfare", "292.00"), ("Miscellaneous cabfares", "58.50"), ("", "350.50")]
-    found = amounts.amount_candidates(_column(rows), 1, GEOMETRY)
+    found = amount_context(_column(rows))
     assert {k: v.value for k, v in amounts.select_totals(found).items()} == {
         "total_gross": "350.50"}
     wrong = [("Round trip airfare", "292.00"), ("Miscellaneous cabfares", "58.50"), ("", "350.00")]
-    found = amounts.amount_candidates(_column(wrong), 1, GEOMETRY)
+    found = amount_context(_column(wrong))
     assert amounts.select_totals(found) == {}
 
 
@@ -257,14 +257,14 @@ def test_a_label_in_the_same_slanted_row_is_the_amounts() -> None:
                       (248.3, "Bruttosumme", 239.8, "197,65"),
                       (307.7, "Zahlbetrag", 300.1, "147,65"), (340.0, "Seite 2", 0.0, "")])
     assert len(lines) == 9  # label and amount: two lines each
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     assert [m.label for m in found] == ["Rechnungssumme ohne USt.", "Steuerbetrag",
                                         "Bruttosumme", "Zahlbetrag"]
     assert {k: v.value for k, v in amounts.select_totals(found).items()} == {
         "total_net": "177.49", "total_tax": "20.16", "total_gross": "197.65"}
     # rows a line apart are not one row
     apart = _slanted([(100.0, "Steuerbetrag", 0.0, ""), (0.0, "", 116.0, "20,16")])
-    assert [m.label for m in amounts.amount_candidates(apart, 1, GEOMETRY)] == [""]
+    assert [m.label for m in amount_context(apart)] == [""]
 
 
 def _table(rows: list[list[str]], columns: tuple[float, ...]) -> list[Line]:
@@ -282,7 +282,7 @@ def _table(rows: list[list[str]], columns: tuple[float, ...]) -> list[Line]:
 def test_a_rate_column_without_percent_signs() -> None:
     lines = _table([["Art (Kategorie)", "Basisbetrag", "Steuersatz [%]", "Steuerbetrag"],
                     ["Umsatzsteuer (S)", "286,52", "19", "54,44"]], (60.0, 200.0, 300.0, 420.0))
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     rates = amount_cues.row_rates(found, lines)
     assert rates == ["19", "19"]
     cues = amount_cues.tax_summary_cues(found, [amount_cues.amount_role(m) for m in found], rates)

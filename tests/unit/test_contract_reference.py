@@ -48,6 +48,13 @@ def test_no_reference_without_an_own_number_or_on_an_invoice_without_one(
     assert "contract_reference" not in extract_result(make_pdf([plain]), "i.pdf")["fields"]
 
 
+def test_a_contract_word_earlier_in_the_label_is_no_reference(extract_result: Extract) -> None:
+    """'Reason AGREEMENT AL: Base Code 100' (an allowance line of an order) names a code."""
+    lines = ["Acme Ltd - 1 High Street - London EC1A 1BB", "Invoice No. INV-77",
+             "Reason AGREEMENT AL: Base Code 100", "Total: 235.62 GBP"]
+    assert "contract_reference" not in extract_result(make_pdf([lines]), "i.pdf")["fields"]
+
+
 def test_the_xml_carries_it(extract_result: Extract) -> None:
     """The CII path of the spec is read, and the XML's value joins the page's."""
     xml = CII.replace(b"<ram:BuyerTradeParty>",

@@ -128,3 +128,79 @@ def test_join_step_takes_every_declared_artifact() -> None:
     assert s.call({"base": 1, "a.x": 2, "b.y": 3}, ctx) == {"total": 6}
     with pytest.raises(TypeError, match="undeclared"):
         make_step(join, name="t.bad", scope="document", requires=["a.x"], provides=["total"])
+
+
+def _fn_step(name, fn, requires, provides, scope="page", sink=False):
+    return make_step(fn, name=name, scope=scope, requires=requires, provides=provides, sink=sink)
+
+
+def counting():
+    """A small real pipeline: words -> lines -> dates per page, joined by a document step."""
+    return Pipeline([
+        _fn_step("split", lambda page_text: page_text.split(), ["page.text"], ["page.words"]),
+        _fn_step("upper", lambda page_words: [w.upper() for w in page_words], ["page.words"],
+                 ["page.upper"]),
+        _fn_step("numbered", lambda page_upper, page_no: [f"{page_no}:{w}" for w in page_upper],
+                 ["page.upper", "page_no"], ["page.numbered"]),
+        _fn_step("join", lambda page_numbered: [w for p in page_numbered for w in p],
+                 ["page.numbered"], ["doc.all"], scope="document"),
+        _fn_step("count", lambda doc_all: len(doc_all), ["doc.all"], ["doc.count"],
+                 scope="document", sink=True),
+    ], inputs=["page.text"])
+
+
+def test_subset_keeps_only_the_steps_an_output_needs():
+    full = counting()
+    part = full.subset(["page.upper"], inputs=["page.text"])
+    assert [x.name for x in part.steps] == ["split", "upper"]
+    assert part.outputs == ("page.upper",)  # an output of a subset is no dead step
+    cut = full.subset(["doc.all"], inputs=["page.upper"])  # given upstream: its steps go
+    assert [x.name for x in cut.steps] == ["numbered", "join"]
+    with pytest.raises(PipelineError, match=r"provides 'page\.nothing'"):
+        full.subset(["page.nothing"])
+
+
+def test_subset_runs_pages_and_the_document():
+    part = counting().subset(["doc.count", "page.numbered"], inputs=["page.text"])
+    out = part.run([{"page.text": "a b"}, {"page.text": "c"}])
+    assert out["page.numbered"] == [["1:A", "1:B"], ["2:C"]]  # a page artifact per page
+    assert out["doc.all"] == ["1:A", "1:B", "2:C"] and out["doc.count"] == 3
+    one = part.run_page({"page.text": "x y", "page_no": 4})
+    assert one["page.numbered"] == ["4:X", "4:Y"] and one["doc.count"] == 2
+
+
+def _words(page_text: str) -> list[str]:
+    return page_text.split()
+
+
+def _sizes_wrong(page_words: dict[str, float]) -> int:
+    return len(page_words)
+
+
+def _sizes_right(page_words: list[str]) -> int:
+    return len(page_words)
+
+
+def _all_words(page_words: list[list[str]]) -> list[str]:
+    return [w for page in page_words for w in page]
+
+
+def _all_words_wrong(page_words: list[str]) -> list[str]:
+    return page_words
+
+
+def test_a_consumer_must_accept_what_its_producer_returns():
+    words = _fn_step("words", _words, ["page.text"], ["page.words"])
+    ok = _fn_step("sizes", _sizes_right, ["page.words"], ["page.sizes"], sink=True)
+    Pipeline([words, ok], inputs=["page.text"])
+    wrong = _fn_step("sizes", _sizes_wrong, ["page.words"], ["page.sizes"], sink=True)
+    with pytest.raises(PipelineError, match=r"'sizes' reads 'page\.words' as dict\[str, float\]"):
+        Pipeline([words, wrong], inputs=["page.text"])
+    # a document step reads a page artifact as the list of the pages' values
+    joined = _fn_step("join", _all_words, ["page.words"], ["doc.words"], scope="document",
+                      sink=True)
+    Pipeline([words, joined], inputs=["page.text"])
+    flat = _fn_step("join", _all_words_wrong, ["page.words"], ["doc.words"], scope="document",
+                    sink=True)
+    with pytest.raises(PipelineError, match="types do not fit"):
+        Pipeline([words, flat], inputs=["page.text"])

@@ -8,7 +8,8 @@ from cosy.steps.fields.dates import cues as date_cues
 from cosy.steps.fields.dates import select as date_select
 from cosy.steps.fields.dates import sources as date_sources
 from cosy.steps.fields.dates import stages as dates
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import date_context
+from tests.unit.test_fields_normalize import make_lines
 
 
 def _cues(context: list[Mention]) -> list[list[str]]:
@@ -17,7 +18,7 @@ def _cues(context: list[Mention]) -> list[list[str]]:
 
 
 def _values(rows: list[str | list[str]]) -> list[str]:
-    return [m.value for m in dates.date_candidates(make_lines(rows), 1, GEOMETRY)]
+    return [m.value for m in date_context(make_lines(rows))]
 
 
 def test_each_source_reads_its_own_notation() -> None:
@@ -49,7 +50,7 @@ def test_validate_keeps_existing_dates_in_plausible_years() -> None:
 def test_ranges_pair_the_ends_of_a_period() -> None:
     lines = make_lines([["Leistungszeitraum", "01.03.2024 - 31.03.2024"],
                         ["Rechnungsdatum", "02.04.2024"]])
-    context = dates.date_candidates(lines, 1, GEOMETRY)
+    context = date_context(lines)
     ranges = dates.date_ranges(context, lines)
     assert ranges == [(0, 1)]
     period = date_select.select_period([context], [ranges])
@@ -59,7 +60,7 @@ def test_ranges_pair_the_ends_of_a_period() -> None:
 
 def test_due_date_is_printed_or_absent_never_computed() -> None:
     rows = [["Rechnungsdatum:", "01.03.2024"], ["Fällig am:", "15.03.2024"]]
-    context = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    context = date_context(make_lines(rows))
     cues = _cues(context)
     issue = date_select.select_issue_date([context], [cues], [[]])
     assert issue["issue_date"].value == "2024-03-01"
@@ -68,14 +69,14 @@ def test_due_date_is_printed_or_absent_never_computed() -> None:
     plain = date_select.select_due_date([context], [cues], [[]], issue, {}, None)
     assert due["due_date"].confidence > plain["due_date"].confidence  # the terms agree
     # terms alone (14 days) imply 2024-03-15, but no due date is printed: none is emitted
-    only_issue = dates.date_candidates(make_lines([rows[0]]), 1, GEOMETRY)
+    only_issue = date_context(make_lines([rows[0]]))
     assert date_select.select_due_date([only_issue], [_cues(only_issue)], [[]], issue,
                                        {}, "2024-03-15") == {}
 
 
 def test_delivery_never_takes_the_issue_dates_mention() -> None:
     rows = [["Datum", "05.03.2018"]]
-    context = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    context = date_context(make_lines(rows))
     probs = [{"issue_date": 0.6, "delivery_date": 0.9, "due_date": 0.0, "other": 0.0}]
     issue = {"issue_date": FieldValue("issue_date", "2018-03-05", 0.6, 1, context[0].bbox,
                                       context[0].span)}
@@ -86,7 +87,7 @@ def test_delivery_never_takes_the_issue_dates_mention() -> None:
 def test_each_language_lexicon_names_its_roles() -> None:
     rows = [["Rechnungsdatum:", "05.03.2018"], ["Due date:", "30.03.2018"],
             ["Date de livraison :", "01.03.2018"], ["Skonto bis", "15.03.2018"]]
-    context = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    context = date_context(make_lines(rows))
     german = [label for label, _ in date_cues.german_date_cues(context)]
     assert german == [{"issue", "issue_weak"}, set(), set(), {"not_a_role", "deadline"}]
     english = [label for label, _ in date_cues.english_date_cues(context)]
@@ -130,19 +131,19 @@ def test_the_only_date_of_a_receipt_is_its_issue_date() -> None:
     rows = [*[f"Item {i}\t{i}.00" for i in range(1, 30)],
             "Tax Invoice : BAT02201803120255\t12/03/18"]
     lines = make_lines(rows)
-    found = dates.date_candidates(lines, 1, GEOMETRY)
+    found = date_context(lines)
     assert [m.value for m in found] == ["2018-03-12"] and found[0].y > 0.4
     issue = date_select.pick_issue(date_select.DateEvidence(found, _cues(found)))
     assert issue is not None and issue.value == "2018-03-12"
     # two different dates, or the one date labelled otherwise, name no issue date by themselves
     for extra in (["Expires 12/04/18"], []):
         other = make_lines([*rows[:-1], "Valid until 12/03/18", *extra])
-        found = dates.date_candidates(other, 1, GEOMETRY)
+        found = date_context(other)
         assert date_select.pick_issue(date_select.DateEvidence(found, _cues(found))) is None
 
 
 def test_date_role_words_as_ocr_misreads_them() -> None:
-    found = dates.date_candidates(make_lines([["Involce Date:", "05.03.2024"]]), 1, GEOMETRY)
+    found = date_context(make_lines([["Involce Date:", "05.03.2024"]]))
     assert _cues(found) == [["issue_date"]]
 
 
@@ -150,5 +151,5 @@ def test_a_direct_debit_date_is_the_due_date() -> None:
     rows = [["Rechnungsdatum:", "19.01.2016"], "Der Betrag wird am 22.01.2016 abgebucht.",
             "Le montant de 62,86€ sera prélevé le 28/12/2022",
             ["Mandatsdatum:", "01.01.2015"], "Your account will be debited on 5 March 2024"]
-    found = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    found = date_context(make_lines(rows))
     assert _cues(found) == [["issue_date"], [], ["due_date"], [], ["due_date"]]

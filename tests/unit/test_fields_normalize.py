@@ -9,14 +9,17 @@ import pytest
 from cosy.domain import Line, Word
 from cosy.steps.fields.amounts import stages as amounts
 from cosy.steps.fields.currency import steps as currency
-from cosy.steps.fields.dates import stages as dates
-from cosy.steps.fields.dates.select import select_dates
-from cosy.steps.fields.ids import reading as identifiers
-from cosy.steps.fields.numbers import select as number_select
-from cosy.steps.fields.numbers import stages as numbers
 from cosy.steps.layout import lines as layout_lines
-
-GEOMETRY = {"width": 595.0, "height": 842.0}
+from tests.stages import (
+    amount_context,
+    date_context,
+    identifier_context,
+    number_roles,
+    page_inputs,
+    select_dates,
+    select_numbers,
+    selected,
+)
 
 
 def make_lines(rows: list[str | list[str]]) -> list[Line]:
@@ -48,25 +51,25 @@ def test_parse_amount_reads_both_decimal_marks(text: str, value: Decimal | None)
     ("17/11/2017", "2017-11-17"),
 ])
 def test_dates_normalise_to_iso(text: str, iso: str) -> None:
-    found = dates.date_candidates(make_lines([f"Datum {text}"]), 1, GEOMETRY)
+    found = date_context(make_lines([f"Datum {text}"]))
     assert [m.value for m in found] == [iso]
 
 
 def test_date_that_does_not_exist_is_dropped() -> None:
-    assert dates.date_candidates(make_lines(["Datum 31.02.2018"]), 1, GEOMETRY) == []
+    assert date_context(make_lines(["Datum 31.02.2018"])) == []
 
 
 def test_slash_dates_follow_the_page_order() -> None:
-    found = dates.date_candidates(make_lines(["Date 11/03/2017", "Paid 11/17/2017"]), 1, GEOMETRY)
+    found = date_context(make_lines(["Date 11/03/2017", "Paid 11/17/2017"]))
     assert [m.value for m in found] == ["2017-11-03", "2017-11-17"]
-    found = dates.date_candidates(make_lines(["Datum 17/11/2017", "11/03/2017"]), 1, GEOMETRY)
+    found = date_context(make_lines(["Datum 17/11/2017", "11/03/2017"]))
     assert [m.value for m in found] == ["2017-11-17", "2017-03-11"]
 
 
 def test_date_roles_from_label_and_column_header() -> None:
     rows = [["Rechnungsdatum:", "05.03.2018"], ["Leistungsdatum:", "01.03.2018"],
             ["Your Reference", "Due Date"], ["Hembrock", "March 30, 2018"]]
-    found = select_dates(dates.date_candidates(make_lines(rows), 1, GEOMETRY))
+    found = select_dates(date_context(make_lines(rows)))
     assert {k: v.value for k, v in found.items()} == {
         "issue_date": "2018-03-05", "delivery_date": "2018-03-01", "due_date": "2018-03-30"}
 
@@ -75,7 +78,7 @@ def test_totals_prefer_the_triple_that_adds_up() -> None:
     rows = [["Pos", "Menge", "Gesamtbetrag"], ["1", "2", "160,00"],
             ["Nettobetrag:", "496,00"], ["USt. Gesamt:", "75,04"], ["Gesamtbetrag:", "571,04"],
             ["Zahlbetrag", "500,00"]]
-    found = amounts.select_totals(amounts.amount_candidates(make_lines(rows), 1, GEOMETRY))
+    found = amounts.select_totals(amount_context(make_lines(rows)))
     assert {k: v.value for k, v in found.items()} == {
         "total_net": "496.00", "total_tax": "75.04", "total_gross": "571.04"}
     assert found["total_gross"].confidence > 0.9
@@ -87,7 +90,7 @@ def test_table_row_amounts_take_their_column_header() -> None:
     row = [("19,00%", 205), ("MwSt.:", 230), ("376,37", 262), ("71,51", 345), ("447,88", 425)]
     words = [Word(t, x, y, x + 5.0 * len(t), y + 9.0, 9.0)
              for y, cells in ((405.0, header), (425.0, row)) for t, x in cells]
-    found = amounts.select_totals(amounts.amount_candidates(layout_lines(words), 1, GEOMETRY))
+    found = amounts.select_totals(amount_context(layout_lines(words)))
     assert [found[k].value for k in ("total_net", "total_tax", "total_gross")] == [
         "376.37", "71.51", "447.88"]
 
@@ -105,8 +108,7 @@ def test_total_wording_in_three_languages(label: str, role: str | None) -> None:
 def test_invoice_number_kinds() -> None:
     rows = ["Handelsrechnung (380) Nr. 471102 vom 05.03.2018", ["Ihre Auftragsnummer:", "ABC-123"],
             ["Kundennummer:", "987-654"]]
-    found = number_select.select_numbers(numbers.number_candidates(make_lines(rows), 1,
-                                                                   GEOMETRY))
+    found = select_numbers(number_roles(make_lines(rows)))
     assert found["invoice_number"].value == "471102"
     assert found["order_number"].value == "ABC-123"
     assert found["customer_number"].value == "987-654"
@@ -117,10 +119,8 @@ def test_identifiers_and_roles() -> None:
             ["Steuernummer:", "201/113/40209"], "IBAN DE88 2008 0000 0970 3757 00 BIC COBADEFFXXX",
             ["Käufer-IBAN :", "DE21860000000086001055"]]
     ls = make_lines(rows)
-    found = identifiers.select_ids(identifiers.iban_candidates(ls, 1),
-                                   identifiers.bic_candidates(ls, 1),
-                                   identifiers.vat_id_candidates(ls, 1),
-                                   identifiers.tax_number_candidates(ls, 1))
+    found = selected(("iban", "bic", "seller_vat_id", "buyer_vat_id", "seller_tax_number"),
+                     page_inputs(ls), {"doc.title_kind": None})
     assert {k: v.value for k, v in found.items()} == {
         "seller_vat_id": "DE136695976", "buyer_vat_id": "ESA12345674",
         "seller_tax_number": "201/113/40209", "iban": "DE88200800000970375700",
@@ -128,8 +128,8 @@ def test_identifiers_and_roles() -> None:
 
 
 def test_iban_with_wrong_check_digits_needs_a_label() -> None:
-    unlabelled = identifiers.iban_candidates(make_lines(["Ref DE12123456781234567890"]), 1)
-    labelled = identifiers.iban_candidates(make_lines([["IBAN :", "DE12123456781234567890"]]), 1)
+    unlabelled = identifier_context("iban", make_lines(["Ref DE12123456781234567890"]))
+    labelled = identifier_context("iban", make_lines([["IBAN :", "DE12123456781234567890"]]))
     assert unlabelled == []
     assert labelled[0].confidence < 0.5
 

@@ -6,11 +6,8 @@ from cosy.domain import Line, Word
 from cosy.steps.fields import party_words as party
 from cosy.steps.fields.party.address import parse_city_line
 from cosy.steps.fields.party.model import PartyBlock
-from cosy.steps.fields.party.select import select_parties
-from cosy.steps.fields.party.stages import page_blocks
 from cosy.steps.layout import lines as layout_lines
-
-GEOMETRY = {"width": 595.0, "height": 842.0}
+from tests.stages import party_blocks, select_parties
 
 
 def place(rows: list[tuple[float, float, str]], size: float = 9.0) -> list[Line]:
@@ -25,7 +22,7 @@ def place(rows: list[tuple[float, float, str]], size: float = 9.0) -> list[Line]
 
 
 def blocks(rows: list[tuple[float, float, str]]) -> list[PartyBlock]:
-    return page_blocks(place(rows), 1, GEOMETRY)[0]
+    return party_blocks(place(rows))[0]
 
 
 def test_labelled_sections_give_roles_and_names() -> None:

@@ -11,8 +11,8 @@ from cosy.steps.fields.ids import tax as ids_tax
 from cosy.steps.fields.ids.common import field_value, rule_roles
 from cosy.steps.fields.ids.features import identifier_features, identifier_spec
 from cosy.steps.fields.ids.labels import find_labels
-from cosy.steps.fields.ids.reading import page_labels, read_identifiers, select_ids
 from cosy.steps.layout import lines as layout_lines
+from tests.stages import identifier_context, identifier_labels, selected
 from tests.unit.test_fields_normalize import make_lines
 
 
@@ -34,7 +34,7 @@ def test_iban_run_on_and_misprint() -> None:
 
 def test_bic_after_label_in_lower_case() -> None:
     lines = make_lines([["BIC:", "cobadeff xxx"], "Order ABCDEFGH"])
-    hits = page_labels(lines)
+    hits = identifier_labels(lines)
     labelled = ids_bank.labelled_values(lines, hits, "bic", 1, "fields.ids.candidates.bic.labelled",
                                         ids_bank.BIC_AFTER_LABEL)
     pattern = ids_bank.bic_candidates_pattern(lines, 1)
@@ -61,7 +61,7 @@ def test_register_needs_evidence_for_rare_schemes_and_court_is_beside_it() -> No
                                    ids_register.register_candidates_fr)]
     found = ids_register.register_validate(ids_register.register_normalise(*cands), lines)
     assert [m.value for m in found] == ["HRB 61466"]
-    contexts = read_identifiers(lines, 1)["register_number"]
+    contexts = identifier_context("register_number", lines)
     register = ids_register.select_register(contexts, None, "invoice")
     assert register["seller_register"].value == "HRB 61466"
     court = ids_register.select_court(ids_register.court_candidates(lines, 1), register)
@@ -85,9 +85,16 @@ def test_tax_number_shapes() -> None:
 
 def test_your_vat_id_belongs_to_the_addressee() -> None:
     lines = make_lines([["Ihre USt-IdNr.:", "DE136695976"], ["USt-IdNr.:", "DE123456789"]])
-    vats = read_identifiers(lines, 1)["vat_id"]
-    on_invoice = {k: v.value for k, v in select_ids([], [], vats, [], "invoice").items()}
-    on_order = {k: v.value for k, v in select_ids([], [], vats, [], "order").items()}
+    vats = identifier_context("vat_id", lines)
+
+    def by_rule(title: str) -> dict[str, str]:  # the select steps with the rules' roles
+        found = selected(("seller_vat_id", "buyer_vat_id"),
+                         {"page.vat_id.context": vats,
+                          "page.vat_id.roles": [rule_roles(c, title) for c in vats]},
+                         {"doc.title_kind": title})
+        return {k: v.value for k, v in found.items()}
+
+    on_invoice, on_order = by_rule("invoice"), by_rule("order")
     assert on_invoice == {"buyer_vat_id": "DE136695976", "seller_vat_id": "DE123456789"}
     assert on_order == {"seller_vat_id": "DE136695976", "buyer_vat_id": "DE123456789"}
 
@@ -95,7 +102,7 @@ def test_your_vat_id_belongs_to_the_addressee() -> None:
 def test_debtor_iban_and_payee_iban() -> None:
     lines = make_lines(["IBAN DE88 2008 0000 0970 3757 00",
                         ["Lastschrift von Käufer-IBAN:", "DE21860000000086001055"]])
-    ibans = read_identifiers(lines, 1)["iban"]
+    ibans = identifier_context("iban", lines)
     assert ids_bank.select_iban(ibans, None, "invoice")["iban"].value == "DE88200800000970375700"
     debtor = ids_bank.select_debtor_iban(ibans, None, "invoice")["debtor_iban"]
     assert debtor.value == "DE21860000000086001055"
@@ -103,7 +110,7 @@ def test_debtor_iban_and_payee_iban() -> None:
 
 def test_model_probabilities_decide_where_no_label_does() -> None:
     lines = make_lines(["DE 136 695 976"])
-    vats = read_identifiers(lines, 1)["vat_id"]
+    vats = identifier_context("vat_id", lines)
     probs = [{"seller": 0.1, "buyer": 0.85, "other": 0.05}]
     found = ids_tax.select_vat_ids(vats, probs, "invoice", "buyer", set())
     assert found["buyer_vat_id"].model == "identifier_role@1.0"
@@ -115,7 +122,7 @@ def test_model_probabilities_decide_where_no_label_does() -> None:
 def test_bank_name_beside_the_account() -> None:
     lines = make_lines(["Postbank", "IBAN DE75 5251 0016 6872 7569 64", "Geschäftsführung: X",
                         ["Bankverbindung:", "Sparkasse Köln · IBAN DE88 2008 0000 0970 3757 00"]])
-    hits = page_labels(lines)
+    hits = identifier_labels(lines)
     ibans = ids_bank.iban_validate(ids_bank.iban_normalise(ids_bank.iban_candidates(lines, 1)))
     names = ids_bank.bank_name_normalise(
         ids_bank.labelled_values(lines, hits, "bank", 1, "label", ids_bank.BANK_AFTER_LABEL),
@@ -130,7 +137,7 @@ def test_bank_name_beside_the_account() -> None:
 
 def test_features_follow_the_spec() -> None:
     lines = make_lines([["USt-IdNr.:", "DE136695976"]])
-    vats = read_identifiers(lines, 1)["vat_id"]
+    vats = identifier_context("vat_id", lines)
     spec = identifier_spec()
     x = identifier_features(vats, "order", 1, 1, spec)
     y = identifier_features(vats, "invoice", 1, 1, spec)
@@ -153,7 +160,7 @@ def test_a_wrapped_iban_is_no_vat_id() -> None:
     ("ABN 51 824 753 556", "51824753556"), ("GSTIN: 27AAPFU0939F1ZV", "27AAPFU0939F1ZV"),
 ])
 def test_tax_registrations_of_other_countries_behind_their_label(row: str, value: str) -> None:
-    vats = read_identifiers(make_lines([row]), 1)["vat_id"]
+    vats = identifier_context("vat_id", make_lines([row]))
     assert [c.value for c in vats] == [value]
     # the role model never saw them: whose they are, the page's writer is (the seller)
     probs = [{"seller": 0.0, "buyer": 0.0, "other": 1.0}] * len(vats)
@@ -162,8 +169,7 @@ def test_tax_registrations_of_other_countries_behind_their_label(row: str, value
 
 
 def test_eu_vat_ids_keep_their_own_source() -> None:
-    vats = read_identifiers(make_lines(["N° TVA intracommunautaire : FR 03 552081317"]), 1)[
-        "vat_id"]
+    vats = identifier_context("vat_id", make_lines(["N° TVA intracommunautaire : FR 03 552081317"]))
     assert [(c.value, c.mention.step) for c in vats] == [
         ("FR03552081317", "fields.ids.candidates.vat_id")]
 
@@ -171,7 +177,7 @@ def test_eu_vat_ids_keep_their_own_source() -> None:
 def test_numbers_without_a_registration_label_are_no_vat_id() -> None:
     lines = make_lines(["Tel 03-3362 4395", "VAT 20% 1234.00", "Company Reg No. 001637511168",
                         "Table 000136577024"])
-    assert read_identifiers(lines, 1)["vat_id"] == []
+    assert identifier_context("vat_id", lines) == []
 
 
 def test_abn_check_digits() -> None:
@@ -194,7 +200,7 @@ def _page(rows: list[tuple[float, str]]) -> list[Line]:
 def test_the_one_other_vat_id_in_the_body_is_the_addressees() -> None:
     lines = _page([(210.0, "Kundennummer: K0100077603"), (225.0, "USt-IdNr.: DE199952957"),
                    (239.0, "Rechnungsnummer: R0005532486"), (795.0, "USt-IdNr. DE812871812")])
-    vats = read_identifiers(lines, 1)["vat_id"]
+    vats = identifier_context("vat_id", lines)
     probs = [{"seller": 0.49, "buyer": 0.13, "other": 0.38},
              {"seller": 0.99, "buyer": 0.0, "other": 0.01}]
     seller = ids_tax.select_vat_ids(vats, probs, "invoice", "seller", set())
@@ -204,10 +210,10 @@ def test_the_one_other_vat_id_in_the_body_is_the_addressees() -> None:
     assert buyer["buyer_vat_id"].confidence < vats[0].confidence
     # a seller registered in several countries lists them together: nothing is the buyer's
     footer = _page([(780.0, "USt-IdNr. DE812871812"), (795.0, "VAT No. ATU13585627")])
-    vats = read_identifiers(footer, 1)["vat_id"]
+    vats = identifier_context("vat_id", footer)
     assert ids_tax.select_vat_ids(vats, None, "invoice", "buyer", {"DE812871812"}) == {}
 
 
 def test_taxpayer_identification_number_is_a_tax_number() -> None:
     lines = make_lines(["TIN: 123-456-789-000", "Tinte 12345678"])
-    assert [c.value for c in read_identifiers(lines, 1)["tax_number"]] == ["123-456-789-000"]
+    assert [c.value for c in identifier_context("tax_number", lines)] == ["123-456-789-000"]

@@ -10,9 +10,9 @@ from cosy.corpus import generate_document
 from cosy.inference.registry import create_session, read_registry, run_classifier
 from cosy.steps import layout, parse
 from cosy.steps.fields.ids.features import IDENTIFIER_ROLES, identifier_features
-from cosy.steps.fields.ids.reading import read_identifiers
+from models.recipes.corpus import page_title as title_of
 from models.recipes.corpus import page_words
-from models.recipes.identifier_role import title_of
+from tests.stages import identifier_context
 
 MODELS = Path(__file__).resolve().parents[2] / "models"
 
@@ -42,7 +42,7 @@ def test_footer_vat_id_belongs_to_the_writer(model: tuple, seed: int, doc_type: 
     pdf, truth = generate_document(seed, doc_type=doc_type, layout=layout_name, language="de")
     words = page_words(pdf, 1)
     lines = layout.lines(words)
-    contexts = read_identifiers(lines, 1, parse.geometry(parse.open_page(pdf, 1)))["vat_id"]
+    contexts = identifier_context("vat_id", lines, parse.geometry(parse.open_page(pdf, 1)))
     footer = [c for c in contexts if c.zone == "foot"]
     assert footer, "the generated footer prints the writer's VAT ID"
     x = identifier_features(footer, title_of(pdf, words), 1, truth["pages"], spec.features)

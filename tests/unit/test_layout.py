@@ -6,12 +6,12 @@ from __future__ import annotations
 import numpy as np
 
 from cosy.corpus import generate_document
-from cosy.domain import Word
+from cosy.domain import PageGeometry, Word
 from cosy.steps import layout, layout_blocks, layout_classes, layout_features, layout_regions
 from cosy.steps.layout_features import BLOCK_CLASSES
 
 MM = 72 / 25.4
-A4 = {"width": 595.28, "height": 841.89}
+A4 = PageGeometry(595.28, 841.89)
 
 
 def _words(x: float, top: float, text: str, size: float = 10.0, bold: bool = False) -> list[Word]:

@@ -8,23 +8,17 @@ from typing import Any
 from cosy.domain import Line, Word
 from cosy.evaluation import score_line_items
 from cosy.steps.layout import lines as layout_lines
-from cosy.steps.lineitems import codes, items, rows
-from cosy.steps.lineitems.header import Header, columns, find_header
+from cosy.steps.lineitems import codes, items
+from cosy.steps.lineitems.header import find_header
 from cosy.steps.lineitems.items import items_total, merge
 from cosy.steps.lineitems.values import parse_quantity
+from tests.stages import GEOMETRY, run_steps
 
-GEOMETRY = {"width": 595.0, "height": 842.0}
 
-
-def read_items(lines: list[Line], head: Header | None, page_no: int,
-               geometry: dict[str, float]) -> list[dict[str, Any]]:
-    """A page's items from its lines and header: the page steps in one call."""
-    cols = columns(head)
-    found = rows.rows(rows.cells(rows.table_lines(lines, head, cols, geometry), cols), cols,
-                      page_no)
-    quantities = items.quantities(found)
-    return items.items(found, quantities, items.prices(found), codes.units(quantities),
-                       codes.item_ids(found), codes.tax_rates(found))
+def read_items(lines: list[Line]) -> list[dict[str, Any]]:
+    """A page's items as the pipeline's line-item steps read them (no ruled table)."""
+    return run_steps("page.lineitem_rows", {"page.lines": lines, "page.geometry": GEOMETRY,
+                                            "page.lineitem_ruled_rows": []})
 
 
 def table(rows: list[list[tuple[str, float]]], top: float = 300.0) -> list[Line]:
@@ -63,7 +57,7 @@ def test_rows_wrapped_description_and_carry_over_skipped() -> None:
     lines = table(rows)
     head = find_header(lines)
     assert head is not None
-    items = read_items(lines, head, 1, GEOMETRY)
+    items = read_items(lines)
     assert [(i["description"], i["quantity"], i["unit"], i["unit_price"], i["total"])
             for i in items] == [
         ("Kupferrohr 15 mm", "12.5", "m", "4.20", "52.50"),
@@ -78,7 +72,7 @@ def test_english_table_with_unit_in_quantity_cell() -> None:
     lines = table(rows)
     head = find_header(lines)
     assert head is not None
-    (item,) = read_items(lines, head, 1, GEOMETRY)
+    (item,) = read_items(lines)
     assert (item["quantity"], item["unit_price"], item["total"]) == ("24", "87.67", "2104.08")
 
 

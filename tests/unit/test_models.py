@@ -202,11 +202,10 @@ def test_role_models_load_with_declared_inputs_and_outputs(resources: Resources)
 def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> None:
     """Every date and amount printed in a truth box of its role is predicted that role."""
     from cosy.ingest import DocumentInfo
-    from cosy.steps.fields.amounts import stages as amounts
     from cosy.steps.fields.amounts.role import amount_role
-    from cosy.steps.fields.dates import stages as dates
     from cosy.steps.fields.dates.role import date_role
     from models.recipes.role_models import label_of
+    from tests.stages import amount_context, date_context
 
     pdf, truth = generate_document(seed, doc_type="invoice", language=LANGUAGES[seed % 3],
                                    family="classic")
@@ -216,8 +215,8 @@ def test_role_models_on_held_out_documents(resources: Resources, seed: int) -> N
         lines, geometry = _role_page(pdf, page_no)
         ctx = StepContext("d", "t", page_no, resources.settings, resources)
         for kind, cands, role_step, labels in (
-                ("date", dates.date_candidates, date_role, roles_labels("date")),
-                ("amount", amounts.amount_candidates, amount_role, roles_labels("amount"))):
+                ("date", date_context, date_role, roles_labels("date")),
+                ("amount", amount_context, amount_role, roles_labels("amount"))):
             mentions = cands(lines, page_no, geometry)
             probs = role_step(mentions, lines, geometry, page_no, info, ctx)
             assert len(probs) == len(mentions)
@@ -238,16 +237,15 @@ def roles_labels(kind: str) -> tuple[str, ...]:
 
 
 def test_date_selection_takes_the_role_models_confidence() -> None:
-    from cosy.steps.fields.dates import stages as dates
-    from cosy.steps.fields.dates.select import select_dates
-    from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+    from tests.stages import date_context, select_dates
+    from tests.unit.test_fields_normalize import make_lines
 
     rows = [["Rechnungsdatum:", "05.03.2018"], ["Ort", "01.03.2018"], ["Hinweis", "30.03.2018"]]
-    found = dates.date_candidates(make_lines(rows), 1, GEOMETRY)
+    found = date_context(make_lines(rows))
     probs = [{"issue_date": 0.93, "due_date": 0.02, "delivery_date": 0.03, "other": 0.02},
              {"issue_date": 0.05, "due_date": 0.05, "delivery_date": 0.81, "other": 0.09},
              {"issue_date": 0.02, "due_date": 0.40, "delivery_date": 0.08, "other": 0.50}]
-    out = select_dates(found, probs, "date_role@1.0")
+    out = select_dates(found, probs)
     assert (out["issue_date"].value, out["issue_date"].confidence) == ("2018-03-05", 0.93)
     assert out["issue_date"].model == "date_role@1.0"
     # no label names a delivery date: the model's pick, with its probability
@@ -259,10 +257,11 @@ def test_date_selection_takes_the_role_models_confidence() -> None:
 
 def test_amount_selection_takes_the_role_models_confidence() -> None:
     from cosy.steps.fields.amounts import stages as amounts
-    from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+    from tests.stages import amount_context
+    from tests.unit.test_fields_normalize import make_lines
 
     rows = [["Nettobetrag:", "496,00"], ["USt. Gesamt:", "75,04"], ["Gesamtbetrag:", "571,04"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     probs = [{"total_net": 0.8, "total_tax": 0.1, "total_gross": 0.05, "other": 0.05},
              {"total_net": 0.0, "total_tax": 0.6, "total_gross": 0.0, "other": 0.4},
              {"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.5, "other": 0.5}]
@@ -274,7 +273,7 @@ def test_amount_selection_takes_the_role_models_confidence() -> None:
     assert out["total_gross"].model == "amount_role@1.0"
     # an unlabelled amount the model calls the gross total fills the missing field
     rows = [["Nettobetrag:", "100,00"], ["Betrag", "250,00"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     probs = [{"total_net": 0.9, "total_tax": 0.0, "total_gross": 0.05, "other": 0.05},
              {"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.7, "other": 0.3}]
     out = amounts.select_totals(found, probs=probs, model="amount_role@1.0")
@@ -282,7 +281,7 @@ def test_amount_selection_takes_the_role_models_confidence() -> None:
     assert out["total_net"].confidence == 0.9
     # a reminder: the model all but rules out the label's reading and is sure of another amount
     rows = [["offen", "480,00"], ["Zahlbetrag", "485,00"]]
-    found = amounts.amount_candidates(make_lines(rows), 1, GEOMETRY)
+    found = amount_context(make_lines(rows))
     probs = [{"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.99, "other": 0.01},
              {"total_net": 0.0, "total_tax": 0.0, "total_gross": 0.005, "other": 0.995}]
     assert amounts.select_totals(found)["total_gross"].value == "485.00"  # rules alone

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cosy.steps.fields.numbers import select as number_select
 from cosy.steps.fields.numbers import sources as number_sources
-from cosy.steps.fields.numbers import stages as numbers
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import number_roles
+from tests.unit.test_fields_normalize import make_lines
 
 
 def test_each_language_lexicon_finds_its_labels() -> None:
@@ -24,14 +24,14 @@ def test_title_line_and_column_header_sources() -> None:
 
 def test_validate_drops_dates_and_short_numbers() -> None:
     lines = make_lines(["Rechnung Nr. 05.03.2024", "Seite Nr. 2", "Auftrag Nr. A-77"])
-    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    found = number_roles(lines)
     assert [m.value for m in found] == ["A-77"]
 
 
 def test_roles_and_per_field_selection() -> None:
     lines = make_lines(["Lieferschein Nr. LS-5521", ["Rechnungsnummer:", "R-2024-17"],
                         ["Ihre Bestellnummer:", "PO-4471"], ["Kundennummer:", "K-99"]])
-    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    found = number_roles(lines)
     assert [(m.value, m.role, m.doc_kind) for m in found] == [
         ("LS-5521", "other", "delivery_note"), ("R-2024-17", "invoice", "invoice"),
         ("PO-4471", "reference", "order"), ("K-99", "customer", "customer")]
@@ -46,7 +46,7 @@ def test_roles_and_per_field_selection() -> None:
 
 
 def _own(rows: list[str | list[str]], title: str | None = "invoice") -> str | None:
-    found = numbers.number_candidates(make_lines(rows), 1, GEOMETRY)
+    found = number_roles(make_lines(rows))
     own = number_select.pick_own_number(found, title)
     return own.value if own is not None else None
 
@@ -71,7 +71,7 @@ def test_receipt_and_document_numbers() -> None:
 def test_purchase_order_abbreviations_and_po_boxes() -> None:
     lines = make_lines([["INVOICE NUMBER", "20517440"], "P.O. Box 12345",
                         ["CUSTOMER P/O NO.", "SHIPPED VIA"], ["216138", "FNS_MU"]])
-    found = numbers.number_candidates(lines, 1, GEOMETRY)
+    found = number_roles(lines)
     assert [(m.value, m.role) for m in found] == [("20517440", "invoice"), ("216138", "order")]
     own = number_select.select_invoice_number([found], "invoice")
     assert number_select.select_order_number([found], own, "invoice", [[]])["order_number"].value \

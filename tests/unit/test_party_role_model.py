@@ -13,11 +13,12 @@ from cosy.inference.resources import Resources
 from cosy.steps import layout, parse
 from cosy.steps.fields.party.features import PARTY_ROLES, party_spec
 from cosy.steps.fields.party.model import PartyBlock
-from cosy.steps.fields.party.select import PARTY_ROLE_MODEL, party_block_role, select_parties
-from cosy.steps.fields.party.stages import page_blocks
+from cosy.steps.fields.party.select import PARTY_ROLE_MODEL, party_block_role
+from models.recipes.corpus import page_title as title_of
 from models.recipes.corpus import page_words
-from models.recipes.party_role import HELDOUT, label_of, title_of
-from tests.unit.test_fields_party import GEOMETRY, place
+from models.recipes.party_role import HELDOUT, label_of
+from tests.stages import party_blocks, select_parties
+from tests.unit.test_fields_party import place
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +32,7 @@ def _argmax(probs: list[dict[str, float]]) -> list[str]:
 
 
 def _page_roles(ctx: StepContext, rows: list[tuple[float, float, str]]) -> list[str]:
-    blocks, contexts = page_blocks(place(rows), 1, GEOMETRY)
+    blocks, contexts = party_blocks(place(rows))
     return _argmax(party_block_role([blocks], [contexts], "invoice", SimpleNamespace(pages=1),
                                     ctx))
 
@@ -69,7 +70,7 @@ def test_held_out_documents(ctx: StepContext) -> None:
         for n in range(1, truth["pages"] + 1):
             words = page_words(pdf, n)
             title = title_of(pdf, words) if n == 1 else title
-            pages.append(page_blocks(layout.lines(words), n,
+            pages.append(party_blocks(layout.lines(words), n,
                                      parse.geometry(parse.open_page(pdf, n))))
         probs = party_block_role([p[0] for p in pages], [p[1] for p in pages], title,
                                  SimpleNamespace(pages=truth["pages"]), ctx)

@@ -14,10 +14,10 @@ from cosy.steps.consistency_payment import payment_means_check
 from cosy.steps.fields.ids import mandate as sepa_mandate
 from cosy.steps.fields.ids import sepa
 from cosy.steps.fields.ids.common import build_contexts, page_zones
-from cosy.steps.fields.ids.reading import page_labels
 from cosy.steps.fields.payment import means as pm
 from tests.conftest import Extract
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import GEOMETRY, identifier_labels
+from tests.unit.test_fields_normalize import make_lines
 
 
 def means(rows: list[str | list[str]], fields: dict[str, Any] | None = None,
@@ -104,7 +104,7 @@ def creditor_ids(rows: list[str | list[str]], title: str = "invoice") -> dict[st
     found = sepa.creditor_id_validate(sepa.creditor_id_normalise(
         sepa.creditor_id_de(lines, 1), sepa.creditor_id_en(lines, 1),
         sepa.creditor_id_fr(lines, 1), sepa.creditor_id_pattern(lines, 1)))
-    contexts = build_contexts(found, lines, page_zones(lines, GEOMETRY), page_labels(lines))
+    contexts = build_contexts(found, lines, page_zones(lines, GEOMETRY), identifier_labels(lines))
     picked = sepa.select_creditor_id(contexts, title).get("creditor_id")
     return {"all": [(m.value, m.confidence) for m in found],
             "creditor_id": picked.value if picked else None}

@@ -6,7 +6,8 @@ import pytest
 
 from cosy.domain import FieldValue
 from cosy.steps.fields.payment import terms as payment
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import GEOMETRY
+from tests.unit.test_fields_normalize import make_lines
 
 
 def _terms(text: str | list[str]) -> dict[str, str]:

@@ -7,9 +7,9 @@ import pytest
 
 from cosy.domain import FieldValue
 from cosy.steps.fields.numbers import select as number_select
-from cosy.steps.fields.numbers import stages as numbers
 from cosy.steps.fields.references import stages as references
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import number_roles, reference_context, select_numbers
+from tests.unit.test_fields_normalize import make_lines
 
 
 @pytest.mark.parametrize(("leitweg", "valid"), [
@@ -24,7 +24,7 @@ def test_leitweg_check_digits(leitweg: str, valid: bool) -> None:
 
 def _refs(rows: list[str | list[str]]) -> list[tuple[str, str, float]]:
     return [(m.value, m.label_kind, m.confidence)
-            for m in references.reference_candidates(make_lines(rows))]
+            for m in reference_context(make_lines(rows))]
 
 
 def test_labels_in_each_language() -> None:
@@ -60,12 +60,12 @@ def test_dates_and_amounts_are_no_reference() -> None:
 
 
 def _numbers(rows: list[str | list[str]]) -> list:
-    return numbers.number_candidates(make_lines(rows), 1, GEOMETRY)
+    return number_roles(make_lines(rows))
 
 
 def test_buyer_reference_is_never_the_documents_own_number() -> None:
     rows = [["Reference:", "REM2222975"], ["Original Invoice:", "801005"]]
-    refs = references.reference_candidates(make_lines(rows))
+    refs = reference_context(make_lines(rows))
     own = FieldValue("invoice_number", "REM2222975", 0.9)
     assert references.pick_buyer_reference(refs, _numbers(rows), own) is None
 
@@ -81,7 +81,7 @@ def test_your_order_is_the_buyer_reference_without_a_reference_label() -> None:
 def test_credit_note_refers_to_the_invoice_not_its_own_number() -> None:
     rows = [["Gutschrift Nr.", "GS-2024-11"], ["Zu Rechnung:", "R-2024-0815"],
             "aufgrund Ihrer Reklamation erhalten Sie zu Rechnung R-2024-0815 folgende Gutschrift:"]
-    found = number_select.select_numbers(_numbers(rows), "credit_note")
+    found = select_numbers(_numbers(rows), "credit_note")
     assert found["invoice_number"].value == "GS-2024-11"
     assert found["invoice_reference"].value == "R-2024-0815"
 
@@ -92,27 +92,27 @@ def test_credit_note_refers_to_the_invoice_not_its_own_number() -> None:
 ])
 def test_invoice_reference_labels(label: str, title: str) -> None:
     rows = [["N° de facture :", "FA-2024-77"], [label, "F 95682"]]
-    found = number_select.select_numbers(_numbers(rows), title)
+    found = select_numbers(_numbers(rows), title)
     assert found["invoice_reference"].value == "F 95682"
 
 
 def test_reminder_table_gives_the_dunned_invoice() -> None:
     rows = [["Mahnungsnummer", "Belegdatum", "Zu Rechnung"], ["M 17957", "01.12.2025", "RG2078092"]]
-    found = number_select.select_numbers(_numbers(rows), "payment_reminder")
+    found = select_numbers(_numbers(rows), "payment_reminder")
     assert found["invoice_number"].value == "M 17957"
     assert found["invoice_reference"].value == "RG2078092"
 
 
 def test_an_invoice_without_earlier_invoice_has_no_reference() -> None:
     rows = [["Rechnung Nr.", "R-1"], ["Bestellnummer:", "B-7"]]
-    assert "invoice_reference" not in number_select.select_numbers(_numbers(rows), "invoice")
+    assert "invoice_reference" not in select_numbers(_numbers(rows), "invoice")
 
 
 @pytest.mark.parametrize("label", ["Lieferantennummer:", "Supplier No.", "Vendor ID:",
                                    "N° fournisseur :"])
 def test_supplier_number(label: str) -> None:
     rows = [["Bestellnummer:", "B-2024-12"], [label, "KD-14579"], ["Supplier VAT No.", "DE1234"]]
-    found = number_select.select_numbers(_numbers(rows), "order")
+    found = select_numbers(_numbers(rows), "order")
     assert found["supplier_number"].value == "KD-14579"
     assert "customer_number" not in found
 
@@ -123,18 +123,18 @@ def test_supplier_number(label: str) -> None:
     ["Purchase order reference", "PO-2019-5485"], ["PO Number:", "PO-2019-5485"],
 ])
 def test_order_reference_labels(row: list[str]) -> None:
-    found = number_select.select_numbers(_numbers([["Invoice No.", "IN-1"], row]), "invoice")
+    found = select_numbers(_numbers([["Invoice No.", "IN-1"], row]), "invoice")
     assert found["order_number"].value == "PO-2019-5485"
 
 
 def test_order_reference_below_a_header() -> None:
     rows = [["Invoice #", "Your Order"], ["INV2357787", "PO-2023-9437"]]
-    found = number_select.select_numbers(_numbers(rows), "invoice")
+    found = select_numbers(_numbers(rows), "invoice")
     assert found["order_number"].value == "PO-2023-9437"
 
 
 def test_an_orders_own_number_is_its_order_number() -> None:
-    found = number_select.select_numbers(_numbers([["PURCHASE ORDER:", "PO123456789"],
+    found = select_numbers(_numbers([["PURCHASE ORDER:", "PO123456789"],
                                                    ["SALES ORDER ID:", "S-459875"]]), None)
     assert found["invoice_number"].value == found["order_number"].value == "PO123456789"
 
@@ -142,13 +142,13 @@ def test_an_orders_own_number_is_its_order_number() -> None:
 def test_your_reference_code_is_the_order_without_an_order_label() -> None:
     rows = [["Invoice", "FA-2017-0008"], ["Your Reference", "COMPRA0832"]]
     lines = make_lines(rows)
-    nums = numbers.number_candidates(lines, 1, GEOMETRY)
+    nums = number_roles(lines)
     own = number_select.pick_own_number(nums, "invoice")
-    refs = references.reference_candidates(lines)
+    refs = reference_context(lines)
     order = number_select.pick_order_number(nums, own, "invoice", refs)
     assert order is not None and order.value == "COMPRA0832"
     # a name after 'Your Reference' is no order number
-    refs = references.reference_candidates(make_lines([["Your Reference", "Anna Schmidt"]]))
+    refs = reference_context(make_lines([["Your Reference", "Anna Schmidt"]]))
     assert number_select.pick_order_number(nums, own, "invoice", refs) is None
 
 
@@ -200,13 +200,13 @@ def test_leitweg_below_its_label_wins_over_the_bare_shape() -> None:
 ])
 def test_number_below_a_header(header: str, field: str, title: str) -> None:
     rows = [[header], ["KD-80463"]]
-    assert number_select.select_numbers(_numbers(rows), title)[field].value == "KD-80463"
+    assert select_numbers(_numbers(rows), title)[field].value == "KD-80463"
 
 
 def test_french_order_confirmation_is_its_own_number_not_the_order() -> None:
     rows = ["Confirmation de commande n° CC 43895 du 16 juin 2020",
             ["Votre commande:", "CMD 30249"]]
-    found = number_select.select_numbers(_numbers(rows), "order_confirmation")
+    found = select_numbers(_numbers(rows), "order_confirmation")
     assert found["invoice_number"].value == "CC 43895"
     assert found["order_number"].value == "CMD 30249"
 
@@ -214,5 +214,5 @@ def test_french_order_confirmation_is_its_own_number_not_the_order() -> None:
 def test_a_customer_vat_number_is_no_customer_number() -> None:
     rows = [["Invoice", "FA-2017-0008"], ["Customer VAT Number", "ESA12345674"],
             ["Customer No.", "K-7781"]]
-    found = number_select.select_numbers(_numbers(rows), "invoice")
+    found = select_numbers(_numbers(rows), "invoice")
     assert found["customer_number"].value == "K-7781"

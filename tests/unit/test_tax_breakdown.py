@@ -17,21 +17,21 @@ from cosy.engine.step import StepContext
 from cosy.kg import vocab
 from cosy.kg.export import serialize
 from cosy.steps import consistency_tax
-from cosy.steps.fields.amounts import stages as amounts
 from cosy.steps.fields.tax import breakdown as tax_breakdown
 from cosy.steps.fields.tax import breakdown_sources as sources
 from cosy.steps.fields.tax import category as tax_category
 from cosy.steps.fields.tax import rates as taxes
 from cosy.steps.graph import entities, tax
 from cosy.steps.layout import lines as layout_lines
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import GEOMETRY, amount_context
+from tests.unit.test_fields_normalize import make_lines
 
 
 def _page(rows: list[str | list[str]]) -> tuple[list[Line], list[Mention], list[Mention]]:
     lines = make_lines(rows)
     valid = taxes.tax_rate_validate(taxes.tax_rate_normalise(taxes.tax_rate_candidates(lines)))
     rates = taxes.tax_rate_context(valid, lines, 1, GEOMETRY)
-    return lines, rates, amounts.amount_candidates(lines, 1, GEOMETRY)
+    return lines, rates, amount_context(lines)
 
 
 def _rows(rows: list[str | list[str]]) -> list[dict[str, Any]]:
@@ -83,7 +83,7 @@ def test_table_rows_read_bare_rates_under_their_header() -> None:
         ["Umsatzsteuer (S)", "326,50", "-5,10", "321,40", "19", "61,07"],
         ["Umsatzsteuer (S)", "130,70", "-3,11", "127,59", "7", "8,93"],
         ["Rechnungssumme ohne USt.", "448,99"]], [40, 160, 230, 300, 370, 440])
-    found = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found = amount_context(lines)
     rows = tax_breakdown.breakdown_validate(
         tax_breakdown.breakdown_normalise(sources.table_rows(lines, found), [], [], [], []), 1)
     # the base is the amount that checks out, not the goods value before allowances
@@ -108,7 +108,7 @@ def test_breakdown_headers_per_language(header: list[str]) -> None:
                    [40, 160, 300])
     found = sources.header_columns(lines[0])
     assert found is not None and (found.rate.text, found.tax.text) == (header[0], header[2])
-    readings = sources.table_rows(lines, amounts.amount_candidates(lines, 1, GEOMETRY))
+    readings = sources.table_rows(lines, amount_context(lines))
     rows = tax_breakdown.breakdown_validate(
         tax_breakdown.breakdown_normalise(readings, [], [], [], []), 1)
     assert _triples(rows) == [("19.00", "100.00", "19.00"), ("7.00", "50.00", "3.50")]

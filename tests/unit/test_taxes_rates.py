@@ -6,18 +6,18 @@ from __future__ import annotations
 from typing import Any
 
 from cosy.domain import Mention
-from cosy.steps.fields.amounts import stages as amounts
 from cosy.steps.fields.tax import breakdown as tax_breakdown
 from cosy.steps.fields.tax import breakdown_sources as sources
 from cosy.steps.fields.tax import rates as taxes
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import GEOMETRY, amount_context
+from tests.unit.test_fields_normalize import make_lines
 
 
 def _rates(rows: list[str | list[str]]) -> tuple[list[Mention], list[dict[str, Any]]]:
     lines = make_lines(rows)
     valid = taxes.tax_rate_validate(taxes.tax_rate_normalise(taxes.tax_rate_candidates(lines)))
     context = taxes.tax_rate_context(valid, lines, 1, GEOMETRY)
-    same_line = sources.same_line_rows(context, amounts.amount_candidates(lines, 1, GEOMETRY))
+    same_line = sources.same_line_rows(context, amount_context(lines))
     readings = tax_breakdown.breakdown_normalise([], [], [], [], same_line)
     return context, tax_breakdown.breakdown_validate(readings, 1)
 

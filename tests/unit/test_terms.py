@@ -17,15 +17,14 @@ from cosy.engine.profiles import load_pipeline
 from cosy.evaluation import values_match
 from cosy.steps import consistency_terms as checks
 from cosy.steps.fields.amounts import cues as amount_cues
-from cosy.steps.fields.amounts import stages as amounts
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.dates import cues as date_cues
-from cosy.steps.fields.dates import stages as dates
 from cosy.steps.fields.terms import cues as term_cues
 from cosy.steps.fields.terms import select as term_select
 from cosy.steps.fields.terms import stages as terms
 from tests.conftest import Extract
-from tests.unit.test_fields_normalize import GEOMETRY, make_lines
+from tests.stages import amount_context, date_context
+from tests.unit.test_fields_normalize import make_lines
 
 TERMS = ("valid_until", "start_date", "monthly_fee", "prepaid_amount", "dunning_fee")
 SELECTS = (term_select.select_valid_until, term_select.select_start_date,
@@ -41,8 +40,8 @@ def extract_terms(rows: list[str | list[str]], issue: str | None = None,
                   gross: str | None = None) -> dict[str, FieldValue]:
     """The terms of one page of text rows, through every stage of the family."""
     lines = make_lines(rows)
-    found_dates = dates.date_candidates(lines, 1, GEOMETRY)
-    found_amounts = amounts.amount_candidates(lines, 1, GEOMETRY)
+    found_dates = date_context(lines)
+    found_amounts = amount_context(lines)
     texts = term_cues.term_context(found_dates, found_amounts, lines)
     cues = term_cues.term_cues(found_dates, found_amounts, texts,
                                term_cues.german_term_cues(texts),
@@ -190,7 +189,7 @@ def test_amounts_are_positive_and_below_the_gross_total() -> None:
 
 def test_the_issue_dates_own_mention_is_no_term() -> None:
     lines = make_lines([["Gültig ab", "01.03.2024"]])
-    m = dates.date_candidates(lines, 1, GEOMETRY)[0]
+    m = date_context(lines)[0]
     issue = FieldValue("issue_date", m.value, 0.9, m.page, m.bbox, m.span, "test")
     assert terms.date_value("start_date", m, issue) is None
 
@@ -288,5 +287,5 @@ def test_generated_terms_are_found_and_checked(seed: int, doc_type: str,
 
 def test_mentions_carry_what_the_cues_read() -> None:
     # the cue steps read label, header and line of the date and amount families' mentions
-    m: Mention = dates.date_candidates(make_lines([["Gültig bis", "31.03.2024"]]), 1, GEOMETRY)[0]
+    m: Mention = date_context(make_lines([["Gültig bis", "31.03.2024"]]))[0]
     assert (m.label, getattr(m, "line", None)) == ("Gültig bis", 0)

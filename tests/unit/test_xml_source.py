@@ -7,13 +7,10 @@ import io
 import pypdfium2 as pdfium
 import pytest
 
-from cosy.engine.profiles import load_pipeline
 from cosy.evaluation import strip_attachments
 from cosy.steps import einvoice
 from tests.conftest import Extract, make_pdf
-
-SPECS = load_pipeline().fields
-"""The fields of the default pipeline: where the XML carries each."""
+from tests.stages import run_steps
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -72,6 +69,18 @@ PAGE = [  # the printed invoice: same number and totals, no IBAN, a misprinted i
 ]
 
 
+def attachment(pdf: bytes) -> dict | None:
+    """The embedded invoice's file, syntax, fields and items as the pipeline's xml steps read
+    them, or None without an invoice attachment."""
+    out = run_steps(("doc.xml_invoice", "doc.xml.fields", "doc.xml.items"), {},
+                    {"pdf_bytes": pdf})
+    found = out["doc.xml_invoice"]
+    if found is None:
+        return None
+    return {"file": found["file"], "syntax": found["syntax"], "fields": out["doc.xml.fields"],
+            "line_items": out["doc.xml.items"]}
+
+
 def with_attachment(pdf: bytes, name: str, data: bytes) -> bytes:
     """The PDF with one embedded file, as ZUGFeRD writers attach their XML."""
     doc = pdfium.PdfDocument(pdf)
@@ -91,7 +100,7 @@ def hybrid() -> bytes:
 
 def test_attachment_is_found_and_parsed(hybrid: bytes) -> None:
     assert [name for name, _ in einvoice.embedded_files(hybrid)] == ["factur-x.xml"]
-    parsed = einvoice.attachment(hybrid, SPECS)
+    parsed = attachment(hybrid)
     assert parsed is not None and parsed["file"] == "factur-x.xml"
     f = parsed["fields"]
     assert (f["invoice_number"], f["issue_date"], f["total_gross"], f["seller_vat_id"]) == (
@@ -104,10 +113,11 @@ def test_attachment_is_found_and_parsed(hybrid: bytes) -> None:
 
 def test_no_attachment_or_not_an_invoice() -> None:
     plain = make_pdf([PAGE])
-    assert einvoice.attachment(plain, SPECS) is None
+    assert attachment(plain) is None
     other = with_attachment(plain, "notes.xml", b"<notes><n>hi</n></notes>")
-    assert einvoice.attachment(other, SPECS) is None
-    assert einvoice.parse_invoice(b"<not xml", SPECS) is None
+    assert attachment(other) is None
+    broken = with_attachment(plain, "factur-x.xml", b"<not xml")
+    assert attachment(broken) is None
 
 
 UBL = """<?xml version="1.0" encoding="UTF-8"?>
@@ -149,7 +159,7 @@ UBL = """<?xml version="1.0" encoding="UTF-8"?>
 def test_ubl_xrechnung_reads_like_cii() -> None:
     """XRechnung in UBL syntax yields the same fields and items as the CII attachment."""
     pdf = with_attachment(make_pdf([PAGE]), "xrechnung.xml", UBL)
-    ubl, cii = einvoice.attachment(pdf, SPECS), einvoice.parse_invoice(CII, SPECS)
+    ubl, cii = attachment(pdf), attachment(with_attachment(make_pdf([PAGE]), "x.xml", CII))
     assert ubl is not None and cii is not None
     assert (ubl["syntax"], cii["syntax"]) == ("UBL", "CII")
     shared = {"invoice_number", "issue_date", "currency", "total_net", "total_tax",
@@ -221,7 +231,7 @@ DIRECT_DEBIT = (CII
 
 def test_cii_reads_references_payment_means_and_tax_category() -> None:
     """EN 16931 terms beyond DESIGN §8: BT-10, BT-25, BT-81, BT-89/90/91, BT-113/115, BG-23."""
-    parsed = einvoice.parse_invoice(DIRECT_DEBIT, SPECS)
+    parsed = attachment(with_attachment(make_pdf([PAGE]), "x.xml", DIRECT_DEBIT))
     assert parsed is not None
     f = parsed["fields"]
     assert {k: f.get(k) for k in ("buyer_reference", "invoice_reference", "payment_means",
@@ -242,7 +252,7 @@ def test_ubl_reads_the_same_terms() -> None:
                       b"<cac:TaxTotal><cbc:TaxAmount currencyID=\"EUR\">37.62</cbc:TaxAmount>"
                       b"<cac:TaxSubtotal><cac:TaxCategory><cbc:ID>S</cbc:ID></cac:TaxCategory>"
                       b"</cac:TaxSubtotal>")
-    parsed = einvoice.parse_invoice(ubl, SPECS)
+    parsed = attachment(with_attachment(make_pdf([PAGE]), "x.xml", ubl))
     assert parsed is not None
     f = parsed["fields"]
     assert (f["buyer_reference"], f["payment_means"], f["amount_due"], f["tax_category"]) == (

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import StepContext
 from cosy.inference.features import bucket, tokens
 from cosy.inference.registry import run_classifier
@@ -40,7 +40,7 @@ Dense = Callable[[Sequence[Any], np.ndarray], None]
 """A family's own features of a page's mentions, written into the rows' last columns."""
 
 
-def role_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: Mapping[str, float],
+def role_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: PageGeometry,
                   page_no: int, pages: int, spec: Mapping[str, Any], dense: Dense) -> np.ndarray:
     """One page's date or amount mentions as a (n, dim) float32 matrix.
 
@@ -61,8 +61,8 @@ def role_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: Mappi
     out = np.zeros((n, dim), dtype=np.float32)
     if not n:
         return out
-    width = float(geometry.get("width") or 595.0)
-    height = float(geometry.get("height") or 842.0)
+    width = geometry.width
+    height = geometry.height
     sizes = [w.size for ln in lines for w in ln.words if w.size > 0]
     heights = [w.bottom - w.top for ln in lines for w in ln.words if w.bottom > w.top]
     med_size = float(np.median(sizes)) if sizes else 0.0
@@ -108,7 +108,7 @@ RoleProbs = dict[str, float]
 
 
 def classify_roles(ctx: StepContext, ref: str, mentions: list[Mention], lines: list[Line],
-                   geometry: dict[str, float], page_no: int, pages: int,
+                   geometry: PageGeometry, page_no: int, pages: int,
                    dense: Dense) -> list[RoleProbs]:
     """Role probabilities of a page's mentions (one ``session.run`` per page)."""
     if not mentions:

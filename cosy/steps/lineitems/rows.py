@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from cosy.domain import BBox, Line, Word, union_bbox
+from cosy.domain import BBox, Line, PageGeometry, Word, union_bbox
 from cosy.engine.step import step
 from cosy.steps.lineitems.header import Column, Columns, Header, match_header
 from cosy.steps.lineitems.values import parse_cell_amount, parse_quantity
@@ -31,13 +31,13 @@ NUMBER_START = re.compile(r"^[-+]?(?:[€$£]|EUR|USD|GBP|CHF)?\s?\d")
       provides=["page.lineitem_lines"])
 def table_lines(page_lines: list[Line], page_lineitem_header: Header | None,
                 page_lineitem_columns: Columns | None,
-                page_geometry: dict[str, float]) -> list[Line]:
+                page_geometry: PageGeometry) -> list[Line]:
     """The lines of the item table below its header, without carried-forward lines and repeated
     headers (a table that runs over pages repeats both)."""
     head, cols = page_lineitem_header, page_lineitem_columns
     if head is None or cols is None:
         return []
-    height = page_geometry["height"] or 842.0
+    height = page_geometry.height
     out: list[Line] = []
     prev_bottom = head.bottom
     pitch = 2.2 * (head.bottom - head.top)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from cosy.domain import PageGeometry
 from cosy.steps.fields.amounts.cues import amount_role, classify_total
 from cosy.steps.fields.amounts.stages import ROLES
 from cosy.steps.fields.mention_roles import role_features
@@ -57,7 +58,7 @@ def amount_dense(mentions: Sequence[Any], out: np.ndarray) -> None:
         out[i] = vec
 
 
-def amount_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: Mapping[str, float],
+def amount_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: PageGeometry,
                     page_no: int, pages: int, spec: Mapping[str, Any]) -> np.ndarray:
     """One page's amount mentions as the amount_role model's (n, dim) float32 matrix."""
     return role_features(mentions, lines, geometry, page_no, pages, spec, amount_dense)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import StepContext, step
 from cosy.steps.fields.amounts.features import amount_dense
 from cosy.steps.fields.mention_roles import RoleProbs, classify_roles
@@ -21,7 +21,7 @@ AMOUNT_ROLE_MODEL = "amount_role@1.0"
       requires=["page.amount.context", "page.lines", "page.geometry", "page_no", "doc_info"],
       provides=["page.amount.role"], model=AMOUNT_ROLE_MODEL)
 def amount_role(page_amount_context: list[Mention], page_lines: list[Line],
-                page_geometry: dict[str, float], page_no: int, doc_info: Any,
+                page_geometry: PageGeometry, page_no: int, doc_info: Any,
                 ctx: StepContext) -> list[RoleProbs]:
     """Net/tax/gross/other probabilities of each amount mention of the page."""
     return classify_roles(ctx, AMOUNT_ROLE_MODEL, page_amount_context, page_lines,

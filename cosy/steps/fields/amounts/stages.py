@@ -14,10 +14,9 @@ import re
 from decimal import Decimal, InvalidOperation
 from itertools import product
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.amounts.cues import LEXICONS, classify_total, rule_cues
-from cosy.steps.fields.amounts.sources import SOURCES
 from cosy.steps.fields.common import Candidate, with_row_labels
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 
@@ -84,13 +83,13 @@ def amount_validate(page_amount_normalised: list[tuple[Hit, Decimal]]) -> list[t
       requires=["page.amount.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.amount.context"])
 def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Line],
-                   page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+                   page_no: int, page_geometry: PageGeometry) -> list[Mention]:
     """Each amount with label, column header and height on the page.
 
     A lone labelled amount on its line ('Sales Tax 8.25%  $870.14') owes nothing to a column
     header above it: that header belongs to the item table, not to the totals.
     """
-    found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry["height"],
+    found: list[Candidate] = list(mentions(page_lines, page_no, page_geometry.height,
                                            "amount", page_amount_valid))
     with_row_labels(found, page_lines)
     per_line: dict[int, int] = {}
@@ -100,14 +99,6 @@ def amount_context(page_amount_valid: list[tuple[Hit, str]], page_lines: list[Li
         if per_line[m.line] == 1 and m.label and classify_total(m.label):
             m.header = ""
     return list(found)
-
-
-def amount_candidates(page_lines: list[Line], page_no: int,
-                      page_geometry: dict[str, float]) -> list[Mention]:
-    """Every amount with two decimals on the page, in context: the sources, normalise, validate
-    and context stages in one call (model recipes, tests)."""
-    found = normalise_amounts([src(page_lines) for src in SOURCES])
-    return amount_context(validate_amounts(found), page_lines, page_no, page_geometry)
 
 
 # --- roles ---------------------------------------------------------------------------------------

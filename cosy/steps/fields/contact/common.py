@@ -16,7 +16,7 @@ import statistics
 from dataclasses import dataclass
 from typing import Any
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import SCHEMA, XSD
@@ -52,10 +52,10 @@ class ContactMention(Mention):
 # --- sections ------------------------------------------------------------------------------------
 
 
-def line_sections(lines: list[Line], geometry: dict[str, float], page_no: int) -> list[str]:
+def line_sections(lines: list[Line], geometry: PageGeometry, page_no: int) -> list[str]:
     """The section of every line: header, info, window, sender, body, closing or footer."""
-    width = geometry.get("width") or 595.0
-    height = geometry.get("height") or 842.0
+    width = geometry.width
+    height = geometry.height
     sizes = [w.size for line in lines for w in line.words if w.size]
     median = statistics.median(sizes) if sizes else 0.0
     out: list[str] = []
@@ -90,7 +90,7 @@ def line_sections(lines: list[Line], geometry: dict[str, float], page_no: int) -
 
 @step("fields.contact.sections", scope="page",
       requires=["page.lines", "page.geometry", "page_no"], provides=["page.contact.sections"])
-def contact_sections(page_lines: list[Line], page_geometry: dict[str, float],
+def contact_sections(page_lines: list[Line], page_geometry: PageGeometry,
                      page_no: int) -> list[str]:
     """Per line, the page section that says whose contact data it holds (writer or addressee)."""
     return line_sections(page_lines, page_geometry, page_no)

@@ -12,6 +12,7 @@ from typing import Any
 
 import numpy as np
 
+from cosy.domain import PageGeometry
 from cosy.steps.fields.dates.cues import date_roles
 from cosy.steps.fields.dates.stages import NOT_A_ROLE, PLACE_DATE
 from cosy.steps.fields.mention_roles import role_features
@@ -34,7 +35,7 @@ def date_dense(mentions: Sequence[Any], out: np.ndarray) -> None:
         )
 
 
-def date_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: Mapping[str, float],
+def date_features(mentions: Sequence[Any], lines: Sequence[Any], geometry: PageGeometry,
                   page_no: int, pages: int, spec: Mapping[str, Any]) -> np.ndarray:
     """One page's date mentions as the date_role model's (n, dim) float32 matrix."""
     return role_features(mentions, lines, geometry, page_no, pages, spec, date_dense)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import StepContext, step
 from cosy.steps.fields.dates.features import date_dense
 from cosy.steps.fields.mention_roles import RoleProbs, classify_roles
@@ -22,7 +22,7 @@ DATE_ROLE_MODEL = "date_role@1.0"
       requires=["page.date.context", "page.lines", "page.geometry", "page_no", "doc_info"],
       provides=["page.date.role"], model=DATE_ROLE_MODEL)
 def date_role(page_date_context: list[Mention], page_lines: list[Line],
-              page_geometry: dict[str, float], page_no: int, doc_info: Any,
+              page_geometry: PageGeometry, page_no: int, doc_info: Any,
               ctx: StepContext) -> list[RoleProbs]:
     """Issue/due/delivery/other probabilities of each date mention of the page."""
     return classify_roles(ctx, DATE_ROLE_MODEL, page_date_context, page_lines, page_geometry,

@@ -141,21 +141,6 @@ def pick_due(ev: DateEvidence, issue: FieldValue | None, delivery: FieldValue | 
     return ev.field("due_date", i, confidence, step)
 
 
-def select_dates(mentions: list[Mention], probs: Probs | None = None,
-                 model: str | None = None) -> dict[str, FieldValue]:
-    """Issue, delivery and due date in one call (the steps below run them one field each).
-
-    With the role model's probabilities (``probs``, one dict per mention) a selected date's
-    confidence is the model's probability of its role, and a role no label names goes to the
-    date the model gives it with at least :data:`FALLBACK_MIN`.
-    """
-    ev = DateEvidence(mentions, None, probs, model)
-    issue = pick_issue(ev)
-    delivery = pick_delivery(ev, issue)
-    due = pick_due(ev, issue, delivery)
-    return {f.name: f for f in (issue, delivery, due) if f is not None}
-
-
 def _evidence(context: list[list[Mention]], cues: list[list[list[str]]],
               roles: list[list[dict[str, float]]]) -> DateEvidence:
     return DateEvidence(flatten(context), [c for page in cues for c in page],

@@ -14,11 +14,11 @@ import datetime as dt
 import re
 from itertools import pairwise
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate, with_row_labels
 from cosy.steps.fields.dates.cues import LEXICONS
-from cosy.steps.fields.dates.sources import MONTHS, NUMERIC_ORDER, SOURCES
+from cosy.steps.fields.dates.sources import MONTHS, NUMERIC_ORDER
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 from cosy.steps.fields.locale import us_evidence
 
@@ -119,19 +119,11 @@ def date_validate(page_date_normalised: list[DateReading]) -> list[tuple[Hit, st
       requires=["page.date.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.date.context"])
 def date_context(page_date_valid: list[tuple[Hit, str]], page_lines: list[Line], page_no: int,
-                 page_geometry: dict[str, float]) -> list[Mention]:
+                 page_geometry: PageGeometry) -> list[Mention]:
     """Each valid date as a mention with its label, column header and height on the page."""
-    found = list(mentions(page_lines, page_no, page_geometry["height"], "date", page_date_valid))
+    found = list(mentions(page_lines, page_no, page_geometry.height, "date", page_date_valid))
     with_row_labels(found, page_lines)
     return found
-
-
-def date_candidates(page_lines: list[Line], page_no: int,
-                    page_geometry: dict[str, float]) -> list[Mention]:
-    """Every date on the page that exists in the calendar, with label and column header: the
-    sources, normalise, validate and context stages in one call (model recipes, tests)."""
-    found = normalise_dates([src(page_lines) for src in SOURCES], us_evidence(page_lines))
-    return date_context(validate_dates(found), page_lines, page_no, page_geometry)
 
 
 # --- roles ---------------------------------------------------------------------------------------

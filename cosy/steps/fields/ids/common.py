@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cosy.domain import FieldValue, Line
+from cosy.domain import FieldValue, Line, PageGeometry
 from cosy.steps.fields.common import Candidate
 from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER
 from cosy.steps.fields.party_words import party_role, section_role
@@ -120,9 +120,9 @@ def refined(m: Candidate, **changes: Any) -> Candidate:
     return replace(m, **changes)
 
 
-def page_zones(lines: list[Line], geometry: dict[str, float]) -> list[LineZone]:
+def page_zones(lines: list[Line], geometry: PageGeometry) -> list[LineZone]:
     """Each line's zone (letterhead, body, footer), relative top and relative font size."""
-    height = float(geometry.get("height") or 842.0)
+    height = geometry.height
     sizes = sorted(w.size for line in lines for w in line.words if w.size > 0)
     median = sizes[len(sizes) // 2] if sizes else 0.0
     out = []

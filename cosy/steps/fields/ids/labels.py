@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import cache
 from typing import Any
 
-from cosy.domain import Line
+from cosy.domain import Line, PageGeometry
 from cosy.engine.step import StepContext, step
 from cosy.steps.fields.ids.common import (
     LEXICON,
@@ -101,7 +101,7 @@ def merge_labels(*per_language: list[LabelHit]) -> list[LabelHit]:
 
 @step("fields.ids.zones", scope="page", requires=["page.lines", "page.geometry"],
       provides=["page.identifier.zones"])
-def identifier_zones(page_lines: list[Line], page_geometry: dict[str, float]) -> list[LineZone]:
+def identifier_zones(page_lines: list[Line], page_geometry: PageGeometry) -> list[LineZone]:
     """Each line's zone (letterhead, body, footer), relative top and relative font size."""
     return page_zones(page_lines, page_geometry)
 
@@ -116,7 +116,7 @@ def identifier_zones(page_lines: list[Line], page_geometry: dict[str, float]) ->
           "register_number": {"kind": "register_number", "noun": "register number"},
           "creditor_id": {"kind": "creditor_id", "noun": "creditor identifier"},
       })
-def identifier_context(page_lines: list[Line], page_geometry: dict[str, float],
+def identifier_context(page_lines: list[Line], page_geometry: PageGeometry,
                        page_identifier_zones: list[LineZone], *, kind: str, noun: str,
                        **parts: Any) -> list[IdContext]:
     """Label, party it names, zone and neighbours of each {noun}.
@@ -125,4 +125,4 @@ def identifier_context(page_lines: list[Line], page_geometry: dict[str, float],
     """
     hits: list[LabelHit] = merge_labels(*(parts[a.replace(".", "_")] for a in LABEL_ARTIFACTS))
     return build_contexts(parts[f"page_{kind}_validated"], page_lines, page_identifier_zones,
-                          hits, float(page_geometry.get("width") or 595.0))
+                          hits, page_geometry.width)

@@ -9,6 +9,8 @@ number may be its own.
 
 from __future__ import annotations
 
+import re
+
 from cosy.domain import FieldValue, Mention
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
@@ -22,16 +24,25 @@ CONTRACT_REFERENCE_FIELD = field_spec(
     cii=(*CII_AGREEMENT, "ContractReferencedDocument", "IssuerAssignedID"),
     ubl=("ContractDocumentReference", "ID"))
 STEP = "fields.numbers.select.contract_reference"
+CONTRACT_LABEL = re.compile(
+    r"(?:vertrag|agreement|contract|contrat)\w*[\s_.-]*"
+    r"(?:nr|no|nummer|number|ref|reference|id|n°|nº|#)?\.?\s*:?\s*$"
+    r"|(?:n°|nº|numéro|numero)\s*(?:de\s+|du\s+)?contrat\s*:?\s*$", re.I)
+"""A label that ends in a contract word and its number word ('Vertragsnummer', 'Contract No.',
+'Agreement Ref.', 'N° de contrat'): a contract word earlier in a label names something else
+('Reason AGREEMENT AL: Base Code')."""
 CONFIDENCE = 0.8
 
 
 def pick_contract_reference(numbers: list[Mention], own: FieldValue | None,
                             title: str | None) -> FieldValue | None:
-    """The first number labelled as a contract's beside the document's own number."""
+    """The first number whose label ends in a contract's number word, beside the document's
+    own number."""
     if title == "contract" or own is None:
         return None  # a contract's number is its own; without an own number it may be
     found = [m for m in numbers
-             if getattr(m, "doc_kind", None) == "contract" and m.value != own.value]
+             if getattr(m, "doc_kind", None) == "contract" and m.value != own.value
+             and CONTRACT_LABEL.search((m.label or "")[-50:])]
     if not found:
         return None
     m = found[0]

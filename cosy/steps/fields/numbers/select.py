@@ -139,16 +139,6 @@ def pick_invoice_reference(mentions: list[Mention], own: FieldValue | None,
     return _field("invoice_reference", m, 0.8 if title in REFERRING_KINDS else 0.6)
 
 
-def select_numbers(mentions: list[Mention], title: str | None = None) -> dict[str, FieldValue]:
-    """Document, order, customer and supplier number and the referenced invoice in one call
-    (the steps run one field each)."""
-    own = pick_own_number(mentions, title)
-    found = (own, pick_order_number(mentions, own, title), pick_customer_number(mentions),
-             pick_supplier_number(mentions), pick_invoice_reference(mentions, own, title))
-    return {f.name: f for f in found if f is not None}
-
-
-
 INVOICE_NUMBER_FIELD = field_spec(
     "invoice_number", "identifier", "the document's own number (an invoice's, an order's ...)",
     bt="BT-1", scored=True, predicate=SCHEMA + "identifier", datatype=XSD + "string",

@@ -14,12 +14,11 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from cosy.domain import Line, Mention
+from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.common import Candidate, left_label, span_bbox
 from cosy.steps.fields.fuzzy import corrected, vocabulary
 from cosy.steps.fields.hits import Hit, resolve_overlaps
-from cosy.steps.fields.numbers.sources import SOURCES
 
 DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
 MAX_LENGTH = 40
@@ -154,9 +153,9 @@ def number_label(line: Line, hit: Hit) -> str:
       requires=["page.doc_number.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.doc_number.context"])
 def number_context(page_doc_number_valid: list[tuple[Hit, str]], page_lines: list[Line],
-                   page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+                   page_no: int, page_geometry: PageGeometry) -> list[Mention]:
     """Each number with its label, box and height on the page."""
-    height = page_geometry["height"] or 842.0
+    height = page_geometry.height
     out: list[Mention] = []
     for hit, value in page_doc_number_valid:
         line = page_lines[hit.line]
@@ -181,10 +180,3 @@ def number_roles(numbers: list[Mention]) -> list[Mention]:
 def number_role(page_doc_number_context: list[Mention]) -> list[Mention]:
     """The role each number's label gives it."""
     return number_roles(page_doc_number_context)
-
-
-def number_candidates(page_lines: list[Line], page_no: int,
-                      page_geometry: dict[str, float]) -> list[Mention]:
-    """Numbers behind a number label or below a header, with their roles: all stages in one call."""
-    found = validate_numbers(normalise_numbers([src(page_lines) for src in SOURCES]))
-    return number_roles(number_context(found, page_lines, page_no, page_geometry))

@@ -8,7 +8,7 @@ cities against words that only look like one (units, currencies, street words). 
 read from names in German, English and French and from ISO codes, and mapped to ISO 3166
 alpha-2. Streets are the lines with a house number or a street word.
 
-Each stage is a page step (``fields.<kind>.<stage>``); :func:`parse_city_line` runs the same
+Each stage is a page step (``fields.party.<stage>.<part>``); :func:`parse_city_line` runs the same
 stages on a text fragment for the parts of a one-line address.
 """
 

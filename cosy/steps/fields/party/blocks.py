@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from cosy.domain import Line, union_bbox
+from cosy.domain import Line, PageGeometry, union_bbox
 from cosy.engine.step import each, step
 from cosy.steps.fields.common import Cell, cells, overlap
 from cosy.steps.fields.doc_kinds import title_kind
@@ -101,11 +101,11 @@ def heading_validate(page_lines: list[Line],
 # --- stacked blocks ------------------------------------------------------------------------------
 
 
-def page_size(lines: list[Line], geometry: dict[str, float]) -> tuple[float, float, float]:
+def page_size(lines: list[Line], geometry: PageGeometry) -> tuple[float, float, float]:
     """Width and height of the page and the width its text spans (a receipt's narrow column)."""
     x0 = min((ln.words[0].x0 for ln in lines if ln.words), default=0.0)
     x1 = max((w.x1 for ln in lines for w in ln.words), default=0.0)
-    return geometry["width"] or 595.0, geometry["height"] or 842.0, x1 - x0
+    return geometry.width, geometry.height, x1 - x0
 
 
 def _split_parts(text: str) -> list[str]:
@@ -219,7 +219,7 @@ def _role_below(lines: list[Line], i: int, x0: float, x1: float) -> str | None:
       requires=["page.lines", "page_no", "page.geometry", "page.city.context",
                 "page.party_heading.valid"],
       provides=["page.party_block.stacked"])
-def blocks_stacked(page_lines: list[Line], page_no: int, page_geometry: dict[str, float],
+def blocks_stacked(page_lines: list[Line], page_no: int, page_geometry: PageGeometry,
                    page_city_context: list[CityLine],
                    page_party_heading_valid: Headings) -> list[PartyBlock]:
     """Address blocks stacked above a city line: address window, labelled sections, letterhead
@@ -293,7 +293,7 @@ def _name_above(lines: list[Line], i: int, cell: Cell) -> BlockLine | None:
 @step("fields.party.candidates.block.inline", scope="page",
       requires=["page.lines", "page_no", "page.geometry", "page.city.context"],
       provides=["page.party_block.inline"])
-def blocks_inline(page_lines: list[Line], page_no: int, page_geometry: dict[str, float],
+def blocks_inline(page_lines: list[Line], page_no: int, page_geometry: PageGeometry,
                   page_city_context: list[CityLine]) -> list[PartyBlock]:
     """One-line addresses: the sender line above the address window, letterheads, footers."""
     size = page_size(page_lines, page_geometry)
@@ -373,7 +373,7 @@ def blocks_validate(page_party_block_normalised: list[PartyBlock],
       requires=["page.party_block.valid", "page.geometry"],
       provides=["page.party_block.context"])
 def blocks_context(page_party_block_valid: list[PartyBlock],
-                   page_geometry: dict[str, float]) -> list[dict[str, float]]:
+                   page_geometry: PageGeometry) -> list[dict[str, float]]:
     """Per block the layout facts the role model reads: window, rank from the top and the left,
     size, lines, parts found (aligned with ``page.party_block.valid``)."""
     return layout_context(page_party_block_valid, page_geometry)

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from cosy.domain import PageGeometry
 from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER, MODEL_KINDS
 from cosy.steps.fields.party.model import PartyBlock
 from cosy.steps.fields.party.scores import buyer_score, in_window, seller_score
@@ -35,11 +36,11 @@ def party_spec() -> dict[str, Any]:
             "dense": DENSE, "dim": HASH_DIM + DENSE}
 
 
-def layout_context(blocks: Sequence[PartyBlock], geometry: dict[str, float]) -> list[dict[str,
+def layout_context(blocks: Sequence[PartyBlock], geometry: PageGeometry) -> list[dict[str,
                                                                                           float]]:
     """Per block of a page: window, rank from top and left, size and lines (relative)."""
-    width = geometry.get("width") or 595.0
-    height = geometry.get("height") or 842.0
+    width = geometry.width
+    height = geometry.height
     ys = sorted(b.y for b in blocks)
     xs = sorted(b.x for b in blocks)
     n = max(len(blocks), 1)

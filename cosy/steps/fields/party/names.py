@@ -2,10 +2,8 @@
 
 A legal form (GmbH, UG (haftungsbeschränkt), GmbH & Co. KG, Ltd, SARL ...) is read per language
 lexicon, normalised to its usual spelling and kept where it ends a name. It stays part of the
-name: the real e-invoices' truth writes 'Lieferant GmbH', 'Global Supplies Ltd.', 'Metallbau
-Leipzig GmbH & Co. KG' (33 of 35 seller names print their legal form as the truth does; two
-French samples print 'Au bon moulin SARL' where the XML says 'Au bon moulin'), and so does the
-generator; the form is also reported on its own as ``seller_legal_form`` / ``buyer_legal_form``.
+name, as invoices and their truth write it (docs/decisions.md, F4); the form is also reported
+on its own as ``seller_legal_form`` / ``buyer_legal_form``.
 A person addressee ('Herrn Max Mustermann', 'Mr John Smith', 'Mme Claire Dubois') names a party
 that is a person; a contact line ('z. Hd. Frau Berger', 'Attn: ...') never names the party.
 """
@@ -15,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from cosy.domain import BBox, Line, union_bbox
+from cosy.domain import BBox, Line, PageGeometry, union_bbox
 from cosy.engine.step import each, step
 from cosy.steps.fields.common import cells, span_bbox
 from cosy.steps.fields.party.model import BlockLine, PartyBlock
@@ -168,11 +166,11 @@ LegalFormCells = dict[tuple[int, int], list[LegalFormHit]]
 @step("fields.party.context.legal_form", scope="page",
       requires=["page.lines", "page.geometry", "page.legal_form.valid"],
       provides=["page.legal_form.context"])
-def legal_form_context(page_lines: list[Line], page_geometry: dict[str, float],
+def legal_form_context(page_lines: list[Line], page_geometry: PageGeometry,
                        page_legal_form_valid: list[LegalFormHit]) -> LegalFormCells:
     """Cell key -> its legal forms, each with where it stands (header, body, footer) and whether
     its name is set off in larger or bold type: a letterhead's name is both."""
-    height = page_geometry["height"] or 842.0
+    height = page_geometry.height
     sizes = sorted(w.size for line in page_lines for w in line.words)
     body = sizes[len(sizes) // 2] if sizes else 0.0
     out: LegalFormCells = {}

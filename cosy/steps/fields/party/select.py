@@ -29,11 +29,9 @@ from cosy.steps.fields.party.scores import buyer_score, seller_score
 PARTY_ROLE_MODEL = "party_role@1.0"
 FALLBACK_MIN = 0.5
 """Where no heading or position rule admits any block for a role, the block the model rates
-most probable for it takes the role if it reaches this probability. The rules otherwise decide:
-on the 35 real e-invoices (which differ from the generated documents the model learnt from)
-letting the model's probability move or gate the rules' choice lost a seller or a buyer, while
-the rules alone pick the right blocks in all 35; the model's probability is the fields'
-confidence either way."""
+most probable for it takes the role if it reaches this probability. The rules otherwise decide,
+since on real documents they pick better than the model trained on generated ones
+(docs/decisions.md, F3); the model's probability is the fields' confidence either way."""
 
 RoleProbs = dict[str, float]
 LETTERHEAD_ONLY = 0.5
@@ -234,15 +232,3 @@ def select_party_field(doc_party_assignment: dict[str, Assigned], *, role: str,
     a = doc_party_assignment.get(role)
     value = SELECTORS[part](role, a) if a is not None else None
     return {value.name: value} if value is not None else {}
-
-
-def select_parties(blocks: list[PartyBlock], title: str | None = None,
-                   roles: list[RoleProbs] | None = None,
-                   letterhead: list[LetterheadName] | None = None) -> dict[str, FieldValue]:
-    """All party fields of a document's blocks, as the assign and select steps make them."""
-    assigned = assign_parties(blocks, title, roles, letterhead)
-    out: dict[str, FieldValue] = {}
-    for role in ("seller", "buyer"):
-        for part in SELECTORS:
-            out.update(select_party_field(assigned, role=role, part=part))
-    return out

@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from cosy.domain import FieldValue, Line
+from cosy.domain import FieldValue, Line, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import COSY, SCHEMA, XSD
@@ -202,10 +202,10 @@ class MeansContext:
       requires=["page.payment_means.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.payment_means.context"])
 def means_context(page_payment_means_valid: list[Means], page_lines: list[Line], page_no: int,
-                  page_geometry: dict[str, float]) -> list[MeansContext]:
+                  page_geometry: PageGeometry) -> list[MeansContext]:
     """Each reading as a mention (box, label left of it, header above, height on the page) and
     whether a payment means label introduces it."""
-    height = float(page_geometry.get("height") or 842.0)
+    height = page_geometry.height
     found = mentions(page_lines, page_no, height, "payment_means",
                      ((m.hit, m.code) for m in page_payment_means_valid))
     out = []

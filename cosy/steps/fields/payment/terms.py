@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import COSY, XSD
@@ -154,9 +154,9 @@ def sentence(text: str, start: int, end: int) -> tuple[int, int]:
       requires=["page.payment.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.payment.context"])
 def payment_context(page_payment_valid: list[Terms], page_lines: list[Line], page_no: int,
-                    page_geometry: dict[str, float]) -> list[Mention]:
+                    page_geometry: PageGeometry) -> list[Mention]:
     """Each clause as the sentence that states it, with its box and the clause's numbers."""
-    height = page_geometry["height"] or 842.0
+    height = page_geometry.height
     out: list[Mention] = []
     for t in page_payment_valid:
         line = page_lines[t.hit.line]

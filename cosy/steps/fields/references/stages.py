@@ -14,14 +14,14 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.identifiers import mod97_check_digits
 from cosy.kg.vocab import COSY, XSD
 from cosy.steps.fields.common import NUMERIC_CELL, Candidate, flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
-from cosy.steps.fields.references.sources import LEITWEG, SOURCES, label_kind
+from cosy.steps.fields.references.sources import LEITWEG, label_kind
 from cosy.steps.xml_tree import CII_AGREEMENT
 
 DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\.?\s+\w+\s+\d{4}")
@@ -144,17 +144,10 @@ def reference_context(valid: list[tuple[Hit, str, str | None]], lines: list[Line
       provides=["page.buyer_reference.context"])
 def reference_context_step(page_buyer_reference_valid: list[tuple[Hit, str, str | None]],
                            page_lines: list[Line], page_no: int,
-                           page_geometry: dict[str, float]) -> list[Mention]:
+                           page_geometry: PageGeometry) -> list[Mention]:
     """Each reference with its label, box, position and the confidence its label gives."""
     return reference_context(page_buyer_reference_valid, page_lines, page_no,
-                             page_geometry["height"] or 842.0)
-
-
-def reference_candidates(lines: list[Line], page_no: int = 1,
-                         height: float = 842.0) -> list[Mention]:
-    """All stages of one page in one call (tests and tools)."""
-    found = validate_references(normalise_references([src(lines) for src in SOURCES]))
-    return reference_context(found, lines, page_no, height)
+                             page_geometry.height)
 
 
 def _compact(value: object) -> str:

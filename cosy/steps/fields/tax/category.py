@@ -17,7 +17,7 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import COSY, XSD
@@ -97,11 +97,11 @@ def _rank(m: Mention) -> tuple[int, int]:
 def category_normalise(page_tax_category_code: list[Hit], page_tax_category_de: list[Hit],
                        page_tax_category_en: list[Hit], page_tax_category_fr: list[Hit],
                        page_lines: list[Line], page_no: int,
-                       page_geometry: dict[str, float]) -> list[Mention]:
+                       page_geometry: PageGeometry) -> list[Mention]:
     """Each phrase or code as its UNTDID code, placed on the page; one per line."""
     hits = resolve_overlaps(page_tax_category_code, page_tax_category_de,
                             page_tax_category_en, page_tax_category_fr)
-    found = list(mentions(page_lines, page_no, page_geometry["height"], "tax_category",
+    found = list(mentions(page_lines, page_no, page_geometry.height, "tax_category",
                           [(h, _code(h)) for h in hits]))
     return most_specific(found)
 

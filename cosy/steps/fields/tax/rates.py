@@ -12,7 +12,7 @@ import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from cosy.domain import FieldValue, Line, Mention
+from cosy.domain import FieldValue, Line, Mention, PageGeometry
 from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import COSY, XSD
@@ -73,9 +73,9 @@ def is_tax(m: Mention, line: Line) -> bool:
       requires=["page.tax_rate.valid", "page.lines", "page_no", "page.geometry"],
       provides=["page.tax_rate.context"])
 def tax_rate_context(page_tax_rate_valid: list[tuple[Hit, str]], page_lines: list[Line],
-                     page_no: int, page_geometry: dict[str, float]) -> list[Mention]:
+                     page_no: int, page_geometry: PageGeometry) -> list[Mention]:
     """Each rate with label and header; role 'tax' when a tax word, not a discount, names it."""
-    found = list(mentions(page_lines, page_no, page_geometry["height"], "tax_rate",
+    found = list(mentions(page_lines, page_no, page_geometry.height, "tax_rate",
                           page_tax_rate_valid))
     for m in found:
         m.role = "tax" if is_tax(m, page_lines[m.line]) else "other"

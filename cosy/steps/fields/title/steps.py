@@ -8,7 +8,7 @@ largest title-like text in the upper part of page 1 wins, as a reader would see 
 
 from __future__ import annotations
 
-from cosy.domain import Line
+from cosy.domain import Line, PageGeometry
 from cosy.engine.step import step
 from cosy.steps.fields.common import cells
 from cosy.steps.fields.doc_kinds import title_kind
@@ -17,12 +17,12 @@ from cosy.steps.fields.doc_kinds import title_kind
 @step("fields.title.candidates", scope="page",
       requires=["page.lines", "page_no", "page.geometry", "page.fonts"],
       provides=["page.title_candidates"])
-def title_candidates(page_lines: list[Line], page_no: int, page_geometry: dict[str, float],
+def title_candidates(page_lines: list[Line], page_no: int, page_geometry: PageGeometry,
                      page_fonts: dict[str, float]) -> list[tuple[float, str, str]]:
     """(score, kind, text) of title-like cells in the upper 60 % of page 1, biggest type first."""
     if page_no != 1:
         return []
-    limit = 0.6 * (page_geometry["height"] or 842.0)
+    limit = 0.6 * page_geometry.height
     body = page_fonts["body"]
     out: list[tuple[float, str, str]] = []
     for line in page_lines:
@@ -54,13 +54,13 @@ def select_title(page_title_candidates: list[list[tuple[float, str, str]]]) -> s
 @step("fields.title.labels", scope="page", requires=["page.lines", "page_no", "page.geometry"],
       provides=["page.title_label_kinds"])
 def title_label_kinds(page_lines: list[Line], page_no: int,
-                      page_geometry: dict[str, float]) -> list[str]:
+                      page_geometry: PageGeometry) -> list[str]:
     """Kinds of document that labels in the upper 40 % of page 1 name ('PURCHASE ORDER:
     PO123', 'Rechnung # 42' in body type): weaker evidence than a title, which the document
     type only takes where the type model agrees."""
     if page_no != 1:
         return []
-    limit = 0.4 * (page_geometry["height"] or 842.0)
+    limit = 0.4 * page_geometry.height
     found: set[str] = set()
     for line in page_lines:
         if line.words[0].top > limit:
