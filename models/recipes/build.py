@@ -43,7 +43,8 @@ def main(argv: list[str] | None = None) -> None:
                              "the bytes do not depend on it")
     parser.add_argument("--sample", type=int, metavar="N",
                         help="read only the first N documents of every split: a quick check of "
-                             "the recipes, not models to ship (needs --out elsewhere)")
+                             "the recipes, not models to ship (needs --out elsewhere); the "
+                             "development sets are still read whole")
     args = parser.parse_args(argv)
     out: Path = args.out
     if args.sample and out.resolve() == MODELS_DIR:

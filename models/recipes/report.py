@@ -143,11 +143,11 @@ def dev_sections(dev: DevResults, unit: str, labelling: str,
     every set), then per set its size, accuracy, macro-F1 over the classes present, the
     per-class table, the families kept out of tuning, and ``more(metrics)`` (errors ...)."""
     head = ("## Development sets (real documents, never trained or tuned on)\n\n"
-            "Measured on each development set present at build time (`../shared/corpus/real`, "
-            "`../shared/corpus/wild`), each on its own.")
+            "Measured on each development set present at build time\n"
+            "(`../shared/corpus/real`, `../shared/corpus/wild`), each on its own.")
     if not dev:
         return head + " None was present at this build.\n"
-    parts = [head + " " + labelling.strip()]
+    parts = [head, labelling.strip()]
     for dev_set, m in dev:
         title = (f"### {dev_set.name}: {dev_set.about} "
                  f"(`../shared/corpus/{dev_set.truth.parent.name}`)")
@@ -158,8 +158,9 @@ def dev_sections(dev: DevResults, unit: str, labelling: str,
         if m.get("held_out"):
             h = m["held_out"]
             rate = f"accuracy {h['accuracy']:.4f}" if h["n"] else "nothing to measure"
-            held = (f"\n\nFamilies kept out of tuning ({', '.join(dev_set.held_out)}): "
-                    f"{h['n']} {unit} of {h['documents']} documents, {rate}.")
+            of = "" if unit == "documents" else f" of {h['documents']} documents"
+            held = (f"\n\nFamilies kept out of tuning ({', '.join(dev_set.held_out)}):\n"
+                    f"{h['n']} {unit}{of}, {rate}.")
         parts.append(f"{title}\n\n{m['n']} {unit}: accuracy **{m['accuracy']:.4f}**, macro-F1 "
                      f"over the classes present **{m['macro_f1']:.4f}**.\n\n{metrics_table(m)}"
                      f"{held}" + (("\n\n" + more(m).strip()) if more else ""))

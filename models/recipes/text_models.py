@@ -234,10 +234,11 @@ def dev_part(recipe: TextRecipe, measured: DevResults) -> str:
     what = ("the type `classify.doc_type` asks the model for (the whole text combined with the "
             "title, as under held-out metrics)" if recipe is DOC_TYPE else
             "the document's language as `classify.language` computes it (pages aggregated)")
-    labelling = f"""Per document, {what}, against the set's own truth (`{recipe.name}`;
-`receipt` occurs in the wild set only). Image-only pages are read by OCR as the pipeline reads
-them. Small, skewed sets: they show where generated training data falls short of real wording,
-not rates to quote; nothing was tuned on them."""
+    receipt = "; `receipt` occurs in the wild set only" if recipe is DOC_TYPE else ""
+    labelling = f"""Per document, {what}, against the set's own truth (`{recipe.name}`{receipt}).
+Image-only pages are read by OCR as the pipeline reads them. Small, skewed sets: they show where
+generated training data falls short of real wording, not rates to quote; nothing was tuned on
+them."""
 
     def more(m: dict[str, Any]) -> str:
         errors = "\n".join(f"- `{f}`: expected {t}, predicted {p or 'nothing (no text)'}"
