@@ -254,7 +254,7 @@ left out of the truth makes its mention `other`)."""
     def more(m: dict[str, Any]) -> str:
         top1 = ", ".join(f"{r} {ok}/{n}" for r, (n, ok) in m["top1"].items())
         return f"""Left out as equal to several roles: {m['skipped']} mentions.
-Documents whose mention the model rates most probable for a role carries the truth's value (what
+Documents where the model's most probable mention for a role carries the truth's value (what
 selection by the model alone would get; the pipeline keeps label rules first and the e-invoice
 XML on top): {top1}.
 The mention-level figures undercount: a total or date printed twice (totals block and payment
