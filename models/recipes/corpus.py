@@ -9,26 +9,29 @@ trained on.
 
 from __future__ import annotations
 
+import functools
+import io
 import os
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy as np
+
 from cosy.corpus import DOC_TYPES, LANGUAGES, generate_document
 from cosy.domain import Word
 from cosy.engine.dag import Pipeline
 from cosy.engine.profiles import load_pipeline
+from cosy.evaluation import family_of, load_truth
+from cosy.evaluation_sets import SHARED_CORPUS, EvalSet, real_sets
 from cosy.steps import layout, ocr, parse, text
 from models.recipes.environment import single_thread
 
 T = TypeVar("T")
-REAL_CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "real"
-"""The real development set beside the checkout (``../shared/corpus/real``): reported in the
-cards where present, never trained on."""
 
 
 class NamedRecipe:
@@ -185,3 +188,85 @@ def check_disjoint(splits: Iterable[tuple[str, Split]]) -> None:
         for b_name, b in items[i + 1:]:
             if a.overlaps(b):
                 raise ValueError(f"seed ranges {a_name} and {b_name} overlap")
+
+
+def dev_corpora(root: Path = SHARED_CORPUS) -> tuple[EvalSet, ...]:
+    """The real development sets beside the checkout (``../shared/corpus``: real and wild, each
+    where present), as ``cosy eval`` defines them: every recipe that can label their documents
+    reports each set apart in its card; none is trained or tuned on. The real set's scanned
+    copies stay ``cosy eval``'s OCR check (the same documents and truth)."""
+    return tuple(s for s in real_sets(root) if s.docs is None)
+
+
+@dataclass(frozen=True)
+class DevDocument:
+    """One document of a development set: its truth, its PDF and each page's words as the
+    pipeline reads them (OCR where a page is image-only)."""
+
+    truth: dict[str, Any]
+    pdf: bytes
+    words: tuple[list[Word], ...]
+
+    @property
+    def file(self) -> str:
+        return str(self.truth["file"])
+
+    @property
+    def family(self) -> str:
+        """The source family (``source.locator``'s repository), as ``cosy eval`` reports it."""
+        return family_of(self.truth)
+
+    @property
+    def pages(self) -> int:
+        return len(self.words)
+
+
+@dataclass
+class DevRows:
+    """A development set's feature rows labelled by value, by one rule for every recipe and set:
+    a sample whose value is exactly one truth role's gets that role, one matching none gets
+    ``unlisted`` (``None``: left out, where the truth does not say what it is), one matching
+    several is left out (ambiguous); ``skipped`` counts those left out."""
+
+    unlisted: str | None = "other"
+    rows: list[np.ndarray] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    docs: list[DevDocument] = field(default_factory=list)  # the document of each row
+    skipped: int = 0
+
+    def add(self, row: np.ndarray, roles: Sequence[str], doc: DevDocument) -> None:
+        label = roles[0] if len(roles) == 1 else None if roles else self.unlisted
+        if label is None:
+            self.skipped += 1
+            return
+        self.rows.append(row)
+        self.labels.append(label)
+        self.docs.append(doc)
+
+    def x(self, dim: int) -> np.ndarray:
+        return np.stack(self.rows) if self.rows else np.zeros((0, dim), np.float32)
+
+
+def page_count(pdf: bytes) -> int:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        return len(doc.pages)
+
+
+def _document_words(path: Path) -> tuple[list[Word], ...]:
+    pdf = path.read_bytes()
+    return tuple(page_words(pdf, n) for n in range(1, page_count(pdf) + 1))
+
+
+@functools.cache
+def dev_documents(dev_set: EvalSet) -> tuple[DevDocument, ...]:
+    """A development set's documents in truth order, read once per build (OCR of an image-only
+    page costs seconds, and several recipes measure the same set) by the recipes' workers."""
+    truths = load_truth(dev_set.truth)
+    paths = [dev_set.truth.parent / t["file"] for t in truths]
+    print(f"  reading the development set {dev_set.name} ({len(truths)} documents, image-only "
+          "pages by OCR) ...", flush=True)
+    words = map_documents(_document_words, paths, chunksize=1)
+    return tuple(DevDocument(t, p.read_bytes(), w)
+                 for t, p, w in zip(truths, paths, words, strict=True))

@@ -27,6 +27,7 @@ from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_docume
 from models.recipes.export import ONNX_OPSET, classifier_onnx, heldout_latency, measuring_session
 from models.recipes.report import (
     classification_metrics,
+    dev_unmeasured,
     entry_stub,
     file_entry,
     latency_table,
@@ -195,6 +196,10 @@ def build(recipe: FieldLabelRecipe, out_dir: Path) -> dict[str, Any]:
     return entry
 
 
+UNMEASURED = ("their truth holds each field's value, not which printed label names it, so the "
+              "model is not scored per label there; what the linked values add to the fields is "
+              "measured by `make eval` (docs/evaluation.md).")
+
 def card(recipe: FieldLabelRecipe, entry: dict[str, Any], n_train: int, held: dict[str, Any],
          lat: dict[str, Any], seconds: tuple[float, float]) -> str:
     tr, ho, spec = recipe.train, recipe.heldout, recipe.spec
@@ -229,12 +234,7 @@ Accuracy **{held['accuracy']:.4f}**, macro-F1 **{held['macro_f1']:.4f}**.
 
 {metrics_table(held)}
 
-## Real and wild development sets
-
-Their truth holds values, not labels, so the model is not scored per label there; what it
-adds to the fields is measured by `make eval` (docs/evaluation.md), with the rules alone and
-with the linked values.
-
+{dev_unmeasured(UNMEASURED)}
 ## Latency ({machine()}, 1 intra-op thread)
 
 {latency_table(lat)}

@@ -21,6 +21,7 @@ Model: gradient-boosted trees, exported with skl2onnx like the date and amount r
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +33,16 @@ from cosy.identifiers import normalize_identifier
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.ids.features import IDENTIFIER_ROLES, ROLE_KINDS, identifier_features
 from cosy.steps.fields.ids.features import identifier_spec as _spec
-from models.recipes.corpus import NamedRecipe, Split, check_disjoint, map_documents
+from models.recipes.corpus import (
+    DevDocument,
+    DevRows,
+    NamedRecipe,
+    Split,
+    check_disjoint,
+    dev_corpora,
+    dev_documents,
+    map_documents,
+)
 from models.recipes.export import (
     ONNX_OPSET,
     classifier_onnx,
@@ -40,7 +50,10 @@ from models.recipes.export import (
     measuring_session,
 )
 from models.recipes.report import (
+    DevResults,
     classification_metrics,
+    dev_metrics,
+    dev_sections,
     entry_stub,
     file_entry,
     latency_table,
@@ -229,48 +242,32 @@ def collect(split: Split, workers: int | None = None) -> tuple[np.ndarray, list[
 TRUTH_ROLES = {"iban": {"iban": "seller", "debtor_iban": "buyer"},
                "vat_id": {"seller_vat_id": "seller", "buyer_vat_id": "buyer"},
                "tax_number": {"seller_tax_number": "seller"}}
-"""The real truth's fields per identifier kind: a mention with one of their values has its role."""
+"""The development sets' truth fields per identifier kind: a mention with one of their values
+has its role."""
 
 
-def real_rows() -> tuple[np.ndarray, list[str], int] | None:
-    """Mentions of the real development set labelled by value: one whose value is exactly one
-    truth field's gets that field's party; one matching none or several is left out (the truth
-    does not say whose an unlisted identifier is). Also how many were left out."""
-    import io
-    import json
+def dev_rows(docs: Sequence[DevDocument]) -> DevRows:
+    """Mentions of a development set labelled by value (:class:`DevRows`): one whose value is
+    exactly one truth field's (:data:`TRUTH_ROLES`) gets that field's party; one matching none
+    (the truth does not say whose an unlisted identifier is) or several is left out. Features
+    as for the generated documents: all of a page's mentions in one batch."""
+    from models.recipes.corpus import page_title, read_page
 
-    import pdfplumber
-
-    from models.recipes.corpus import REAL_CORPUS, page_title, page_words, read_page
-
-    truth_file = REAL_CORPUS / "truth.jsonl"
-    if not truth_file.is_file():
-        return None
-    xs, ys, skipped = [], [], 0
-    for line in truth_file.read_text(encoding="utf-8").splitlines():
-        truth = json.loads(line)
-        pdf = (REAL_CORPUS / truth["file"]).read_bytes()
-        with pdfplumber.open(io.BytesIO(pdf)) as doc:
-            pages = len(doc.pages)
-        title = None
-        for n in range(1, pages + 1):
-            words = page_words(pdf, n)
-            title = page_title(pdf, words) if n == 1 else title
-            contexts = read_page(CONTEXTS, pdf, n, words)
-            found = {kind: contexts[f"page.{kind}.context"] for kind in ROLE_KINDS}
-            for kind, fields in TRUTH_ROLES.items():
-                keep = []
-                for c in found[kind]:
-                    roles = {role for f, role in fields.items() if truth["fields"].get(f)
-                             and normalize_identifier(str(truth["fields"][f])) == c.value}
-                    if len(roles) == 1:
-                        keep.append(c)
-                        ys.append(roles.pop())
-                    else:
-                        skipped += 1
-                if keep:
-                    xs.append(identifier_features(keep, title, n, pages, _spec()))
-    return (np.concatenate(xs) if xs else np.zeros((0, _spec()["dim"]), np.float32)), ys, skipped
+    rows = DevRows(unlisted=None)
+    for d in docs:
+        fields = d.truth["fields"]
+        title = page_title(d.pdf, d.words[0])
+        for n, words in enumerate(d.words, 1):
+            found = read_page(CONTEXTS, d.pdf, n, words)
+            contexts = [c for kind in ROLE_KINDS for c in found[f"page.{kind}.context"]]
+            if not contexts:
+                continue
+            x = identifier_features(contexts, title, n, d.pages, _spec())
+            for row, c in zip(x, contexts, strict=True):
+                names = TRUTH_ROLES.get(c.mention.kind, {})
+                rows.add(row, sorted({role for f, role in names.items() if fields.get(f) and
+                                      normalize_identifier(str(fields[f])) == c.value}), d)
+    return rows
 
 
 def train(recipe: IdentifierRecipe, x: np.ndarray, y: list[str]) -> Any:
@@ -310,35 +307,32 @@ def build(recipe: IdentifierRecipe, out_dir: Path, data: dict[str, Any]) -> dict
     per_kind = {k: classification_metrics([t for t, kk in zip(hy, hk, strict=True) if kk == k],
                                           [p for p, kk in zip(pred, hk, strict=True) if kk == k],
                                           recipe.labels) for k in ROLE_KINDS if k in hk}
-    real = None
-    rr = real_rows()
-    if rr is not None and rr[1]:
-        rx, ry, skipped = rr
-        present = tuple(lab for lab in recipe.labels if lab in ry)
-        real = classification_metrics(ry, predict(recipe, session, rx), present)
-        real["skipped"] = skipped
+    measured = []
+    for dev_set in dev_corpora():
+        rows = dev_rows(dev_documents(dev_set))
+        pred = predict(recipe, session, rows.x(recipe.spec["dim"])) if rows.labels else []
+        m = dev_metrics(dev_set, rows.labels, pred, recipe.labels, rows.docs)
+        measured.append((dev_set, m | {"skipped": rows.skipped}))
     lat = heldout_latency(session, hx)
-    entry = file_entry(entry_stub(recipe, session, recipe.spec), blob, recipe, held)
+    entry = file_entry(entry_stub(recipe, session, recipe.spec), blob, recipe, held, measured)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
-               card(recipe, entry, y, held, per_kind, real, lat))
+               card(recipe, entry, y, held, per_kind, measured, lat))
     return entry
 
 
 def card(recipe: IdentifierRecipe, entry: dict[str, Any], y: list[str], held: dict[str, Any],
-         per_kind: dict[str, dict[str, Any]], real: dict[str, Any] | None,
+         per_kind: dict[str, dict[str, Any]], measured: DevResults,
          lat: dict[str, Any]) -> str:
     tr, ho, spec = recipe.train, recipe.heldout, recipe.spec
     counts = ", ".join(f"{lab} {y.count(lab)}" for lab in recipe.labels)
-    real_text = "The real development set was not present at build time."
-    if real is not None:
-        real_text = f"""{real['n']} IBAN, VAT ID and tax number mentions of the 35 e-invoice
-samples (`../shared/corpus/real`, never trained or tuned on), labelled by value: a mention whose
-value is exactly one truth field's (`iban`, `debtor_iban`, `seller_vat_id`, `buyer_vat_id`,
-`seller_tax_number`) gets that field's party; {real['skipped']} mentions matching none (the truth
-does not say whose an unlisted identifier is) or several are left out. Accuracy
-{real['accuracy']:.4f}, macro-F1 over the classes present **{real['macro_f1']:.4f}**.
+    labelling = """Every IBAN, VAT ID and tax number mention, labelled by value: a mention
+whose value is exactly one truth field's (`iban`, `debtor_iban`, `seller_vat_id`,
+`buyer_vat_id`, `seller_tax_number`) gets that field's party; mentions matching none (the truth
+does not say whose an unlisted identifier is; it names no register number) or several are left
+out."""
 
-{metrics_table(real)}"""
+    def more(m: dict[str, Any]) -> str:
+        return f"Left out (matching no truth field, or several): {m['skipped']} mentions."
     kinds = "\n".join(f"| {k} | {m['n']} | {m['accuracy']:.4f} | {m['macro_f1']:.4f} |"
                       for k, m in per_kind.items())
     return f"""
@@ -353,9 +347,8 @@ does not say whose an unlisted identifier is) or several are left out. Accuracy
   `fields.ids.select.seller_register`) let what the page says decide (a party label such
   as 'Ihre USt-IdNr.', 'Kunden-USt-ID', 'Käufer-IBAN', 'Lastschrift', or the party heading a
   mention stands under, 'Verkäufer:') and otherwise take the model's probability (at least
-  0.5), which becomes the field's confidence. The real-set figures below are the model alone;
-  with the page's own words first, the select steps get every identifier field of the real set
-  right (`cosy eval`).
+  0.5), which becomes the field's confidence. The development-set figures below are the model
+  alone; what the select steps make of it, the page's own words first, is `cosy eval`'s.
 - **File**: `models/{entry['file']}`, {entry['size_bytes'] / 1024:.0f} KiB,
   sha256 `{entry['sha256']}` (pinned in `models/registry.json`).
 - **Model**: gradient-boosted trees (scikit-learn `HistGradientBoostingClassifier`,
@@ -393,10 +386,7 @@ Per identifier kind:
 |---|---:|---:|---:|
 {kinds}
 
-## Real development set
-
-{real_text}
-
+{dev_sections(measured, "mentions", labelling, more)}
 ## Latency ({machine()}, 1 intra-op thread)
 
 {latency_table(lat)}

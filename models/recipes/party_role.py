@@ -13,8 +13,7 @@ gradient-boosted trees exported with skl2onnx as in :mod:`models.recipes.role_mo
 
 from __future__ import annotations
 
-import io
-import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +25,15 @@ from cosy.fieldspec import same_value
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.fields.party.features import PARTY_ROLES, party_features, party_spec
 from cosy.steps.fields.party.select import FALLBACK_MIN
-from models.recipes.corpus import REAL_CORPUS, Split, check_disjoint, map_documents
+from models.recipes.corpus import (
+    DevDocument,
+    DevRows,
+    Split,
+    check_disjoint,
+    dev_corpora,
+    dev_documents,
+    map_documents,
+)
 from models.recipes.export import (
     ONNX_OPSET,
     classifier_onnx,
@@ -34,7 +41,10 @@ from models.recipes.export import (
     measuring_session,
 )
 from models.recipes.report import (
+    DevResults,
     classification_metrics,
+    dev_metrics,
+    dev_sections,
     entry_stub,
     file_entry,
     latency_table,
@@ -118,16 +128,16 @@ def third_party_words(seed: int, language: str, words: list[Any],
     return []
 
 
-def read_blocks(pdf: bytes, pages: int, third: tuple[int, str] | None = None,
+def read_blocks(pdf: bytes, pages: Sequence[list[Any]], third: tuple[int, str] | None = None,
                 ) -> tuple[list[Any], np.ndarray, str | None]:
-    """All blocks of a document as the pipeline makes them, their features and the title kind
-    (``third``: seed and language of a third party's block added to page 1)."""
+    """All blocks of a document (``pages``: each page's words, as the pipeline reads them) as
+    the pipeline makes them, their features and the title kind (``third``: seed and language of
+    a third party's block added to page 1)."""
     from cosy.steps import parse
-    from models.recipes.corpus import page_title, page_words, read_page
+    from models.recipes.corpus import page_title, read_page
 
     blocks, contexts, title = [], [], None
-    for n in range(1, pages + 1):
-        words = page_words(pdf, n)
+    for n, words in enumerate(pages, 1):
         if n == 1:
             title = page_title(pdf, words)
             if third is not None:
@@ -136,7 +146,7 @@ def read_blocks(pdf: bytes, pages: int, third: tuple[int, str] | None = None,
         found = read_page(("page.party_block.valid", "page.party_block.context"), pdf, n, words)
         blocks += found["page.party_block.valid"]
         contexts += found["page.party_block.context"]
-    return blocks, party_features(blocks, contexts, title, pages), title
+    return blocks, party_features(blocks, contexts, title, len(pages)), title
 
 
 def _overlaps(bbox: Any, box: dict[str, Any] | None, page: int) -> bool:
@@ -146,12 +156,18 @@ def _overlaps(bbox: Any, box: dict[str, Any] | None, page: int) -> bool:
     return min(bbox[2], b[2]) > max(bbox[0], b[0]) and min(bbox[3], b[3]) > max(bbox[1], b[1])
 
 
-def label_of(block: Any, truth: dict[str, Any]) -> str:
-    """seller / buyer when the block's postcode and city are that party's, else other."""
-    fields, boxes = truth["fields"], truth.get("boxes", {})
+def value_roles(block: Any, fields: dict[str, Any]) -> list[str]:
+    """The parties (seller, buyer) whose truth address has the block's postcode and city."""
     got = {"postal_code": block.postal_code, "city": block.city}
-    roles = [r for r in ("seller", "buyer") if fields.get(f"{r}_address")
-             and same_value("address", fields[f"{r}_address"], got)]
+    return [r for r in ("seller", "buyer") if fields.get(f"{r}_address")
+            and same_value("address", fields[f"{r}_address"], got)]
+
+
+def label_of(block: Any, truth: dict[str, Any]) -> str:
+    """seller / buyer when the block's postcode and city are that party's, else other; where
+    both parties share them, the generator's box the block overlaps."""
+    boxes = truth.get("boxes", {})
+    roles = value_roles(block, truth["fields"])
     if len(roles) == 2:
         roles = [r for r in roles if _overlaps(block.bbox, boxes.get(f"{r}_address"), block.page)
                  or _overlaps(block.bbox, boxes.get(f"{r}_name"), block.page)] or roles[:1]
@@ -159,9 +175,12 @@ def label_of(block: Any, truth: dict[str, Any]) -> str:
 
 
 def doc_rows(spec_: tuple[int, str, str]) -> tuple[np.ndarray, list[str]]:
+    from models.recipes.corpus import page_words
+
     seed, doc_type, language = spec_
     pdf, truth = generate_document(seed, doc_type=doc_type, language=language)
-    blocks, x, _ = read_blocks(pdf, truth["pages"], (seed, language))
+    words = [page_words(pdf, n) for n in range(1, truth["pages"] + 1)]
+    blocks, x, _ = read_blocks(pdf, words, (seed, language))
     return x, [label_of(b, truth) for b in blocks]
 
 
@@ -172,23 +191,16 @@ def collect(split: Split, workers: int | None = None) -> tuple[np.ndarray, list[
     return x, [y for d in docs for y in d[1]]
 
 
-def real_rows() -> tuple[np.ndarray, list[str]] | None:
-    """Blocks of the real development set labelled by value against its truth addresses."""
-    truth_file = REAL_CORPUS / "truth.jsonl"
-    if not truth_file.is_file():
-        return None
-    import pdfplumber
-
-    xs, ys = [], []
-    for line in truth_file.read_text(encoding="utf-8").splitlines():
-        truth = json.loads(line)
-        pdf = (REAL_CORPUS / truth["file"]).read_bytes()
-        with pdfplumber.open(io.BytesIO(pdf)) as doc:
-            pages = len(doc.pages)
-        blocks, x, _ = read_blocks(pdf, pages)
-        xs.append(x)
-        ys += [label_of(b, truth) for b in blocks]
-    return np.concatenate(xs), ys
+def dev_rows(docs: Sequence[DevDocument]) -> DevRows:
+    """Blocks of a development set labelled by value (:class:`DevRows`): the party whose truth
+    address has the block's postcode and city, none: ``other``, both: left out (their truth has
+    no boxes to decide)."""
+    rows = DevRows()
+    for d in docs:
+        blocks, x, _ = read_blocks(d.pdf, d.words)
+        for row, block in zip(x, blocks, strict=True):
+            rows.add(row, value_roles(block, d.truth["fields"]), d)
+    return rows
 
 
 def train(x: np.ndarray, y: list[str]) -> Any:
@@ -230,15 +242,15 @@ def build_all(out_dir: Path, names: list[str] | None = None) -> list[dict[str, A
     (out_dir / f"{RECIPE.name}.onnx").write_bytes(blob)
     session = measuring_session(blob)
     held = classification_metrics(hy, predict(session, hx), PARTY_ROLES)
-    real = None
-    rr = real_rows()
-    if rr is not None:
-        rx, ry = rr
-        real = classification_metrics(ry, predict(session, rx),
-                                      tuple(lab for lab in PARTY_ROLES if lab in ry))
+    measured = []
+    for dev_set in dev_corpora():
+        rows = dev_rows(dev_documents(dev_set))
+        pred = predict(session, rows.x(party_spec()["dim"])) if rows.labels else []
+        m = dev_metrics(dev_set, rows.labels, pred, PARTY_ROLES, rows.docs)
+        measured.append((dev_set, m | {"skipped": rows.skipped}))
     lat = heldout_latency(session, hx)
-    entry = file_entry(_stub(session), blob, RECIPE, held)
-    write_card(out_dir / "cards" / f"{RECIPE.name}.md", card(entry, len(y), held, real, lat,
+    entry = file_entry(_stub(session), blob, RECIPE, held, measured)
+    write_card(out_dir / "cards" / f"{RECIPE.name}.md", card(entry, len(y), held, measured, lat,
                                                              _counts(y)))
     return [entry]
 
@@ -247,17 +259,16 @@ def _counts(y: list[str]) -> str:
     return ", ".join(f"{lab} {y.count(lab)}" for lab in PARTY_ROLES)
 
 
-def card(entry: dict[str, Any], n_train: int, held: dict[str, Any], real: dict[str, Any] | None,
+def card(entry: dict[str, Any], n_train: int, held: dict[str, Any], measured: DevResults,
          lat: dict[str, Any], counts: str) -> str:
     spec = party_spec()
-    real_text = "The real development set was not present at build time."
-    if real is not None:
-        real_text = f"""{real['n']} blocks of the 35 e-invoice samples (`../shared/corpus/real`,
-never trained or tuned on), labelled by value as the generated ones (postcode and city equal to
-the truth's seller or buyer address, else `other`). Accuracy {real['accuracy']:.4f}, macro-F1
-over the classes present **{real['macro_f1']:.4f}**.
+    labelling = """Every block the party stages find, labelled by value as the generated ones:
+postcode and city equal to the truth's seller or buyer address, else `other`; a block equal to
+both is left out (no boxes to decide). Receipts name no buyer."""
 
-{metrics_table(real)}"""
+    def more(m: dict[str, Any]) -> str:
+        return f"Left out (both parties' postcode and city): {m['skipped']} blocks."
+
     return f"""
 # Model card: {RECIPE.ref}
 
@@ -303,10 +314,7 @@ Accuracy **{held['accuracy']:.4f}**, macro-F1 **{held['macro_f1']:.4f}**.
 
 {metrics_table(held)}
 
-## Real development set
-
-{real_text}
-
+{dev_sections(measured, "blocks", labelling, more)}
 ## Latency ({machine()}, 1 intra-op thread)
 
 {latency_table(lat)}

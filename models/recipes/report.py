@@ -83,9 +83,10 @@ def entry_stub(recipe: Any, session: Any, features: Any) -> dict[str, Any]:
             "labels": list(recipe.labels), "features": features}
 
 
-def file_entry(stub: dict[str, Any], blob: bytes, recipe: Any,
-               held: dict[str, Any]) -> dict[str, Any]:
-    """The full registry entry: the stub plus the written file, its data splits and metrics."""
+def file_entry(stub: dict[str, Any], blob: bytes, recipe: Any, held: dict[str, Any],
+               dev: DevResults = ()) -> dict[str, Any]:
+    """The full registry entry: the stub plus the written file, its data splits and metrics
+    (held-out, and each development set measured: :func:`dev_entry`)."""
     return stub | {
         "sha256": hashlib.sha256(blob).hexdigest(), "size_bytes": len(blob),
         "card": f"cards/{recipe.name}.md",
@@ -94,4 +95,79 @@ def file_entry(stub: dict[str, Any], blob: bytes, recipe: Any,
                                    recipe.heldout.start + recipe.heldout.count]},
         "heldout": {"accuracy": round(held["accuracy"], 4),
                     "macro_f1": round(held["macro_f1"], 4)},
+        "dev_sets": dev_entry(dev),
     }
+
+
+DevResults = Sequence[tuple[Any, dict[str, Any]]]
+"""Per development set measured (``EvalSet`` of :func:`models.recipes.corpus.dev_corpora`, in
+its order): the set and :func:`dev_metrics` of the model on it."""
+
+
+def dev_metrics(dev_set: Any, y_true: Sequence[str], y_pred: Sequence[str | None],
+                labels: Sequence[str], docs: Sequence[Any]) -> dict[str, Any]:
+    """A model's metrics on one development set: :func:`classification_metrics` over the classes
+    its truth has (a prediction of ``None``, no answer, is wrong), ``n`` alone where nothing
+    could be labelled; and the rows from documents (``docs[i]``, the ``DevDocument`` of row i)
+    of the set's families kept out of tuning, apart: their documents, rows and accuracy."""
+    if not y_true:
+        return {"n": 0}
+    pred = [p if p is not None else "(none)" for p in y_pred]
+    m = classification_metrics(y_true, pred, tuple(lab for lab in labels if lab in y_true))
+    if dev_set.held_out:
+        idx = [i for i, d in enumerate(docs) if d.family in dev_set.held_out]
+        m["held_out"] = {"documents": len({docs[i].file for i in idx}), "n": len(idx),
+                         "accuracy": (sum(y_true[i] == pred[i] for i in idx) / len(idx))
+                         if idx else None}
+    return m
+
+
+def dev_entry(dev: DevResults) -> dict[str, Any]:
+    """The registry's record of the development sets: n, accuracy and macro-F1 per set (and of
+    the families kept out of tuning), rounded so that the same build writes the same bytes."""
+    out: dict[str, Any] = {}
+    for dev_set, m in dev:
+        row = {"n": m["n"]}
+        if m["n"]:
+            row |= {"accuracy": round(m["accuracy"], 4), "macro_f1": round(m["macro_f1"], 4)}
+        held = m.get("held_out")
+        if held and held["n"]:
+            row["held_out"] = {"n": held["n"], "accuracy": round(held["accuracy"], 4)}
+        out[dev_set.name] = row
+    return out
+
+
+def dev_sections(dev: DevResults, unit: str, labelling: str,
+                 more: Callable[[dict[str, Any]], str] | None = None) -> str:
+    """The card's development-set part: how the truth labels the samples (the same rule on
+    every set), then per set its size, accuracy, macro-F1 over the classes present, the
+    per-class table, the families kept out of tuning, and ``more(metrics)`` (errors ...)."""
+    head = ("## Development sets (real documents, never trained or tuned on)\n\n"
+            "Measured on each development set present at build time\n"
+            "(`../shared/corpus/real`, `../shared/corpus/wild`), each on its own.")
+    if not dev:
+        return head + " None was present at this build.\n"
+    parts = [head, labelling.strip()]
+    for dev_set, m in dev:
+        title = (f"### {dev_set.name}: {dev_set.about} "
+                 f"(`../shared/corpus/{dev_set.truth.parent.name}`)")
+        if not m["n"]:
+            parts.append(f"{title}\n\nNo {unit} of this set could be labelled by its truth.")
+            continue
+        held = ""
+        if m.get("held_out"):
+            h = m["held_out"]
+            rate = f"accuracy {h['accuracy']:.4f}" if h["n"] else "nothing to measure"
+            of = "" if unit == "documents" else f" of {h['documents']} documents"
+            held = (f"\n\nFamilies kept out of tuning ({', '.join(dev_set.held_out)}):\n"
+                    f"{h['n']} {unit}{of}, {rate}.")
+        parts.append(f"{title}\n\n{m['n']} {unit}: accuracy **{m['accuracy']:.4f}**, macro-F1 "
+                     f"over the classes present **{m['macro_f1']:.4f}**.\n\n{metrics_table(m)}"
+                     f"{held}" + (("\n\n" + more(m).strip()) if more else ""))
+    return "\n\n".join(parts) + "\n"
+
+
+def dev_unmeasured(why: str) -> str:
+    """The card's development-set part of a model their truth cannot label: one sentence."""
+    return ("## Development sets (real documents)\n\nNot measured on the real and wild sets "
+            f"(`../shared/corpus/real`, `../shared/corpus/wild`): {why.strip()}\n")

@@ -12,8 +12,7 @@ with skl2onnx as a float-vector graph, ``zipmap`` off.
 
 from __future__ import annotations
 
-import io
-import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,13 @@ from cosy.steps.fields.amounts.features import AMOUNT_ROLES, amount_features
 from cosy.steps.fields.dates.features import DATE_ROLES, date_features
 from cosy.steps.fields.mention_roles import role_spec
 from models.recipes.corpus import (
-    REAL_CORPUS,
+    DevDocument,
+    DevRows,
     NamedRecipe,
     Split,
     check_disjoint,
+    dev_corpora,
+    dev_documents,
     map_documents,
 )
 from models.recipes.export import (
@@ -39,7 +41,10 @@ from models.recipes.export import (
     measuring_session,
 )
 from models.recipes.report import (
+    DevResults,
     classification_metrics,
+    dev_metrics,
+    dev_sections,
     entry_stub,
     file_entry,
     latency_table,
@@ -87,14 +92,15 @@ def _in_box(bbox: tuple[float, float, float, float], box: list[float]) -> bool:
             and box[1] - BOX_MARGIN <= cy <= box[3] + BOX_MARGIN)
 
 
-def read_pages(pdf: bytes, pages: int) -> list[dict[str, Any]]:
-    """Per page: lines, geometry and the date and amount candidates, as the pipeline makes them."""
-    from models.recipes.corpus import page_words, read_page
+def read_pages(pdf: bytes, words: Sequence[list[Any]]) -> list[dict[str, Any]]:
+    """Per page (``words``: each page's, as the pipeline reads them): lines, geometry and the
+    date and amount candidates, as the pipeline makes them."""
+    from models.recipes.corpus import read_page
 
     out = []
-    for n in range(1, pages + 1):
+    for n, page in enumerate(words, 1):
         found = read_page(("page.lines", "page.geometry", "page.date.context",
-                           "page.amount.context"), pdf, n, page_words(pdf, n))
+                           "page.amount.context"), pdf, n, page)
         out.append({"page": n, "lines": found["page.lines"], "geometry": found["page.geometry"],
                     "date": found["page.date.context"], "amount": found["page.amount.context"]})
     return out
@@ -110,10 +116,12 @@ def label_of(m: Any, boxes: dict[str, Any], labels: tuple[str, ...]) -> str:
 
 def doc_rows(spec_: tuple[int, str, str]) -> dict[str, Any]:
     """One generated document's feature rows and labels for both recipes."""
+    from models.recipes.corpus import page_words
+
     seed, doc_type, language = spec_
     pdf, truth = generate_document(seed, doc_type=doc_type, language=language)
     out: dict[str, Any] = {}
-    pages = read_pages(pdf, truth["pages"])
+    pages = read_pages(pdf, [page_words(pdf, n) for n in range(1, truth["pages"] + 1)])
     for r in RECIPES:
         xs, ys = [], []
         for p in pages:
@@ -136,51 +144,38 @@ def collect(split: Split, workers: int | None = None) -> dict[str, tuple[np.ndar
     return out
 
 
-def real_rows(recipe: RoleRecipe) -> tuple[np.ndarray, list[str], int, list[Any]] | None:
-    """Mentions of the real development set labelled by value where the truth allows: a mention
-    whose value equals exactly one of the truth's role fields gets that role, one equal to none
-    is ``other``, one equal to several (delivery = issue date, net = gross) is skipped.
-    Also per document: its mentions' features and values and the truth's role values."""
-    truth_file = REAL_CORPUS / "truth.jsonl"
-    if not truth_file.is_file():
-        return None
-    import pdfplumber
+def truth_values(recipe: RoleRecipe, fields: dict[str, Any]) -> dict[str, str]:
+    """The truth's value of each role it names, in the form a mention's value is compared in."""
+    return {role: str(v) if recipe.kind == "date" else f"{float(v):.2f}"
+            for role in recipe.labels[:-1] if (v := fields.get(role)) is not None}
 
-    xs, ys, skipped, docs = [], [], 0, []
-    for line in truth_file.read_text(encoding="utf-8").splitlines():
-        truth = json.loads(line)
-        pdf = (REAL_CORPUS / truth["file"]).read_bytes()
-        with pdfplumber.open(io.BytesIO(pdf)) as doc:
-            n_pages = len(doc.pages)
-        fields = truth["fields"]
-        want: dict[str, str] = {}
-        for role in recipe.labels[:-1]:
-            v = fields.get(role)
-            if v is None:
-                continue
-            want[role] = str(v) if recipe.kind == "date" else f"{float(v):.2f}"
+
+def dev_rows(recipe: RoleRecipe, docs: Sequence[DevDocument]) -> tuple[DevRows, list[Any]]:
+    """Mentions of a development set labelled by value (:class:`DevRows`: a mention whose value
+    equals exactly one of the truth's role fields gets that role, one equal to none is
+    ``other``, one equal to several, delivery = issue date or net = gross, is left out); and
+    per document its mentions' features and values and the truth's role values (for
+    :func:`top1_dev`)."""
+    rows, per_doc = DevRows(), []
+    for d in docs:
+        want = truth_values(recipe, d.truth["fields"])
         doc_x, doc_values = [], []
-        for p in read_pages(pdf, n_pages):
+        for p in read_pages(d.pdf, d.words):
             ms = p[recipe.kind]
             if not ms:
                 continue
-            x = recipe.features(ms, p["lines"], p["geometry"], p["page"], n_pages)
+            x = recipe.features(ms, p["lines"], p["geometry"], p["page"], d.pages)
             doc_x.append(x)
             for row, m in zip(x, ms, strict=True):
                 value = m.value if recipe.kind == "date" else f"{abs(float(m.value)):.2f}"
                 doc_values.append(value)
-                hits = [r for r, v in want.items() if v == value]
-                if len(hits) > 1:
-                    skipped += 1
-                    continue
-                xs.append(row)
-                ys.append(hits[0] if hits else "other")
+                rows.add(row, [r for r, v in want.items() if v == value], d)
         if doc_x:
-            docs.append((np.concatenate(doc_x), doc_values, want))
-    return np.stack(xs), ys, skipped, docs
+            per_doc.append((np.concatenate(doc_x), doc_values, want))
+    return rows, per_doc
 
 
-def top1_real(recipe: RoleRecipe, session: Any, docs: list[Any]) -> dict[str, tuple[int, int]]:
+def top1_dev(recipe: RoleRecipe, session: Any, docs: list[Any]) -> dict[str, tuple[int, int]]:
     """Per role: (documents whose truth has it, documents whose most probable mention for the
     role carries the truth's value): what a selection by the model alone would get right."""
     spec = spec_from_entry(_stub(recipe, session), Path("."))
@@ -227,42 +222,42 @@ def build(recipe: RoleRecipe, out_dir: Path, data: dict[str, Any]) -> dict[str, 
     (out_dir / f"{recipe.name}.onnx").write_bytes(blob)
     session = measuring_session(blob)
     held = classification_metrics(hy, predict(recipe, session, hx), recipe.labels)
-    real = None
-    rr = real_rows(recipe)
-    if rr is not None:
-        rx, ry, skipped, docs = rr
-        present = tuple(lab for lab in recipe.labels if lab in ry)
-        real = classification_metrics(ry, predict(recipe, session, rx), present)
-        real["skipped"] = skipped
-        real["top1"] = top1_real(recipe, session, docs)
+    measured = [(s, evaluate_dev(recipe, session, s)) for s in dev_corpora()]
     lat = heldout_latency(session, hx)
-    entry = file_entry(_stub(recipe, session), blob, recipe, held)
+    entry = file_entry(_stub(recipe, session), blob, recipe, held, measured)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
-               card(recipe, entry, len(y), held, real, lat))
+               card(recipe, entry, len(y), held, measured, lat))
     return entry
 
 
+def evaluate_dev(recipe: RoleRecipe, session: Any, dev_set: Any) -> dict[str, Any]:
+    """Mention-level metrics on one development set (:func:`dev_rows`), the mentions left out,
+    and per role what selection by the model alone gets right (:func:`top1_dev`)."""
+    rows, per_doc = dev_rows(recipe, dev_documents(dev_set))
+    pred = predict(recipe, session, rows.x(recipe.spec["dim"])) if rows.labels else []
+    m = dev_metrics(dev_set, rows.labels, pred, recipe.labels, rows.docs)
+    return m | {"skipped": rows.skipped, "top1": top1_dev(recipe, session, per_doc)}
+
+
 def card(recipe: RoleRecipe, entry: dict[str, Any], n_train: int, held: dict[str, Any],
-         real: dict[str, Any] | None, lat: dict[str, Any]) -> str:
+         measured: DevResults, lat: dict[str, Any]) -> str:
     tr, ho, spec = recipe.train, recipe.heldout, recipe.spec
-    real_text = "The real development set was not present at build time."
-    if real is not None:
-        top1 = ", ".join(f"{r} {ok}/{n}" for r, (n, ok) in real["top1"].items())
-        real_text = f"""{real['n']} mentions of the 35 e-invoice samples (`../shared/corpus/real`,
-never trained or tuned on), labelled by value: a mention whose value equals exactly one of the
-truth's {", ".join(recipe.labels[:-1])} is that role, one equal to none is `other`, one equal
-to several (delivery date = issue date, net = gross) is left out ({real['skipped']} mentions).
-Value labels are approximate (a total repeated in a line-item row counts as the total).
-Accuracy {real['accuracy']:.4f}, macro-F1 over the classes present **{real['macro_f1']:.4f}**.
+    labelling = f"""Every candidate mention, labelled by value: a mention whose value equals
+exactly one of the truth's {", ".join(recipe.labels[:-1])} is that role, one equal to none is
+`other`, one equal to several (delivery date = issue date, net = gross) is left out. Value labels
+are approximate (a total repeated in a line-item row counts as the total; a value the labeller
+left out of the truth makes its mention `other`)."""
 
-{metrics_table(real)}
+    def more(m: dict[str, Any]) -> str:
+        top1 = ", ".join(f"{r} {ok}/{n}" for r, (n, ok) in m["top1"].items())
+        return f"""Left out as equal to several roles: {m['skipped']} mentions.
+Documents where the model's most probable mention for a role carries the truth's value (what
+selection by the model alone would get; the pipeline keeps label rules first and the e-invoice
+XML on top): {top1}.
+The mention-level figures undercount: a total or date printed twice (totals block and payment
+line, a tax row per rate) is one labelled role and one `other` by value, while the model
+rightly calls both the role."""
 
-Per document, the mention the model rates most probable for a role carries the truth's value
-(what selection by the model alone would get; the pipeline keeps label rules first and the
-e-invoice XML on top):
-{top1}. The mention-level figures undercount: a total or date printed
-twice (totals block and payment line, a tax row per rate) is one labelled role and one
-`other` by value, while the model rightly calls both the role."""
     return f"""
 # Model card: {recipe.ref}
 
@@ -301,10 +296,7 @@ Accuracy **{held['accuracy']:.4f}**, macro-F1 **{held['macro_f1']:.4f}**.
 
 {metrics_table(held)}
 
-## Real development set
-
-{real_text}
-
+{dev_sections(measured, "mentions", labelling, more)}
 ## Latency ({machine()}, 1 intra-op thread)
 
 {latency_table(lat)}

@@ -8,8 +8,6 @@ tensor in label order. What is measured on the held-out split is the exported ON
 
 from __future__ import annotations
 
-import io
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -18,26 +16,31 @@ import numpy as np
 
 from cosy.corpus import DOC_TYPES, LANGUAGES
 from cosy.corpus import LAYOUTS as LAYOUT_NAMES
-from cosy.corpus.data import DOC_TYPE_ALIASES
+from cosy.evaluation import canonical_doc_type
+from cosy.evaluation_sets import EvalSet
 from cosy.inference.features import feature_spec, featurize
 from cosy.inference.registry import run_classifier, spec_from_entry
 from cosy.steps.classify import (
     DOC_TYPE_MODEL,
     LANGUAGE_MODEL,
     MIN_CHARS,
+    PRIOR,
     TITLE_WEIGHT,
     aggregate,
     document_text,
     with_title,
 )
 from models.recipes.corpus import (
-    REAL_CORPUS,
+    DevDocument,
     NamedRecipe,
     Sample,
     Split,
     check_disjoint,
+    dev_corpora,
+    dev_documents,
     page_title,
     samples,
+    words_text,
 )
 from models.recipes.export import (
     ONNX_OPSET,
@@ -46,7 +49,10 @@ from models.recipes.export import (
     measuring_session,
 )
 from models.recipes.report import (
+    DevResults,
     classification_metrics,
+    dev_metrics,
+    dev_sections,
     entry_stub,
     file_entry,
     latency_table,
@@ -56,8 +62,6 @@ from models.recipes.report import (
     write_card,
 )
 
-# One label set: the generator, the model and the real set's truth use the same type names.
-REAL_TYPES = DOC_TYPE_ALIASES
 SCANNED = Split(9_500_000, 18, scanned=True, language="de")  # OCR card set, also read here
 
 
@@ -117,58 +121,66 @@ def titles_of(docs: list[Sample]) -> list[str | None]:
 
 
 
-def document_languages(session: Any, docs: list[Sample]) -> list[str]:
-    """Document-level language as the step computes it (pages in one batch, length-weighted)."""
+def document_languages(session: Any, docs: list[Sample]) -> list[str | None]:
+    """Document-level language as the step computes it (pages in one batch, length-weighted);
+    None, as the step answers, for a document without a page of text."""
     spec = spec_from_entry(_stub(LANGUAGE, session), Path("."))
-    out = []
+    out: list[str | None] = []
     for d in docs:
         texts = [p for p in d.pages if len(p.strip()) >= MIN_CHARS]
+        if not texts:
+            out.append(None)
+            continue
         probs = run_classifier(spec, session, featurize(texts, spec.features))
         out.append(LANGUAGE.labels[int(np.argmax(aggregate(probs, np.array(
             [float(len(t)) for t in texts]))))])
     return out
 
 
-def real_documents() -> list[Sample]:
-    """The real development set (``../shared/corpus/real``) where present: reported, never
-    trained or tuned on. Its types are mapped onto the generator's (:data:`REAL_TYPES`)."""
-    truth_file = REAL_CORPUS / "truth.jsonl"
-    if not truth_file.is_file():
-        return []
-    import pdfplumber
-
-    from models.recipes.corpus import page_words, words_text
-
-    out = []
-    for line in truth_file.read_text(encoding="utf-8").splitlines():
-        truth = json.loads(line)
-        pdf = (REAL_CORPUS / truth["file"]).read_bytes()
-        with pdfplumber.open(io.BytesIO(pdf)) as doc:
-            pages = len(doc.pages)
-        words = [page_words(pdf, n) for n in range(1, pages + 1)]
-        texts = tuple(words_text(w) for w in words)
-        out.append(Sample(0, REAL_TYPES.get(truth["doc_type"], truth["doc_type"]),
-                          truth["language"], texts, {"file": truth["file"]},
-                          page_title(pdf, words[0])))
+def document_types(session: Any, docs: list[Sample], titled: bool = True) -> list[str | None]:
+    """Document type as ``classify.doc_type`` asks the model (the whole text, combined with the
+    title unless ``titled`` is false); None for a document with too little text."""
+    texts, _ = examples(DOC_TYPE, docs)
+    keep = [i for i, t in enumerate(texts) if len(t.strip()) >= MIN_CHARS]
+    got = predict(DOC_TYPE, session, [texts[i] for i in keep],
+                  [docs[i].title for i in keep] if titled else None) if keep else []
+    out: list[str | None] = [None] * len(docs)
+    for i, label in zip(keep, got, strict=True):
+        out[i] = label
     return out
 
 
-def evaluate_real(recipe: TextRecipe, session: Any, docs: list[Sample]) -> dict[str, Any] | None:
-    """Document-level metrics on the real development set (None where it is absent)."""
-    if not docs:
-        return None
+DevSamples = list[tuple[EvalSet, tuple[DevDocument, ...], list[Sample]]]
+
+
+def dev_samples() -> DevSamples:
+    """Each development set present (:func:`dev_corpora`), its documents and their samples:
+    the text of every page and page 1's title kind as the pipeline reads them, labelled with the
+    set's own truth (types by the generator's names, ``quote`` -> ``quotation``)."""
+    out = []
+    for dev_set in dev_corpora():
+        docs = dev_documents(dev_set)
+        out.append((dev_set, docs, [
+            Sample(0, str(canonical_doc_type(d.truth["doc_type"])), d.truth["language"],
+                   tuple(words_text(w) for w in d.words), {"file": d.file},
+                   page_title(d.pdf, d.words[0])) for d in docs]))
+    return out
+
+
+def evaluate_dev(recipe: TextRecipe, session: Any, dev_set: EvalSet,
+                 docs: tuple[DevDocument, ...], dev: list[Sample]) -> dict[str, Any]:
+    """Document-level metrics on one development set, its misclassified documents, and for the
+    document type the model alone and the constant answer 'invoice' beside them."""
     if recipe is LANGUAGE:
-        truth, pred = [d.language for d in docs], document_languages(session, docs)
+        truth, pred = [d.language for d in dev], document_languages(session, dev)
     else:
-        texts, truth = examples(recipe, docs)
-        pred = predict(recipe, session, texts, titles_of(docs))
-    present = tuple(lab for lab in recipe.labels if lab in truth)
-    m = classification_metrics(truth, pred, present)
-    if recipe is DOC_TYPE:
-        alone = predict(recipe, session, texts)
-        m["model_only"] = classification_metrics(truth, alone, present)
-    m["errors"] = [(d.truth["file"], t, p) for d, t, p in zip(docs, truth, pred, strict=True)
-                   if t != p]
+        truth, pred = [d.doc_type for d in dev], document_types(session, dev)
+    m = dev_metrics(dev_set, truth, pred, recipe.labels, docs)
+    if recipe is DOC_TYPE and m["n"]:
+        alone = document_types(session, dev, titled=False)
+        m["model_only"] = sum(t == p for t, p in zip(truth, alone, strict=True)) / len(truth)
+        m["prior"] = truth.count(PRIOR) / len(truth)
+    m["errors"] = [(d.file, t, p) for d, t, p in zip(docs, truth, pred, strict=True) if t != p]
     return m
 
 
@@ -180,7 +192,7 @@ def latency(recipe: TextRecipe, session: Any, texts: list[str]) -> dict[str, Any
 
 
 def build(recipe: TextRecipe, out_dir: Path, scanned: list[Sample],
-          real: list[Sample]) -> dict[str, Any]:
+          dev: DevSamples) -> dict[str, Any]:
     """Train, export, evaluate and describe one model; return its registry entry."""
 
     check_disjoint([("train", recipe.train), ("heldout", recipe.heldout), ("scanned", SCANNED)])
@@ -209,38 +221,40 @@ def build(recipe: TextRecipe, out_dir: Path, scanned: list[Sample],
         extra["documents"] = classification_metrics(
             [d.language for d in held_docs], document_languages(session, held_docs),
             recipe.labels)
-    extra["real"] = evaluate_real(recipe, session, real)
+    measured = [(s, evaluate_dev(recipe, session, s, docs, d)) for s, docs, d in dev]
     lat = latency(recipe, session, h_text)
-    entry = file_entry(_stub(recipe, session), data, recipe, held)
+    entry = file_entry(_stub(recipe, session), data, recipe, held, measured)
     write_card(out_dir / "cards" / f"{recipe.name}.md",
-               card(recipe, entry, len(x_text), held, scan, extra, lat))
+               card(recipe, entry, len(x_text), held, scan, extra, lat, measured))
     return entry
 
 
-def real_section(m: dict[str, Any] | None) -> str:
-    if m is None:
-        return ""
-    errors = "\n".join(f"- `{f}`: expected {t}, predicted {p}" for f, t, p in m["errors"])
-    only = ""
-    if "model_only" in m:
-        only = (f" with the title combined (the model alone: accuracy "
-                f"{m['model_only']['accuracy']:.4f})")
-    return f"""
-## Real development set (`../shared/corpus/real`, {m['n']} documents; never trained on)
+def dev_part(recipe: TextRecipe, measured: DevResults) -> str:
+    """The card's development-set sections: per set, what ``classify`` answers per document."""
+    what = ("the type `classify.doc_type` asks the model for (the whole text combined with the "
+            "title, as under held-out metrics)" if recipe is DOC_TYPE else
+            "the document's language as `classify.language` computes it (pages aggregated)")
+    receipt = "; `receipt` occurs in the wild set only" if recipe is DOC_TYPE else ""
+    labelling = f"""Per document, {what}, against the set's own truth (`{recipe.name}`{receipt}).
+Image-only pages are read by OCR as the pipeline reads them. Small, skewed sets: they show where
+generated training data falls short of real wording, not rates to quote; nothing was tuned on
+them."""
 
-E-invoice samples (ZUGFeRD, XRechnung, Factur-X, Order-X): accuracy {m['accuracy']:.4f},
-macro-F1 over the classes present {m['macro_f1']:.4f}{only}. The labels are the real set's own
-(invoice, corrected_invoice, self_billed_invoice, invoice_information, credit_note, order,
-quotation), no mapping. A tiny, skewed set (mostly German invoices): it shows where generated
-training data falls short of real wording, not a rate to quote; nothing was tuned on it.
-Misclassified:
+    def more(m: dict[str, Any]) -> str:
+        errors = "\n".join(f"- `{f}`: expected {t}, predicted {p or 'nothing (no text)'}"
+                           for f, t, p in m["errors"])
+        alone = ""
+        if "model_only" in m:
+            alone = (f"The model alone (no title): accuracy {m['model_only']:.4f}; always "
+                     f"answering '{PRIOR}' would score {m['prior']:.4f}. ")
+        return f"{alone}Misclassified:\n\n{errors or '- none'}"
 
-{errors or "- none"}
-"""
+    return dev_sections(measured, "documents", labelling, more)
 
 
 def card(recipe: TextRecipe, entry: dict[str, Any], n_train: int, held: dict[str, Any],
-         scan: dict[str, Any], extra: dict[str, Any], lat: dict[str, Any]) -> str:
+         scan: dict[str, Any], extra: dict[str, Any], lat: dict[str, Any],
+         measured: DevResults) -> str:
     unit = "documents" if recipe.unit == "document" else "pages"
 
     def pages(n: int) -> str:
@@ -300,7 +314,7 @@ Seeds {SCANNED.start}–{SCANNED.start + SCANNED.count - 1}, image-only PDFs rea
 {scan['macro_f1']:.4f}. A small set (OCR costs seconds per page); it shows the model survives
 OCR noise, not a precise rate.
 
-{real_section(extra["real"])}
+{dev_part(recipe, measured)}
 ## Latency ({machine()}, 1 intra-op thread)
 
 {latency_table(lat)}

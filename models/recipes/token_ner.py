@@ -34,6 +34,7 @@ from models.recipes.export import (
 )
 from models.recipes.report import (
     classification_metrics,
+    dev_unmeasured,
     entry_stub,
     file_entry,
     latency_table,
@@ -65,6 +66,9 @@ class NerRecipe(NamedRecipe):
 
 RECIPE = NerRecipe()
 RECIPES = (RECIPE,)
+UNMEASURED = ("their truth gives each document's field values, not a tag per token (no boxes, "
+              "no printed form of each name and address line), so no token-level label can be "
+              "derived.")
 
 _NLP: dict[str, Any] = {}
 
@@ -288,11 +292,7 @@ which in production also ends a span at a cell boundary):
 |---|---:|---:|---:|---:|
 {ent_rows}
 
-## Real development set
-
-Not measured: the real truth (`../shared/corpus/real`) names the parties but has no boxes or
-printed forms of names and address lines per token, so token tags cannot be derived reliably.
-
+{dev_unmeasured(UNMEASURED)}
 ## Latency ({machine()}, 1 intra-op thread)
 
 {latency_table(lat)}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from models.recipes import environment
-from models.recipes.check import differences
+from models.recipes.check import differences, measured_beside
 from models.recipes.environment import OVERRIDE, enforce, installed, pins
 
 
@@ -41,14 +41,15 @@ def test_no_difference_no_refusal(monkeypatch: pytest.MonkeyPatch) -> None:
     enforce([])
 
 
-def _models(root: Path, blobs: dict[str, bytes], heldout: float = 0.9) -> Path:
+def _models(root: Path, blobs: dict[str, bytes], heldout: float = 0.9,
+            dev_sets: dict | None = None) -> Path:
     root.mkdir()
     entries = [{"name": "ocr_det", "file": "models/det.onnx", "sha256": "f" * 64}]
     for name, blob in blobs.items():
         (root / f"{name}.onnx").write_bytes(blob)
         entries.append({"name": name, "file": f"{name}.onnx",
                         "sha256": hashlib.sha256(blob).hexdigest(),
-                        "heldout": {"accuracy": heldout}})
+                        "heldout": {"accuracy": heldout}, "dev_sets": dev_sets or {}})
     (root / "registry.json").write_text(json.dumps({"models": entries}, indent=2))
     return root
 
@@ -63,3 +64,15 @@ def test_the_check_names_the_files_that_differ(tmp_path: Path) -> None:
     assert found[1] == ("registry.json differs (doc_type: heldout, sha256; "
                         "language: heldout)")
     assert len(found) == 2
+
+
+def test_development_set_figures_are_a_note_not_a_difference(tmp_path: Path) -> None:
+    """They are measured on ../shared/corpus beside the checkout (absent on a bare clone)."""
+    real = {"real": {"n": 35, "accuracy": 0.97, "macro_f1": 0.6}}
+    committed = _models(tmp_path / "committed", {"language": b"abc"}, dev_sets=real)
+    bare = _models(tmp_path / "bare", {"language": b"abc"})
+    assert differences(committed, bare) == []
+    assert measured_beside(committed, bare) == [
+        f"language: development-set figures {real} -> {{}}"]
+    other = _models(tmp_path / "other", {"language": b"abc"}, heldout=0.8)
+    assert differences(committed, other) == ["registry.json differs (language: heldout)"]

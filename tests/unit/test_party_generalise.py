@@ -6,9 +6,9 @@ from __future__ import annotations
 from cosy.domain import Word
 from cosy.steps.fields.party.address import parse_city_line
 from cosy.steps.fields.party.names import continues, form_ending
-from cosy.steps.fields.party.select import select_parties
 from cosy.steps.fields.party_words import name_shaped
 from cosy.steps.layout import group_lines
+from tests.stages import select_parties
 from tests.unit.test_fields_party import blocks
 
 
