@@ -88,8 +88,8 @@ class Split:
 
 
 _RUN: dict[str, int | None] = {"sample": None, "workers": None}
-"""How this build reads its documents (:func:`configure`); the results never depend on it
-except through ``sample``."""
+"""How this build reads its documents (:func:`configure`): ``workers`` never changes a result,
+``sample`` shrinks every split."""
 
 
 def configure(sample: int | None = None, workers: int | None = None) -> None:

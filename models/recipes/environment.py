@@ -5,8 +5,10 @@ summation order. Logistic regression (lbfgs) and the perceptron sum through Open
 result depends on its CPU kernel (SkylakeX, Haswell, Sandybridge ... chosen at load time from
 the CPU) and on its thread count; the text features' L2 norm goes through BLAS too. So every
 entry point (``build``, ``check``) calls :func:`pin_numerics` before numpy loads: one thread,
-OpenBLAS's Haswell kernels (any x86-64 CPU with AVX2 runs them), numpy's dispatch capped at
-x86-64-v3 (its AVX-512 loops may round otherwise). :func:`require` then refuses a build whose
+OpenBLAS's Haswell kernels (any x86-64 CPU with AVX2 runs them; not a generic SSE kernel,
+whose block sizes OpenBLAS derives from the L2 cache size, while Haswell's are constants: its
+``kernel/setparam-ref.c``), numpy's dispatch capped at x86-64-v3 (its AVX-512 loops may round
+otherwise). :func:`require` then refuses a build whose
 libraries or kernels differ, naming them, unless ``COSY_MODELS_ANY_VERSIONS=1``.
 
 The versions are the ``==`` pins of the ``train`` extra in ``pyproject.toml`` (one place).
