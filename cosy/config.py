@@ -59,6 +59,13 @@ class Settings(BaseSettings):
     dask_min_pages: int = Field(
         100, ge=1, description="with dask_scheduler 'auto', the pages of work from which the CLI "
         "starts a LocalCluster instead of running in-process (README, Configuration)")
+    # --- separate services on a cluster (issue 15; docs/deploy.md) --------------------------------
+    dispatcher_http_port: int = Field(
+        8001, ge=1, le=65535, description="where `cosy dispatcher` serves /healthz, /readyz and "
+        "/metrics (on COSY_HTTP_HOST)")
+    dispatcher_grace_s: float = Field(
+        30.0, ge=0, description="on SIGTERM, the seconds a dispatcher gives its jobs in flight "
+        "to finish before it stops (a rolling upgrade); the rest return to the queue")
 
     @property
     def max_bytes(self) -> int:
