@@ -13,7 +13,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +28,7 @@ from cosy.domain import JobStatus
 from cosy.store import open_store
 from tests.conftest import make_pdf
 from tests.helm.chart import chart_metric_names
+from tests.integration.test_crash_recovery import wait_for
 
 pytestmark = pytest.mark.slow
 
@@ -91,16 +92,6 @@ class Topology:
                 pass
             assert time.monotonic() < deadline, f"{name} not ready at {url}:\n{self.log(name)}"
             time.sleep(0.3)
-
-
-def wait_for(predicate: Callable[[], Any], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def scrape(url: str) -> set[str]:
