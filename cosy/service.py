@@ -10,6 +10,8 @@ The Dask scheduler and workers are Dask's own commands (`dask scheduler`, `dask 
 from __future__ import annotations
 
 import logging
+import signal
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -124,8 +126,29 @@ def dispatcher_gauges(metrics: Metrics, dispatcher: Dispatcher,
     return refresh
 
 
+class Terminated(Exception):
+    """SIGTERM, raised once uvicorn has shut down gracefully, so that the caller's cleanup runs."""
+
+
 def run_http(app: Any, host: str, port: int) -> None:
     """uvicorn as COSY runs it: COSY's JSON logs, no access log of its own (the middleware
-    writes one), SIGINT and SIGTERM end it."""
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
-                log_config=None)
+    writes one); SIGINT and SIGTERM end it.
+
+    After a graceful shutdown uvicorn raises the signal again with the handler that was there
+    before it; SIGTERM's default would kill the process on the spot, skipping the caller's
+    ``finally`` (a dispatcher's drain, closing the cluster and the store). A handler that raises
+    :class:`Terminated` lets them run, and the process exits 0, as Kubernetes expects."""
+
+    def terminated(signum: int, frame: Any) -> None:
+        raise Terminated
+
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, terminated) if main else None
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False,
+                    log_config=None)
+    except Terminated:
+        log.info("stopped by SIGTERM")
+    finally:
+        if main:
+            signal.signal(signal.SIGTERM, previous)

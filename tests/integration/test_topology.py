@@ -206,4 +206,10 @@ def test_services_survive_sigkill_of_a_worker_and_a_dispatcher(topology, tmp_pat
                              for n in ("a2", survivor, "w2", "scheduler")))
     used = chart_metric_names()
     assert used and used <= exported, f"not exported by any service: {sorted(used - exported)}"
+
+    for name in ("a2", survivor):  # as Kubernetes stops a pod: SIGTERM, then a clean exit
+        proc = top.procs.pop(name)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=90) == 0, top.log(name)
+        assert "Traceback" not in top.log(name)
     store.close()
