@@ -1,4 +1,6 @@
-"""The ``cosy`` command: extract, submit, jobs, pipeline, corpus, keys, corrections, run, serve.
+"""The ``cosy`` command: extract, submit, jobs, pipeline, corpus, keys, corrections, batch,
+export, run, serve, and the separate services api, dispatcher (with models verify for their
+image).
 
 Every command has ``--help``; errors are one clear line on stderr and a non-zero exit code.
 """
@@ -435,7 +437,7 @@ def cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             _err(f"{path}: {err.reason}")
     # samples seen before keep their job, so a second `make run` reports the same totals
     metrics = Metrics()
-    summary = run_jobs(store, settings, job_ids, on_finished=metrics.observe_job)
+    summary = run_jobs(store, settings, job_ids, on_finished=metrics.job_hook(store))
     print(_summary_line(summary), flush=True)
     store.close()
     if args.no_serve:
@@ -598,6 +600,60 @@ def add_batch_commands(sub: Any) -> None:
                    help="company code, own company, grouping, number ranges, payment terms, "
                         "tax codes, reconciliation accounts")
     p.set_defaults(fn=cmd_export)
+# --- separate services and their image (issue 15; docs/deploy.md) -------------------------------
+
+
+def cmd_api(args: argparse.Namespace, settings: Settings) -> int:
+    """The HTTP API alone; the dispatchers run as `cosy dispatcher` elsewhere."""
+    from cosy.service import serve_api
+
+    host, port = args.host or settings.http_host, args.port or settings.http_port
+    check_port(host, port)
+    serve_api(settings, host, port)
+    return EXIT_OK
+
+
+def cmd_dispatcher(args: argparse.Namespace, settings: Settings) -> int:
+    """Claim and run jobs on Dask; probes and /metrics on the dispatcher's port."""
+    from cosy.service import serve_dispatcher
+
+    host, port = args.host or settings.http_host, args.port or settings.dispatcher_http_port
+    check_port(host, port)
+    serve_dispatcher(settings, host, port)
+    return EXIT_OK
+
+
+def cmd_models(args: argparse.Namespace, settings: Settings) -> int:
+    """`cosy models verify`: every registered model file against its pinned sha256 (the image's
+    entrypoint runs it before a worker starts, so a tampered or stale model never runs)."""
+    from cosy.inference.registry import ModelError, read_registry, verify
+
+    try:
+        specs = read_registry(settings.models_dir)
+        for spec in specs.values():
+            verify(spec)
+    except ModelError as err:
+        raise CliError(str(err)) from None
+    print(f"cosy: {len(specs)} models match their sha256 in "
+          f"{settings.models_dir / 'registry.json'}: {', '.join(sorted(specs))}")
+    return EXIT_OK
+
+
+def add_service_commands(sub: Any) -> None:
+    """`api`, `dispatcher` and `models verify`: COSY as separate services (docs/deploy.md)."""
+    p = sub.add_parser("api", help="serve the HTTP API alone (any number of replicas)")
+    p.add_argument("--host", default=None, help="default COSY_HTTP_HOST")
+    p.add_argument("--port", type=int, default=None, help="default COSY_HTTP_PORT")
+    p.set_defaults(fn=cmd_api)
+    p = sub.add_parser("dispatcher", help="claim queued jobs and run them on Dask (replicas "
+                       "are safe together); probes and /metrics on its own port")
+    p.add_argument("--host", default=None, help="default COSY_HTTP_HOST")
+    p.add_argument("--port", type=int, default=None, help="default COSY_DISPATCHER_HTTP_PORT")
+    p.set_defaults(fn=cmd_dispatcher)
+    p = sub.add_parser("models", help="check the model files")
+    msub = p.add_subparsers(dest="action", required=True, metavar="ACTION")
+    msub.add_parser("verify", help="every registered model file against its pinned sha256")
+    p.set_defaults(fn=cmd_models)
 
 
 # --- parser --------------------------------------------------------------------------------------
@@ -697,6 +753,7 @@ def build_parser() -> argparse.ArgumentParser:
             p.add_argument("--no-serve", action="store_true", help="stop after the summary")
         p.set_defaults(fn=fn)
     add_batch_commands(sub)
+    add_service_commands(sub)
     return parser
 
 

@@ -130,6 +130,13 @@ class Settings(BaseSettings):
     dask_dashboard: str = Field(
         "", description="where the LocalCluster's Dask dashboard listens, e.g. 127.0.0.1:8787; "
         "empty turns it off", json_schema_extra={"shown": "empty: off"})
+    # --- separate services on a cluster (issue 15; docs/deploy.md) --------------------------------
+    dispatcher_http_port: int = Field(
+        8001, ge=1, le=65535, description="where `cosy dispatcher` serves /healthz, /readyz and "
+        "/metrics (on COSY_HTTP_HOST)")
+    dispatcher_grace_s: float = Field(
+        30.0, ge=0, description="on SIGTERM, the seconds a dispatcher gives its jobs in flight "
+        "to finish before it stops (a rolling upgrade); the rest return to the queue")
 
     @property
     def max_bytes(self) -> int:

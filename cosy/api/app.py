@@ -8,6 +8,8 @@ as they like, each on its own store, without globals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from fastapi_offline import FastAPIOffline
 
@@ -58,11 +60,26 @@ def create_app(settings: Settings, store: Store, executor: Executor | None = Non
     app.state.executor = executor
     app.state.on_submitted = None  # set by `cosy serve` to wake its dispatcher on new jobs
     app.state.metrics = metrics or Metrics()
-    app.state.limiter = RateLimiter(settings.api_rate_per_s, settings.api_rate_burst)
+    app.state.limiter = RateLimiter(store, settings.api_rate_per_s,
+                                     settings.api_rate_burst)
     errors.install(app)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)
     # the /v1 prefix lives on the routers, so that route templates (metrics labels) carry it
     for router in (ops.router, documents.router, jobs.router, graph.router):
         app.include_router(router)
     install_web(app)  # the demo and review page at / and /app (docs/demo.md)
+    return app
+
+
+def create_ops_app(store: Store, executor: Executor | None, metrics: Metrics,
+                   alive: Callable[[], bool] | None = None) -> FastAPI:
+    """The probes and metrics of a process that serves no API (`cosy dispatcher`): /healthz
+    (``alive``: its loops run), /readyz (store and Dask answer), /metrics."""
+    app = FastAPI(title="COSY dispatcher", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url=None)
+    app.state.store = store
+    app.state.executor = executor
+    app.state.metrics = metrics
+    app.state.alive = alive
+    app.include_router(ops.router)
     return app

@@ -1,30 +1,33 @@
-"""A token bucket per API key, in process: enough to stop one client starving the others.
+"""A token bucket per API key, kept in the store: every API replica draws from one bucket.
 
-Each replica limits on its own (N replicas allow N times the rate); a shared limiter belongs in
-the ingress when that matters. Buckets of keys not seen for a while are dropped.
+With several replicas behind a load balancer, a limit kept in each process would allow the rate
+once per replica, and a client's requests would be limited by where they happened to land. The
+bucket lives in the store instead (``Store.take_token``: one atomic read-refill-write), at the
+cost of one small write per authenticated request.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
 from collections.abc import Callable
 
+from cosy.store.base import Store
+
 
 class RateLimiter:
-    """``rate`` tokens per second refill a bucket of ``burst``; a request takes one token."""
+    """``rate`` tokens per second refill a bucket of ``burst``; a request takes one token.
 
-    IDLE_S = 600.0
+    The clock is wall time (``time.time``), not a monotonic one: the replicas sharing a bucket
+    are different processes, often on different machines.
+    """
 
-    def __init__(self, rate: float, burst: int,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: Store, rate: float, burst: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        self.store = store
         self.rate = rate
         self.burst = max(1, burst)
         self._clock = clock
-        self._buckets: dict[str, tuple[float, float]] = {}  # key -> (tokens, last refill)
-        self._lock = threading.Lock()
-        self._last_sweep = clock()
 
     @property
     def enabled(self) -> bool:
@@ -34,24 +37,7 @@ class RateLimiter:
         """0.0 if the request may go; else the seconds until a token is back (Retry-After)."""
         if not self.enabled:
             return 0.0
-        now = self._clock()
-        with self._lock:
-            tokens, last = self._buckets.get(key, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            if tokens >= 1.0:
-                self._buckets[key] = (tokens - 1.0, now)
-                wait = 0.0
-            else:
-                self._buckets[key] = (tokens, now)
-                wait = (1.0 - tokens) / self.rate
-            if now - self._last_sweep > self.IDLE_S:
-                self._sweep(now)
-        return wait
-
-    def _sweep(self, now: float) -> None:
-        self._last_sweep = now
-        for key in [k for k, (_, last) in self._buckets.items() if now - last > self.IDLE_S]:
-            del self._buckets[key]
+        return self.store.take_token(key, self.rate, self.burst, self._clock())
 
     @staticmethod
     def retry_after(wait: float) -> str:

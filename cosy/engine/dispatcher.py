@@ -18,6 +18,7 @@ import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from dataclasses import replace
 from typing import Any
 
@@ -55,6 +56,9 @@ class Dispatcher:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
+        self._draining = threading.Event()  # set by shutdown(): claim nothing more
+        self._claims_stopped = threading.Event()  # the claim loop saw it
+        self._running: list[Future[JobStatus]] = []  # the claim loop's jobs (shutdown waits)
 
     # --- one job ---------------------------------------------------------------------------------
     def process(self, job: Job) -> JobStatus:
@@ -204,18 +208,41 @@ class Dispatcher:
             t.join()
         self._pool.shutdown(wait=wait, cancel_futures=True)
 
+    def shutdown(self, grace_s: float) -> int:
+        """Claim nothing more, give the jobs in flight up to ``grace_s`` seconds to finish (their
+        heartbeats go on), then stop; return how many were still running. Those are taken over
+        by another dispatcher when their lease runs out. `cosy dispatcher` does this on SIGTERM,
+        so a rolling upgrade finishes most jobs instead of re-running them."""
+        deadline = time.monotonic() + grace_s
+        self._draining.set()
+        self._wake.set()
+        if self._threads:  # a claim in progress lands in _running before the loop says so
+            self._claims_stopped.wait(max(grace_s, 1.0))
+        while True:
+            with self._lock:
+                running = [f for f in self._running if not f.done()]
+            remaining = deadline - time.monotonic()
+            if not running or remaining <= 0:
+                break
+            wait_futures(running, timeout=min(remaining, 0.5))
+        self.stop(wait=False)
+        return len(running)
+
     def _claim_loop(self) -> None:
-        running: list[Future[JobStatus]] = []
         while not self._stop.is_set():
-            running = [f for f in running if not f.done()]
+            with self._lock:
+                self._running = running = [f for f in self._running if not f.done()]
             job = None
-            if len(running) < self.settings.dispatcher_concurrency:
+            if self._draining.is_set():
+                self._claims_stopped.set()
+            elif len(running) < self.settings.dispatcher_concurrency:
                 try:
                     job = self.claim()
                 except Exception:
                     log.exception("claiming a job failed; retrying")
             if job is not None:
-                running.append(self._pool.submit(self.process, job))
+                with self._lock:
+                    self._running.append(self._pool.submit(self.process, job))
             else:
                 self._wake.wait(self.settings.dispatcher_poll_s)
                 self._wake.clear()
@@ -231,6 +258,11 @@ class Dispatcher:
                                          time.time(), progress)
                 except Exception:
                     log.exception("heartbeat for job %s failed", job_id)
+
+    @property
+    def alive(self) -> bool:
+        """The claim and heartbeat threads run (what a dispatcher's liveness probe asks)."""
+        return bool(self._threads) and all(t.is_alive() for t in self._threads)
 
     @property
     def inflight(self) -> int:

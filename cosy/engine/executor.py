@@ -222,6 +222,10 @@ class Executor(ABC):
     def ping(self) -> bool:
         return True
 
+    def worker_count(self) -> int:
+        """Processes that run tasks: this one for in-process executors."""
+        return 1
+
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
 
@@ -494,6 +498,13 @@ class DaskExecutor(Executor):
                 self.client.scheduler_info(n_workers=-1).get("workers"))
         except Exception:
             return False
+
+    def worker_count(self) -> int:
+        """Workers the scheduler has (0 when it cannot be asked)."""
+        try:
+            return len(self.client.scheduler_info(n_workers=-1).get("workers") or {})
+        except Exception:
+            return 0
 
     def close(self) -> None:
         """Close the client, then the cluster this executor started.

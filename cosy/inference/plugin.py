@@ -29,9 +29,10 @@ class ResourcePlugin(WorkerPlugin):
     def setup(self, worker: Any) -> None:
         for var in THREAD_ENV:
             os.environ.setdefault(var, str(self.threads))
-        if threading.current_thread() is threading.main_thread():
+        if getattr(worker, "nanny", None) and threading.current_thread() is threading.main_thread():
             # Ctrl-C reaches the whole process group; the nanny, not SIGINT, stops a worker,
             # which spares the user a KeyboardInterrupt traceback from every worker process
+            # (a worker without a nanny, `dask worker --no-nanny`, keeps SIGINT: it is its stop)
             signal.signal(signal.SIGINT, signal.SIG_IGN)
         from cosy.engine.profiles import load_pipeline
 

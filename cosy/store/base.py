@@ -243,6 +243,20 @@ class Store(ABC):
         """Delete the tenant's documents, jobs, entities, aliases, triples, corrections and
         idempotency records; its API keys and audit log stay. Returns the documents deleted.
         Blobs are the caller's to delete (it knows their keys from the documents)."""
+    # --- state shared by replicated services (issue 15) -------------------------------------------
+    @abstractmethod
+    def take_token(self, key: str, rate: float, burst: int, now: float) -> float:
+        """Take one token from ``key``'s bucket, refilled at ``rate`` per second up to ``burst``
+        (a new key starts full); 0.0 when taken, else the seconds until one is back.
+
+        The API's rate limit: one bucket per API key in the store, so every API replica draws
+        from the same bucket. Atomic: of concurrent callers, no two take the same last token.
+        """
+
+    @abstractmethod
+    def oldest_queued_at(self) -> float | None:
+        """``created_at`` of the oldest queued job (None when none is queued): the queue's age
+        that /metrics exports and the queue-age alert watches."""
 
     # --- lifecycle -------------------------------------------------------------------------------
     @abstractmethod

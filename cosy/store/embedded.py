@@ -136,6 +136,14 @@ CREATE INDEX IF NOT EXISTS corrections_tenant_doc ON corrections (tenant, doc, a
 _TENANT_TABLES = ("documents", "jobs", "entities", "entity_docs", "entity_aliases", "triples",
                   "corrections", "idempotency")
 """Every table whose rows belong to one tenant's data (purge_tenant); api_keys and audit stay."""
+_SERVICE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rate_buckets (
+    key TEXT PRIMARY KEY,
+    tokens REAL NOT NULL,
+    at REAL NOT NULL
+) WITHOUT ROWID;
+"""
+"""State the API replicas share (issue 15): the rate limit's token buckets, one per API key."""
 
 _ENTITY_SELECT = """
 SELECT e.data,
@@ -304,7 +312,7 @@ class EmbeddedStore(Store):
                 raise StoreError(
                     f"{self.db_path} has schema {version}, newer than this COSY ({SCHEMA_VERSION})"
                 )
-            for statement in _SCHEMA.split(";"):
+            for statement in (_SCHEMA + _SERVICE_SCHEMA).split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -734,6 +742,22 @@ class EmbeddedStore(Store):
             for table in _TENANT_TABLES:
                 conn.execute(f"DELETE FROM {table} WHERE tenant = ?", (tenant,))
         return int(documents)
+    # --- state shared by replicated services ----------------------------------------------------
+    def take_token(self, key: str, rate: float, burst: int, now: float) -> float:
+        with self._tx() as conn:  # the write lock makes read-refill-write one step
+            row = conn.execute("SELECT tokens, at FROM rate_buckets WHERE key = ?",
+                               (key,)).fetchone()
+            bucket, wait = records.take_from_bucket(
+                None if row is None else {"tokens": row[0], "at": row[1]}, rate, burst, now)
+            conn.execute("INSERT INTO rate_buckets (key, tokens, at) VALUES (?, ?, ?)"
+                         " ON CONFLICT(key) DO UPDATE SET tokens = excluded.tokens,"
+                         " at = excluded.at", (key, bucket["tokens"], bucket["at"]))
+        return wait
+
+    def oldest_queued_at(self) -> float | None:
+        rows = self._read("SELECT MIN(created_at) FROM jobs WHERE status = ?",
+                          (str(JobStatus.QUEUED),))
+        return None if rows[0][0] is None else float(rows[0][0])
 
     # --- lifecycle -------------------------------------------------------------------------------
     def ping(self) -> bool:

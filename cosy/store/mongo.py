@@ -174,6 +174,7 @@ class MongoStore(Store):
         self.api_keys = self._collection("api_keys")
         self.idempotency = self._collection("idempotency")
         self.corrections = self._collection("corrections")
+        self.rate_buckets = self._collection("rate_buckets")  # the API's shared rate limit
         self.blobs = GridFSBlobStore(self.db)
         self._ensure_indexes()
 
@@ -197,6 +198,7 @@ class MongoStore(Store):
         self.jobs.create_index([("status", a), ("lease_until", a)])
         self.jobs.create_index([("tenant", a), ("created_at", d)])
         self.jobs.create_index([("created_at", d)])
+        self.jobs.create_index([("status", a), ("created_at", a)])  # the queue's oldest job
         self.entities.create_index([("tenant", a), ("type", a), ("label", a)])
         self.entities.create_index([("tenant", a), ("label", a)])
         self.entities.create_index([("tenant", a), ("docs", a)])
@@ -590,6 +592,35 @@ class MongoStore(Store):
                            self.corrections, self.idempotency):
             collection.delete_many({"tenant": tenant})
         return int(documents)
+    # --- state shared by replicated services ----------------------------------------------------
+    TOKEN_CAS_ATTEMPTS = 20
+    """Compare-and-set rounds of ``take_token`` before a bucket that other replicas keep changing
+    counts as exhausted (that many concurrent requests on one key are over any sane rate)."""
+
+    @_translated
+    def take_token(self, key: str, rate: float, burst: int, now: float) -> float:
+        """Read the bucket, refill and take (records.take_from_bucket), then write it back only
+        if nobody wrote it meanwhile; else read again."""
+        for _ in range(self.TOKEN_CAS_ATTEMPTS):
+            found = self.rate_buckets.find_one({"_id": key})
+            bucket, wait = records.take_from_bucket(found, rate, burst, now)
+            if found is None:
+                try:
+                    self.rate_buckets.insert_one({"_id": key, **bucket})
+                except DuplicateKeyError:
+                    continue
+                return wait
+            result = self.rate_buckets.update_one(
+                {"_id": key, "tokens": found["tokens"], "at": found["at"]}, {"$set": bucket})
+            if result.matched_count == 1:
+                return wait
+        return 1.0 / rate
+
+    @_translated
+    def oldest_queued_at(self) -> float | None:
+        found = self.jobs.find_one({"status": str(JobStatus.QUEUED)}, {"created_at": 1},
+                                   sort=[("created_at", ASCENDING)])
+        return None if found is None else float(found["created_at"])
 
     # --- lifecycle -------------------------------------------------------------------------------
     def ping(self) -> bool:

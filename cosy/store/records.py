@@ -197,3 +197,23 @@ def fail_fields(now: float, error: dict[str, Any]) -> dict[str, Any]:
 
 HELD_STATUS = str(JobStatus.RUNNING)
 """An owner holds a job only while it runs: heartbeat, finish and retry check both."""
+
+
+# --- token buckets (the API's rate limit, shared by its replicas) --------------------------------
+
+
+def take_from_bucket(bucket: Mapping[str, Any] | None, rate: float, burst: int,
+                     now: float) -> tuple[dict[str, float], float]:
+    """The bucket after one request at ``now``, and the wait (0.0: the request may go).
+
+    ``bucket`` is ``{"tokens", "at"}`` as stored (None: a key not seen yet, which starts full).
+    A clock behind the stored ``at`` (another replica's) refills nothing rather than draining.
+    """
+    if bucket is None:
+        tokens, at = float(burst), now
+    else:
+        at = max(float(bucket["at"]), now)
+        tokens = min(float(burst), float(bucket["tokens"]) + max(0.0, now - bucket["at"]) * rate)
+    if tokens >= 1.0:
+        return {"tokens": tokens - 1.0, "at": at}, 0.0
+    return {"tokens": tokens, "at": at}, (1.0 - tokens) / rate

@@ -79,14 +79,24 @@ def test_rate_limit_per_key_answers_429_with_retry_after(make_client, store):
     assert client.get("/healthz").status_code == 200  # probes are never limited
 
 
-def test_token_bucket_refills():
+def test_rate_limit_is_shared_by_api_replicas(make_client, store):
+    """Two apps on one store (two replicas behind a load balancer) draw from one bucket."""
+    first, second = make_client(api_rate_per_s=0.5, api_rate_burst=3), \
+        make_client(api_rate_per_s=0.5, api_rate_burst=3)
+    raw, _ = create_api_key(store, A, "reader")
+    statuses = [c.get("/v1/documents", headers={"X-API-Key": raw}).status_code
+                for c in (first, second, first, second)]
+    assert statuses == [200, 200, 200, 429]
+
+
+def test_token_bucket_refills(store):
     now = [0.0]
-    limiter = RateLimiter(rate=2.0, burst=2, clock=lambda: now[0])
+    limiter = RateLimiter(store, rate=2.0, burst=2, clock=lambda: now[0])
     assert [limiter.take("k") for _ in range(3)] == [0.0, 0.0, 0.5]
     now[0] = 0.5
     assert limiter.take("k") == 0.0
     assert RateLimiter.retry_after(0.2) == "1" and RateLimiter.retry_after(1.5) == "2"
-    assert RateLimiter(rate=0, burst=1).take("k") == 0.0  # rate 0: off
+    assert RateLimiter(store, rate=0, burst=1).take("k") == 0.0  # rate 0: off
 
 
 def test_request_id_is_echoed_or_made(client, reader):

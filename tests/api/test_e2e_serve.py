@@ -119,7 +119,7 @@ def test_cosy_serve_end_to_end(env, server):
         metrics = httpx.get(f"{base}/metrics").text
         assert 'cosy_jobs_finished_total{status="succeeded"} 1.0' in metrics
         assert "cosy_step_duration_seconds_count" in metrics
-        assert "cosy_pages_processed_total 1.0" in metrics
+        assert 'cosy_pages_processed_total{status="succeeded"} 1.0' in metrics
 
         assert http.delete(f"/v1/documents/{doc}").status_code == 204
         assert http.get(f"/v1/documents/{doc}").status_code == 404

@@ -54,7 +54,8 @@ def test_finished_jobs_feed_step_model_and_page_metrics(client, writer, run_jobs
     assert str(job.status) == "succeeded" and timings["steps"]
     text = client.get("/metrics").text
     assert 'cosy_jobs_finished_total{status="succeeded"} 1.0' in text
-    assert "cosy_pages_processed_total 1.0" in text
+    assert 'cosy_pages_processed_total{status="succeeded"} 1.0' in text
+    assert "cosy_page_duration_seconds_count 1.0" in text
     assert 'cosy_step_duration_seconds_count{step="graph.triples"} 1.0' in text
     assert 'cosy_model_duration_seconds_count{model="demo-model"} 1.0' in text
     assert "cosy_job_duration_seconds_count 1.0" in text

@@ -773,6 +773,76 @@ def test_embedded_store_survives_fork(tmp_path: Path) -> None:
     store.close()
 
 
+# --- state shared by API and dispatcher replicas ------------------------------------------------
+
+
+def test_token_bucket_starts_full_refills_and_keeps_keys_apart(store: Store) -> None:
+    assert [store.take_token("k", rate=2.0, burst=2, now=100.0) for _ in range(3)] == \
+        [0.0, 0.0, 0.5]
+    assert store.take_token("other", rate=2.0, burst=2, now=100.0) == 0.0  # its own bucket
+    assert store.take_token("k", rate=2.0, burst=2, now=100.25) == pytest.approx(0.25)
+    assert store.take_token("k", rate=2.0, burst=2, now=100.5) == 0.0  # refilled: 1 token
+    # a replica whose clock is behind refills nothing (and cannot empty the bucket for others)
+    assert store.take_token("k", rate=2.0, burst=2, now=90.0) == pytest.approx(0.5)
+    assert store.take_token("k", rate=2.0, burst=2, now=200.0) == 0.0  # full again, capped
+    assert store.take_token("k", rate=2.0, burst=2, now=200.0) == 0.0
+    assert store.take_token("k", rate=2.0, burst=2, now=200.0) > 0
+
+
+def test_token_bucket_gives_each_token_once_under_concurrency(store: Store) -> None:
+    waits: list[float] = []
+    lock = threading.Lock()
+
+    def take() -> None:
+        for _ in range(10):
+            wait = store.take_token("shared", rate=1e-6, burst=25, now=1000.0)
+            with lock:
+                waits.append(wait)
+
+    threads = [threading.Thread(target=take) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(waits) == 40 and waits.count(0.0) == 25
+
+
+def test_oldest_queued_at_is_the_queue_age(store: Store) -> None:
+    assert store.oldest_queued_at() is None
+    store.create_job(job("j1", created_at=5.0))
+    store.create_job(job("j2", created_at=3.0))
+    store.create_job(job("j3", tenant=B, created_at=4.0))
+    assert store.oldest_queued_at() == 3.0  # across tenants: the queue is one
+    store.claim_job("d", lease_s=60.0, now=10.0)  # takes j2, the oldest
+    assert store.oldest_queued_at() == 4.0
+
+
+def _take_tokens(path: str, start: Any, out: Any) -> None:
+    """Worker of the multi-process bucket test (module level: spawn pickles it by name)."""
+    store = EmbeddedStore(path)
+    store.ping()
+    start.wait(30)
+    out.put([store.take_token("api-key", rate=1e-6, burst=30, now=1000.0) for _ in range(20)])
+    store.close()
+
+
+def test_embedded_token_bucket_is_shared_across_processes(tmp_path: Path) -> None:
+    """Four API replicas on one embedded store draw from one bucket: 30 tokens, 30 requests
+    pass in all, however the 80 requests interleave."""
+    path = str(tmp_path / "store")
+    EmbeddedStore(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    start, out = ctx.Barrier(4), ctx.Queue()
+    procs = [ctx.Process(target=_take_tokens, args=(path, start, out)) for _ in range(4)]
+    for proc in procs:
+        proc.start()
+    waits = [w for _ in procs for w in out.get(timeout=60)]
+    for proc in procs:
+        proc.join(timeout=30)
+        assert proc.exitcode == 0
+    assert len(waits) == 80 and waits.count(0.0) == 30
+
+
 # --- open_store ----------------------------------------------------------------------------------
 
 

@@ -14,9 +14,12 @@ from cosy.api.schemas import Health, Ready
 router = APIRouter(tags=["operations"])
 
 
-@router.get("/healthz", response_model=Health, summary="Alive: the process answers")
-def healthz() -> Health:
-    return Health(status="ok")
+@router.get("/healthz", response_model=Health, summary="Alive: the process answers",
+            responses={503: {"model": Health, "description": "The process's loops stopped"}})
+def healthz(request: Request) -> JSONResponse:
+    alive = getattr(request.app.state, "alive", None)  # a dispatcher's claim and heartbeat loops
+    ok = alive is None or alive()
+    return JSONResponse({"status": "ok" if ok else "stopped"}, status_code=200 if ok else 503)
 
 
 @router.get("/readyz", response_model=Ready, summary="Ready: the store and Dask answer",
