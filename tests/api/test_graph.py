@@ -17,7 +17,7 @@ def entity_of(client, headers, type_: str) -> dict:
 def test_entities_by_type_and_query(client, reader, processed):
     items = client.get("/v1/entities", headers=reader).json()["items"]
     assert {e["type"] for e in items} == {"Document", "BankAccount", "Organization", "TaxID",
-                                          "TaxSubtotal"}
+                                          "Invoice", "TaxSubtotal"}
     account = entity_of(client, reader, "BankAccount")
     assert account["label"] == "DE89370400440532013000"
     assert account["docs"] == [processed["document_id"]]

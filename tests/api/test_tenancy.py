@@ -20,7 +20,7 @@ def a_world(client, writer, reader, processed):
     """Tenant A's ids: a processed document, its job, and an entity of each kind."""
     entities = client.get("/v1/entities", headers=reader).json()["items"]
     assert {e["type"] for e in entities} == {"Document", "BankAccount", "Organization", "TaxID",
-                                             "TaxSubtotal"}
+                                             "Invoice", "TaxSubtotal"}
     return {"doc": processed["document_id"], "job": processed["job_id"],
             "entities": [e["id"] for e in entities]}
 

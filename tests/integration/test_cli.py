@@ -98,7 +98,7 @@ def test_pipeline_graph_by_family_with_arrowheads(cosy, tmp_path):
     assert text.count("<rect") < 20 and 'marker-end="url(#arrow)"' in text
     code, _, _ = cosy("pipeline", "graph", "--format", "svg", "--family", "fields", "-o",
                       str(svg))
-    assert code == 0 and ">fields.date  (" in svg.read_text()
+    assert code == 0 and ">fields.dates  (" in svg.read_text()
     code, _, err = cosy("pipeline", "graph", "--family", "nosuch")
     assert code == 1 and "no steps in family 'nosuch'; families: classify" in err
 

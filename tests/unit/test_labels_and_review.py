@@ -88,3 +88,22 @@ def test_calibration_fit_is_monotone_and_smoothed_towards_the_rate() -> None:
     assert curve[0][1] < curve[1][1] < 1.0  # right 30 of 30 times, yet not certain
     assert "bic" not in table["fields"]  # too few values for a curve of its own
     assert ece([(0.9, True), (0.9, False)]) == pytest.approx(0.4)
+
+
+def test_a_linked_seller_identifier_never_takes_a_value_another_field_holds() -> None:
+    """An order's footer prints the buyer's (its writer's) VAT ID under a bare 'VAT ID': the
+    rules give it to buyer_vat_id, and the label link does not also make it the seller's."""
+    from cosy.steps.fields.merge import merge_fields
+
+    box, elsewhere = (487.2, 791.8, 535.1, 799.3), (60.0, 700.0, 120.0, 708.0)
+    buyer = FieldValue("buyer_vat_id", "DE936067704", 0.9, 1, box, None,
+                       "fields.ids.select.buyer_vat_id")
+
+    def linked(bbox: tuple[float, ...]) -> dict[str, FieldValue]:
+        return {"seller_vat_id": FieldValue("seller_vat_id", "DE123456788", 0.99, 1, bbox, None,
+                                            "fields.labels.link", "field_label@1.0")}
+
+    merged = merge_fields(linked(box), [], {}, (), ids={"buyer_vat_id": buyer})
+    assert set(merged) == {"buyer_vat_id"}
+    merged = merge_fields(linked(elsewhere), [], {}, (), ids={"buyer_vat_id": buyer})
+    assert merged["seller_vat_id"].bbox == elsewhere

@@ -15,7 +15,7 @@ from cosy.domain import FieldValue
 from cosy.engine.step import step
 from cosy.fieldspec import FieldSpec, same_value
 from cosy.steps.einvoice import XML_CONFIDENCE, xml_field
-from cosy.steps.fields.labels.link import Reading, label_agrees
+from cosy.steps.fields.labels.link import PARTY_IDENTIFIERS, Reading, label_agrees
 from cosy.steps.fields.payment.codes import code_name
 
 
@@ -35,7 +35,10 @@ def merge_fields(doc_label_links: dict[str, FieldValue], doc_label_readings: lis
         fields.update(found)
     fields = {name: replace(f, label_agrees=label_agrees(f, doc_label_readings))
               for name, f in fields.items()}
+    held = {(f.page, tuple(f.bbox)) for f in fields.values() if f.bbox is not None}
     for name, linked in doc_label_links.items():
+        if name in PARTY_IDENTIFIERS and (linked.page, tuple(linked.bbox or ())) in held:
+            continue  # one party's identifier: the rules gave it to another field
         fields.setdefault(name, linked)
     merge_xml(fields, doc_xml_fields, field_specs)
     return fields

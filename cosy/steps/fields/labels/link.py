@@ -17,6 +17,7 @@ from cosy.domain import FieldValue, Mention
 from cosy.engine.step import StepContext, step
 from cosy.inference.label_features import label_features
 from cosy.inference.registry import run_classifier
+from cosy.steps.fields.doc_kinds import ISSUER_IS_BUYER
 
 FIELD_LABEL_MODEL = "field_label@1.0"
 LINK_MIN = 0.7
@@ -38,6 +39,10 @@ LINKS: dict[str, tuple[str, str]] = {
     "iban": ("iban", "iban"),
     "bic": ("bic", "bic"),
 }
+PARTY_IDENTIFIERS = frozenset({"seller_vat_id", "seller_tax_number", "iban", "bic"})
+"""Linked fields whose printed value is the seller's: a value another field already holds (the
+issuer's VAT ID under a bare 'VAT ID' label, chosen as the buyer's on an order) is not linked,
+and none is linked on a document the buyer writes, where a bare label names the buyer's."""
 LABEL_CHARS = 40  # the label's last characters: a long line left of a value says little more
 
 
@@ -114,12 +119,12 @@ def link_values(mentions: Sequence[tuple[str, Mention]], labels: Sequence[str],
 @step("fields.labels.link", scope="document",
       requires=["page.date.context", "page.amount.context", "page.doc_number.context",
                 "page.vat_id.context", "page.tax_number.context", "page.iban.context",
-                "page.bic.context"],
+                "page.bic.context", "doc.title_kind"],
       provides=["doc.label.links", "doc.label.readings"], model=FIELD_LABEL_MODEL)
 def link(page_date_context: list[list[Any]], page_amount_context: list[list[Any]],
          page_doc_number_context: list[list[Any]], page_vat_id_context: list[list[Any]],
          page_tax_number_context: list[list[Any]], page_iban_context: list[list[Any]],
-         page_bic_context: list[list[Any]],
+         page_bic_context: list[list[Any]], doc_title_kind: str | None,
          ctx: StepContext) -> tuple[dict[str, FieldValue], list[Reading]]:
     """Fields linked to values by their labels, and what the model reads each value's label
     as (``fields.merge`` marks whether it agrees with the field the rules chose); one batch
@@ -140,5 +145,7 @@ def link(page_date_context: list[list[Any]], page_amount_context: list[list[Any]
     spec = ctx.resources.model(FIELD_LABEL_MODEL)
     probs = run_classifier(spec, ctx.resources.session(FIELD_LABEL_MODEL),
                            label_features(texts, spec.features))
-    return (link_values(mentions, spec.labels, probs, texts_of),
-            readings(mentions, spec.labels, probs, texts_of))
+    links = link_values(mentions, spec.labels, probs, texts_of)
+    if doc_title_kind in ISSUER_IS_BUYER:
+        links = {name: f for name, f in links.items() if name not in PARTY_IDENTIFIERS}
+    return links, readings(mentions, spec.labels, probs, texts_of)
