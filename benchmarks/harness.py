@@ -360,8 +360,7 @@ def ocr_breakdown(docs: Sequence[Doc], max_pages: int = 3) -> dict[str, Any]:
 
     Runs the OCR step's own functions in this process (one ONNX thread, as a worker) on the
     first ``max_pages`` pages of ``docs``, after one untimed page; detection and recognition
-    seconds are the page reader's own CPU seconds per stage (``PageText.cpu_s``; the step's
-    timings have only ``ocr.words``), recognition including the upside-down check.
+    seconds are RapidOCR's ``elapse_list`` (the step's timings have only ``ocr.words``).
     ``cpu_s`` is this process's CPU time for the page: wall ÷ CPU above 1 means the page
     waited for a core (other processes on the machine).
     """
@@ -372,21 +371,21 @@ def ocr_breakdown(docs: Sequence[Doc], max_pages: int = 3) -> dict[str, Any]:
     pages = [(d, p) for d in docs for p in range(1, d.pages + 1)][:max_pages]
     if not pages:
         return {"pages": 0}
-    engine.read(ocr.render_page(pages[0][0].data, pages[0][1]))  # warm
+    engine(ocr.render_page(pages[0][0].data, pages[0][1]), return_word_box=True)  # warm
     rows = []
     for d, p in pages:
         c0, t0 = time.process_time(), time.perf_counter()
         image = ocr.render_page(d.data, p)
         t1 = time.perf_counter()
-        page = engine.read(image)
+        result = engine(image, return_word_box=True)
         t2, c2 = time.perf_counter(), time.process_time()
-        det = page.cpu_s.get("detect", 0.0)
-        rec = page.cpu_s.get("recognise", 0.0) + page.cpu_s.get("orientation", 0.0)
+        det, _cls, rec = (list(result.elapse_list or []) + [None] * 3)[:3]
+        det, rec = float(det or 0.0), float(rec or 0.0)
         rows.append({"page": f"{d.name}#{p}", "render_s": t1 - t0, "det_s": det, "rec_s": rec,
                      "other_s": max(t2 - t1 - det - rec, 0.0), "total_s": t2 - t0,
                      "cpu_s": c2 - c0,
                      "pixels": int(image.shape[0] * image.shape[1]),
-                     "lines": len(page.lines)})
+                     "lines": len(result.txts or ())})
     total = sum(r["total_s"] for r in rows) or 1.0
     return {"pages": len(rows), "dpi": ocr.OCR_DPI, "rows": rows,
             "median_s": {k: statistics.median(r[k] for r in rows) for k in (*OCR_PARTS,

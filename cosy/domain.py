@@ -46,7 +46,6 @@ class Word:
     bottom: float
     size: float = 0.0
     bold: bool = False
-    conf: float = 1.0  # OCR: the recogniser's lowest character confidence; a text layer is 1
 
     @property
     def bbox(self) -> BBox:

@@ -173,27 +173,27 @@ OCR_MAX_SIDE = 2000  # pixels: the detector sees the page at most this large (a 
 
 def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
                       det_max_side: int = OCR_MAX_SIDE) -> Any:
-    """The page reader (:class:`~cosy.inference.page_ocr.PageOCR`) on the registered
-    (verified) detection and recognition models, run by RapidOCR's ONNX Runtime sessions.
+    """A RapidOCR engine on the registered (verified) detection and recognition models.
 
     Model paths are given explicitly so that RapidOCR never reaches for its download URLs; the
     recognition model carries its character set, so no dictionary is fetched either. The text
-    line orientation classifier is off (a third model): a page on its side or upside down is
-    told by its ink and by reading it (see ``PageOCR``). The detector sees the page reduced
-    until its letters are about ``DET_GLYPH_PX`` tall, at most ``det_max_side`` pixels on the
-    long side; recognition reads crops of the full-resolution page.
+    line orientation classifier is off: scans are upright, and it would cost a third model.
+    The detector sees the page at most ``det_max_side`` pixels large while recognition reads
+    crops of the page: detection is over half of OCR's time, and a smaller page costs little
+    accuracy (docs/decisions.md, M1).
     """
     from rapidocr import RapidOCR
 
-    from cosy.inference.page_ocr import PageOCR
-
     for spec in (det, rec):
         verify(spec)
-    return PageOCR(RapidOCR(params={
+    return RapidOCR(params={
         "Global.use_cls": False,
         "Global.log_level": "warning",
+        "Global.max_side_len": OCR_MAX_SIDE,
+        "Det.limit_type": "max",
+        "Det.limit_side_len": det_max_side,
         "Det.model_path": str(det.path),
         "Rec.model_path": str(rec.path),
         "EngineConfig.onnxruntime.intra_op_num_threads": threads,
         "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-    }), det_max_side)
+    })

@@ -120,14 +120,17 @@ class Resources:
 
 
 def warm_ocr(engine: Any) -> None:
-    """Read a drawn word once: RapidOCR loads its sessions on first use, and ONNX Runtime
-    plans its kernels on the first run."""
+    """Run OCR once on a drawn word: RapidOCR loads its sessions on first use.
+
+    Square and 736 px, the detector's minimum side: a smaller or flatter image would be scaled
+    up to that side and cost more.
+    """
     import numpy as np
     from PIL import Image, ImageDraw
 
     img = Image.new("L", (736, 736), 255)
     ImageDraw.Draw(img).text((40, 340), "Rechnung 42", fill=0, font_size=40)
-    engine.read(np.asarray(img))
+    engine(np.asarray(img))
 
 
 _resources: Resources | None = None

@@ -1,12 +1,11 @@
 """OCR: words for pages without a usable text layer (scans), so later steps work the same.
 
 A page whose text layer holds fewer than :data:`MIN_TEXT_CHARS` characters is rendered with
-pypdfium2 and read by :class:`~cosy.inference.page_ocr.PageOCR` (PP-OCR detection and
-recognition ONNX models from the ``rapidocr`` wheel, pinned in the model registry; the page is
-straightened first and detected at a resolution chosen from its letter height). Each recognised
-text line becomes :class:`~cosy.domain.Word` s with boxes in PDF points (from the recogniser's
-character positions) and the recogniser's confidence (``Word.conf``, the lowest of the word's
-characters), so layout and field steps need no OCR special case.
+pypdfium2 and read by RapidOCR (PP-OCR detection and recognition ONNX models from the
+``rapidocr`` wheel, pinned in the model registry). Each recognised text line becomes
+:class:`~cosy.domain.Word` s with boxes in PDF points (from the recogniser's character
+positions, or the line box split by character share), so layout and field steps need no OCR
+special case.
 
 Before OCR, a page must show something: one that draws nothing, or shows next to no ink when
 rendered small, is blank and skips OCR (a 500-page scan of empty paper costs milliseconds per
@@ -23,7 +22,6 @@ import pypdfium2 as pdfium
 from cosy.budgets import Budgets, configured
 from cosy.domain import Word
 from cosy.engine.step import StepContext, StepError, step
-from cosy.inference.page_ocr import PageText
 from cosy.pdfguard.render import Rendered, is_blank
 from cosy.pdfguard.render import render_page as render_capped
 
@@ -82,29 +80,62 @@ def _render(pdf_bytes: bytes, page_no: int, dpi: int, budgets: Budgets) -> Rende
     return render_capped(pdf_bytes, page_no, dpi, budgets.render_pixels, budgets.ocr_min_dpi)
 
 
+def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
+    """Split one recognised line into words, giving each a share of the box by its characters."""
+    parts = text.split()
+    if not parts:
+        return []
+    x0, top, x1, bottom = box
+    per_char = (x1 - x0) / max(len(" ".join(parts)), 1)
+    size = round((bottom - top) * SIZE_OF_HEIGHT, 2)
+    out, pos = [], 0
+    for part in parts:
+        start = x0 + pos * per_char
+        out.append(Word(part, round(start, 2), round(top, 2),
+                        round(start + len(part) * per_char, 2), round(bottom, 2), size, False))
+        pos += len(part) + 1
+    return out
+
+
 def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float = 0.0,
               top: float = 0.0) -> list[Word]:
-    """Read a page image (:class:`~cosy.inference.page_ocr.PageOCR`); words with boxes in PDF
-    points and the recogniser's confidence (:func:`page_words`)."""
-    return page_words(engine.read(image), dpi, left, top)
+    """Run OCR on a page image; words with boxes converted from pixels to PDF points.
 
-
-def page_words(page: PageText, dpi: float = OCR_DPI, left: float = 0.0,
-               top: float = 0.0) -> list[Word]:
-    """The words of an OCR'd page in PDF points (pixels at ``dpi``; ``left`` and ``top``
-    place the image on the page). Words share their line's top and bottom, so that layout
-    groups them as one line; a page OCR turned or straightened keeps its upright frame."""
+    ``left`` and ``top`` place the image on the page (in points: a render cropped to the
+    content starts there). Word boxes come from the recogniser's character positions
+    (RapidOCR's ``word_results``), sharing their line's top and bottom so that layout groups
+    them as one line; where a line has none, the line box is split by character share
+    (:func:`line_words`).
+    """
+    result = engine(image, return_word_box=True)
+    if result.boxes is None or not result.txts:
+        return []
     scale = 72.0 / dpi
+    per_line = result.word_results or ()
+    if len(per_line) != len(result.txts):
+        per_line = [()] * len(result.txts)
     words: list[Word] = []
-    for line in page.lines:
-        _, y0, _, y1 = line.box
-        y0, y1 = round(y0 * scale + top, 2), round(y1 * scale + top, 2)
+    for poly, text, found in zip(result.boxes, result.txts, per_line, strict=True):
+        x0, y0, x1, y1 = _points(poly, scale, left, top)
+        if not found:
+            words.extend(line_words(text, (x0, y0, x1, y1)))
+            continue
         size = round((y1 - y0) * SIZE_OF_HEIGHT, 2)
-        for w in line.words:
-            words.append(Word(w.text, round(w.x0 * scale + left, 2), y0,
-                              round(w.x1 * scale + left, 2), y1, size, False,
-                              round(w.conf, 4)))
+        for word_text, _score, word_poly in found:
+            wx0, _, wx1, _ = _points(word_poly, scale, left, top)
+            if word_text.strip():
+                words.append(Word(word_text.strip(), wx0, y0, wx1, y1, size, False))
     return words
+
+
+def _points(poly: Any, scale: float, left: float = 0.0,
+            top: float = 0.0) -> tuple[float, float, float, float]:
+    """A pixel polygon's bounding box in PDF points, rounded like pdfplumber's boxes."""
+    arr = np.asarray(poly, dtype=np.float64)
+    return (round(float(arr[:, 0].min()) * scale + left, 2),
+            round(float(arr[:, 1].min()) * scale + top, 2),
+            round(float(arr[:, 0].max()) * scale + left, 2),
+            round(float(arr[:, 1].max()) * scale + top, 2))
 
 
 def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from types import SimpleNamespace
 
 import pytest
 
@@ -11,7 +10,6 @@ from cosy.config import Settings
 from cosy.corpus import generate_document
 from cosy.domain import Word
 from cosy.engine.step import StepContext
-from cosy.inference import page_ocr
 from cosy.inference.resources import Resources
 from cosy.steps import layout, ocr, parse, text
 
@@ -46,45 +44,43 @@ def test_a_text_page_keeps_its_raw_words_and_never_loads_ocr() -> None:
                      ctx=_ctx(None)) is raw
 
 
-def test_words_without_character_positions_share_the_line_by_characters() -> None:
-    words = page_ocr.split_by_share([("Summe", 0.9), ("19,00", 0.8), ("EUR", 0.99)],
-                                    (100.0, 260.0))
+def test_a_line_is_split_into_words_by_character_share() -> None:
+    words = ocr.line_words("Summe  19,00 EUR", (100.0, 50.0, 260.0, 60.0))
     assert [w.text for w in words] == ["Summe", "19,00", "EUR"]
     per_char = 160.0 / len("Summe 19,00 EUR")
-    assert (words[0].x0, words[0].x1) == (100.0, pytest.approx(100 + 5 * per_char))
-    assert words[-1].x1 == pytest.approx(260.0)
-    assert [w.conf for w in words] == [0.9, 0.8, 0.99]
+    assert words[0].bbox == (100.0, 50.0, round(100 + 5 * per_char, 2), 60.0)
+    assert words[-1].x1 == pytest.approx(260.0, abs=0.01)
+    assert all(w.top == 50.0 and w.bottom == 60.0 and w.size == 8.0 for w in words)
+    assert ocr.line_words("   ", (0, 0, 1, 1)) == []
 
 
-def test_a_word_keeps_its_weakest_character_and_its_columns() -> None:
-    """Columns are the recogniser's time steps, spread over the line's pixels."""
-    info = SimpleNamespace(confs=[0.99, 0.98, 0.4, 0.97, 0.99, 0.95, 0.9, 0.92, 0.93],
-                           word_cols=[[2, 4, 6, 8], [16, 18, 20, 22]], line_txt_len=40)
-    words = page_ocr.word_extents("Ab1c 19,0", info, (100.0, 500.0))
-    assert [(w.text, w.conf) for w in words] == [("Ab1c", 0.4), ("19,0", 0.9)]
-    assert words[0].x0 == pytest.approx(100 + 1.5 * 10) and words[0].x1 == pytest.approx(195.0)
-    assert words[1].x0 == pytest.approx(100 + 15.5 * 10)
-    # columns that do not match the words: placed by character share, confidences kept
-    bad = SimpleNamespace(confs=info.confs, word_cols=[[2, 4]], line_txt_len=40)
-    assert [w.conf for w in page_ocr.word_extents("Ab1c 19,0", bad, (0, 90))] == [0.4, 0.9]
+class _FakeResult:
+    def __init__(self, word_results: tuple) -> None:
+        self.boxes = [[[200, 100], [600, 100], [600, 150], [200, 150]]]
+        self.txts = ("Summe 19,00",)
+        self.word_results = word_results
 
 
-class _FakeReader:
-    """Stands in for PageOCR: one line at 200 dpi pixels."""
+class _FakeEngine:
+    """Stands in for RapidOCR: one line at 200 dpi pixels, with or without word boxes."""
 
-    def read(self, image: object) -> page_ocr.PageText:
-        line = page_ocr.OcrLine("Summe 19,00", 0.95, (200.0, 100.0, 600.0, 150.0), (
-            page_ocr.OcrWord("Summe", 0.99, 200.0, 380.0),
-            page_ocr.OcrWord("19,00", 0.61237, 480.0, 600.0)))
-        return page_ocr.PageText([line], 1654, 2339)
+    def __init__(self, word_results: tuple) -> None:
+        self.word_results = word_results
+
+    def __call__(self, image: object, return_word_box: bool = False) -> _FakeResult:
+        assert return_word_box
+        return _FakeResult(self.word_results)
 
 
 def test_ocr_boxes_are_converted_from_pixels_to_points() -> None:
-    words = ocr.ocr_words(_FakeReader(), image=None, dpi=200)
-    assert [(w.text, w.x0, w.top, w.x1, w.bottom, w.conf) for w in words] == [
-        ("Summe", 72.0, 36.0, 136.8, 54.0, 0.99), ("19,00", 172.8, 36.0, 216.0, 54.0, 0.6124)]
-    shifted = ocr.ocr_words(_FakeReader(), image=None, dpi=100, left=10.0, top=20.0)
-    assert (shifted[0].x0, shifted[0].top) == (154.0, 92.0)
+    words_with_boxes = ((("Summe", 0.99, [[200, 102], [380, 102], [380, 148], [200, 148]]),
+                         ("19,00", 0.99, [[480, 101], [600, 101], [600, 149], [480, 149]])),)
+    words = ocr.ocr_words(_FakeEngine(words_with_boxes), image=None, dpi=200)
+    assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in words] == [
+        ("Summe", 72.0, 36.0, 136.8, 54.0), ("19,00", 172.8, 36.0, 216.0, 54.0)]
+    fallback = ocr.ocr_words(_FakeEngine(((),)), image=None, dpi=200)
+    assert [w.text for w in fallback] == ["Summe", "19,00"]
+    assert fallback[0].x0 == 72.0 and fallback[-1].x1 == 216.0
 
 
 def _flat(s: str) -> str:
