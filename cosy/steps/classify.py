@@ -35,6 +35,7 @@ class Prediction:
     label: str | None
     confidence: float
     model: str
+    runner_up: str | None = None  # the model's second answer (an unsure model's may be right)
 
     def to_dict(self) -> dict[str, object]:
         return {"label": self.label, "confidence": round(self.confidence, 4), "model": self.model}
@@ -67,8 +68,10 @@ def _predict(ctx: StepContext, ref: str, texts: list[str], weights: list[float],
         return Prediction(None, 0.0, spec.ref)
     probs = run_classifier(spec, ctx.resources.session(ref), featurize(texts, spec.features))
     dist = with_title(aggregate(probs, np.asarray(weights)), spec.labels, title)
-    best = int(np.argmax(dist))
-    return Prediction(spec.labels[best], float(dist[best]), spec.ref)
+    best, second = (int(i) for i in np.argsort(-dist, kind="stable")[:2]) if len(dist) > 1 \
+        else (int(np.argmax(dist)), None)
+    return Prediction(spec.labels[best], float(dist[best]), spec.ref,
+                      None if second is None else spec.labels[second])
 
 
 @step("classify.language", scope="document", requires=["page.text"], provides=["doc.language"],
@@ -139,8 +142,8 @@ def decide_type(model: Prediction, title: str | None, cues: list[str], has_buyer
     A document that names no buyer is a receipt, whatever its title says of invoices, where it
     shows two kinds of till evidence, or one and asks for no payment (no due date, no account
     to pay into), or a label at its top calls it a receipt. An untitled document keeps the
-    model's type where the model is sure or a label at the top names the same kind, and is
-    otherwise an invoice (the prior)."""
+    model's type where the model is sure, the kind a label at the top names where the model
+    ranks it first or second, and is otherwise an invoice (the prior)."""
     kinds = {TITLE_TYPES.get(k, k) for k in label_kinds or ()}
     if not has_buyer and title in RECEIPT_TITLES and (
             len(cues) >= 2 or (cues and not asks_payment) or "receipt" in kinds):
@@ -148,6 +151,8 @@ def decide_type(model: Prediction, title: str | None, cues: list[str], has_buyer
     if title is None and model.label is not None and model.confidence < MODEL_MIN:
         if model.label in kinds:
             return Prediction(model.label, max(model.confidence, 0.6), model.model)
+        if model.runner_up is not None and model.runner_up in kinds:
+            return Prediction(model.runner_up, 0.6, model.model)
         return Prediction(PRIOR, 0.5, "rules")
     return model
 

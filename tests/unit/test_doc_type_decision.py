@@ -30,6 +30,10 @@ def test_weak_untitled_answer_falls_back_to_the_prior_unless_a_label_agrees() ->
     weak = Prediction("order", 0.2, "doc_type@2.0")
     assert decide_type(weak, None, [], has_buyer=True).label == "invoice"
     assert decide_type(weak, None, [], has_buyer=True, label_kinds=["order"]).label == "order"
+    unsure = Prediction("invoice", 0.19, "doc_type@2.0", runner_up="order")
+    assert decide_type(unsure, None, [], has_buyer=True, label_kinds=["order"]).label == "order"
+    assert decide_type(unsure, None, [], has_buyer=True, label_kinds=["quotation"]).label \
+        == "invoice"
     sure = Prediction("credit_note", 0.95, "doc_type@2.0")
     assert decide_type(sure, None, [], has_buyer=True).label == "credit_note"
     titled = Prediction("order", 0.4, "doc_type@2.0")
