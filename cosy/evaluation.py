@@ -102,22 +102,25 @@ def strip_attachments(data: bytes) -> bytes:
     The real development set had its attachments removed; generated or customer PDFs that still
     carry one are scored on what the page says, so page extraction has to stand on its own.
     """
+    import io
+
     import pypdfium2 as pdfium
 
-    pdf = pdfium.PdfDocument(data)
-    try:
-        count = pdf.count_attachments()
-        if not count:
-            return data
-        for index in range(count - 1, -1, -1):
-            pdf.del_attachment(index)
-        import io
+    from cosy.ingest import PDFIUM_LOCK
 
-        buf = io.BytesIO()
-        pdf.save(buf)
-        return buf.getvalue()
-    finally:
-        pdf.close()
+    with PDFIUM_LOCK:  # PDFium is not thread-safe: documents are scored several at a time
+        pdf = pdfium.PdfDocument(data)
+        try:
+            count = pdf.count_attachments()
+            if not count:
+                return data
+            for index in range(count - 1, -1, -1):
+                pdf.del_attachment(index)
+            buf = io.BytesIO()
+            pdf.save(buf)
+            return buf.getvalue()
+        finally:
+            pdf.close()
 
 
 # --- line items ----------------------------------------------------------------------------------

@@ -89,6 +89,14 @@ def scan_pdf(pdf: bytes, rng: random.Random, dpi: int = 200, quality: int = 70,
 
     ``mode="photo"`` photographs the pages instead (:func:`photograph`) at a lower resolution and
     JPEG quality; the office mode is the scanner it always was (same seed, same bytes)."""
+    from cosy.ingest import PDFIUM_LOCK
+
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (the demo seeds samples beside API requests)
+        return _scan_pdf(pdf, rng, dpi, quality, mode, thermal)
+
+
+def _scan_pdf(pdf: bytes, rng: random.Random, dpi: int, quality: int, mode: str,
+              thermal: bool) -> tuple[bytes, dict[str, Any]]:
     if mode == "photo":
         dpi = rng.choice([110, 130, 150])
         quality = rng.randint(35, 60)
