@@ -104,6 +104,7 @@ def test_api_md_examples_run(site):
     assert out.count("event: end") >= 2  # a sample's stream, and the fresh document's
     fresh = out[out.rindex('"created"'):]
     assert "event: progress" in fresh and '"status":"succeeded"' in fresh
-    assert re.search(r"^cosy_pages_processed_total (\d+)", out, re.MULTILINE)
-    pages = int(float(re.search(r"^cosy_pages_processed_total (\S+)", out, re.MULTILINE)[1]))
+    found = re.search(r'^cosy_pages_processed_total\{status="succeeded"\} (\S+)', out, re.MULTILINE)
+    assert found
+    pages = int(float(found[1]))
     assert pages >= 13  # the samples processed before serving count (12 documents, 13 pages)
