@@ -68,10 +68,9 @@ def _predict(ctx: StepContext, ref: str, texts: list[str], weights: list[float],
         return Prediction(None, 0.0, spec.ref)
     probs = run_classifier(spec, ctx.resources.session(ref), featurize(texts, spec.features))
     dist = with_title(aggregate(probs, np.asarray(weights)), spec.labels, title)
-    best, second = (int(i) for i in np.argsort(-dist, kind="stable")[:2]) if len(dist) > 1 \
-        else (int(np.argmax(dist)), None)
-    return Prediction(spec.labels[best], float(dist[best]), spec.ref,
-                      None if second is None else spec.labels[second])
+    ranked = [spec.labels[i] for i in np.argsort(-dist, kind="stable")]
+    return Prediction(ranked[0], float(dist.max()), spec.ref,
+                      ranked[1] if len(ranked) > 1 else None)
 
 
 @step("classify.language", scope="document", requires=["page.text"], provides=["doc.language"],

@@ -187,7 +187,6 @@ def build(recipe: BlockClassRecipe, out_dir: Path) -> dict[str, Any]:
     """Collect, train, export, evaluate and describe the model; return its registry entry."""
     import time
 
-
     check_splits(recipe)
     t0 = time.perf_counter()
     x, y = collect(recipe.train)
