@@ -169,10 +169,12 @@ class BatchRunner:
                             str(job.status))
             out.docs[rec.id] = rec
             out.entries.append({"entry": locator, "status": "document", "doc": rec.id})
-            if job.status.final:
+            if job.status.final and (job.updated_at or 0.0) < out.started_at:
                 c.skipped += 1
                 self.display.skipped(c, rec.id, locator, rec.status)
                 return
+            # not final, or finished by a dispatcher of this run before the sources reached
+            # it (an earlier run's queued job): this run's work, counted as it ends
             rec.this_run = True
             self.by_job[job.id] = rec
             self.pending.add(job.id)
