@@ -14,6 +14,7 @@ $(BIN)/python:
 # are the ones the models' bytes depend on, and a test rebuilds a small model twice.
 $(DEPS): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev,train,browser]'
+	$(BIN)/python -m compileall -q cosy >/dev/null  # bytecode, as an installed package has it
 	touch $@
 
 ## run: set up, process the sample documents on embedded defaults, print a summary, then serve
@@ -44,6 +45,7 @@ lint: $(DEPS)
 
 ## bench: the benchmarks of benchmarks/ (not part of make test)
 bench: $(DEPS)
+	$(BIN)/python -m compileall -q cosy >/dev/null
 	$(BIN)/python -m pytest benchmarks -q --benchmark-only
 
 ## eval: score every development set (real, real scanned, wild, generated held-out), each apart,

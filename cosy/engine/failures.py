@@ -11,6 +11,7 @@ is this document's fault (poison): it fails for good and is never sent to the ne
 from __future__ import annotations
 
 import logging
+import sys
 from typing import Any
 
 from pdfminer.psexceptions import PSException
@@ -71,11 +72,12 @@ RUNNING_TOPIC = "cosy.running"
 def announce_running(info: DocumentInfo) -> None:
     """On a Dask worker, tell the scheduler which document this worker runs now: if the worker
     dies, the executor knows which document killed it (poison) and which only stood by."""
+    distributed = sys.modules.get("distributed")
+    if distributed is None:  # never imported: not on a Dask worker (the CLI's in-process run
+        return  # does not pay for importing it)
     try:
-        from distributed import get_worker
-
-        worker = get_worker()
-    except (ImportError, ValueError):  # not on a Dask worker
+        worker = distributed.get_worker()
+    except ValueError:  # not on a Dask worker
         return
     worker.log_event(f"{RUNNING_TOPIC}:{worker.address}", {"doc": info.id})
 

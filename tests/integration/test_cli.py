@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -274,3 +275,16 @@ def test_a_partial_result_names_its_skipped_pages(cosy, tmp_path, monkeypatch):
     assert code == 0
     code, out, _ = cosy("jobs")
     assert "succeeded" in out and "(partial: 1 page skipped)" in out
+
+
+def test_one_document_in_process_never_imports_dask_distributed(files, tmp_path):
+    """A one-page `cosy extract` runs in-process: importing Dask distributed (0.4 s of a 2 s
+    budget) only to learn it is not on a worker is start-up the user waits for."""
+    probe = ("import sys; from cosy.cli import main; code = main(['extract', sys.argv[1]]); "
+             "print('distributed' in sys.modules, code, file=sys.stderr)")
+    run = subprocess.run([sys.executable, "-c", probe, str(files["good"])], capture_output=True,
+                         text=True, timeout=120,
+                         env={**os.environ, "COSY_STORE": str(tmp_path / "store"),
+                              "COSY_DASK_SCHEDULER": "auto"})
+    assert "RE-7" in run.stdout
+    assert run.stderr.strip().splitlines()[-1] == "False 0"
