@@ -82,3 +82,35 @@ def test_a_document_word_in_running_text_names_no_number() -> None:
     words = " ".join(f"word{i}" for i in range(20))
     lines = make_lines([f"{words} Facture 345 678 {words}", "RECHNUNG 2024-0042"])
     assert [h.part("number") for h in number_sources.title_numbers(lines)] == ["2024-0042"]
+
+
+def test_year_month_sequence_is_a_number_not_a_date() -> None:
+    assert _own([["Rg.-Nr.", "2019/03/705"]]) == "2019/03/705"  # day 705: no date
+    assert _own([["Inv. No.", "2021/12/014"], ["Contract No.", "349430924929"]]) == "2021/12/014"
+    assert _own([["Rechnung Nr.", "2019/03/25"]]) is None  # a date stays a date
+
+
+def test_hash_and_abbreviated_document_words() -> None:
+    assert _own(["LIEFERSCHEIN #LS2567952"], "delivery_note") == "LS2567952"
+    assert _own(["FAKTURA #RG-2022-8014"]) == "RG-2022-8014"
+    assert _own(["Bill # IN/2021/381", "Acct # 3626071"]) == "IN/2021/381"
+    assert [m.role for m in number_roles(make_lines(["Acct # 3626071"]))] == ["customer"]
+    assert _own([["Beleg:", "R9991193"]], None) == "R9991193"
+    assert _own([["Bon", "24-66555"], ["Kassen-Nr.", "9"]], None) == "24-66555"
+
+
+def test_a_label_word_is_no_prefix_of_the_value() -> None:
+    assert _own([["Invoice ID", "F72101044"]]) == "F72101044"
+    assert _own(["Invoice ID FA41272773"]) == "FA41272773"
+    assert _own(["INVOICE DEL 47826"]) == "DEL 47826"  # a short upper-case prefix is kept
+
+
+def test_without_a_title_a_tax_registration_is_never_the_own_number() -> None:
+    lines = [["Belegnummer", "2021/12/014"], "USt-Id-Nr.: DE674921430"]
+    assert _own(lines, "delivery_note") == "2021/12/014"
+    assert _own(["USt-Id-Nr.: DE674921430"], "delivery_note") is None
+
+
+def test_a_bare_hash_number_under_the_title_is_the_own_number() -> None:
+    assert _own(["INVOICE", "#23413561D", "Bill To:"]) == "23413561D"
+    assert _own(["INVOICE", *["line"] * 40, "#4471"]) is None  # far below the title: no

@@ -77,6 +77,12 @@ NUMERIC_CELL = re.compile(
 'RM'): part of a table row, never a label."""
 
 
+NUMERIC_DATE = (r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})"
+                r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
+"""A date in numbers: day or month first with a two- or four-digit year, or the year first.
+'2019/03/705' is not one but a document number of that pattern (year, month, sequence)."""
+
+
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:
     """Length of the horizontal overlap of [a0, a1] and [b0, b1] (negative: the gap)."""
     return min(a1, b1) - max(a0, b0)

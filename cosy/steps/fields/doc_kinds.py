@@ -38,7 +38,7 @@ KIND_WORDS: tuple[tuple[str, str], ...] = (
     ("receipt", r"(?:sales\s|cash\s|payment\s)?receipt|kassenbon|kassenbeleg|quittung|"
                 r"re[çc]u(?:\sde\spaiement)?|ticket\sde\scaisse"),
     ("invoice", r"(?:tax\s|pro[\s-]?forma\s|commercial\s)?invoice|"
-                r"\w*rechnung(?:\s(?:des|der)\s\w+)?|facture|bill"),
+                r"\w*rechnung(?:\s(?:des|der)\s\w+)?|facture|faktura|bill"),
 )
 MODEL_KINDS: tuple[str, ...] = (
     "order_confirmation", "self_billed_invoice", "corrected_invoice", "invoice_information",
@@ -49,7 +49,7 @@ TYPE_CODE = r"(?:\s\(\d{3}\))?"
 """An UNTDID 1001 type code after the title word, as e-invoice viewers print it: (380)."""
 TITLE = re.compile(
     r"^(?:" + "|".join(f"(?P<{k}>{p})" for k, p in KIND_WORDS) + r")" + TYPE_CODE +
-    r"(?:\s*(?:nr|no|n°|nº|#|number|nummer|num[ée]ro)(?!\w).*|\s+[A-Z0-9][\w/.-]*\d.*)?$",
+    r"(?:\s*(?:(?:nr|no|n°|nº|number|nummer|num[ée]ro)(?!\w)|#).*|\s+[A-Z0-9][\w/.-]*\d.*)?$",
     re.IGNORECASE,
 )
 ISSUER_IS_BUYER = frozenset({"order", "self_billed_invoice"})

@@ -54,7 +54,8 @@ def pick_own_number(mentions: list[Mention], title: str | None = None) -> FieldV
 
     With a title, it is the number whose label names the same kind of document and is no
     reference to someone else's ('Ihre Bestellung'); a number labelled for another kind of
-    document is a reference, never the document's own.
+    document is a reference, never the document's own. Without one, a number near the top
+    whose label names no kind ('Nr.', 'Belegnummer') is, never a tax registration ('USt-IdNr.').
     """
     own: list[Mention] = []
     title = RULE_KIND.get(title, title) if title is not None else None
@@ -62,8 +63,9 @@ def pick_own_number(mentions: list[Mention], title: str | None = None) -> FieldV
         kinds = OWN_KIND.get(title, (title,))
         own = [m for m in mentions if getattr(m, "doc_kind", None) in kinds and not _theirs(m)]
         if not own and title not in ("invoice", "credit_note"):
-            own = [m for m in mentions if m.role == "other" and _title_bonus(m)
-                   and getattr(m, "doc_kind", None) is None and not _theirs(m)]
+            own = [m for m in mentions if m.role in ("other", "invoice") and _title_bonus(m)
+                   and getattr(m, "doc_kind", None) is None and not _theirs(m)
+                   and not TAX_WORDS.search(m.label or "")]
     if own:
         m = max(own, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))
         return _field("invoice_number", m, 0.85 + 0.1 * _title_bonus(m))
@@ -73,6 +75,9 @@ def pick_own_number(mentions: list[Mention], title: str | None = None) -> FieldV
     if invoices:
         m = max(invoices, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))
         return _field("invoice_number", m, 0.8 + 0.15 * _title_bonus(m))
+    bare = [m for m in mentions if (m.label or "").strip() == "#" and _title_bonus(m)]
+    if bare:  # '#23413561D' alone under the title: the title's number
+        return _field("invoice_number", bare[0], 0.7)
     receipts = [m for m in mentions if m.role == "receipt"]
     if receipts:  # a receipt's number ('Receipt No.', 'Check #') where no invoice number is
         m = max(receipts, key=lambda m: _title_bonus(m) - 0.01 * mentions.index(m))

@@ -18,10 +18,11 @@ from cosy.engine.step import step
 from cosy.steps.fields.common import cells, header_above
 from cosy.steps.fields.hits import Hit, scan
 
-NUMBER_VALUE = (r"(?P<number>(?:(?-i:[A-Z]{1,4})\s(?=[A-Z0-9/-]*\d{3}))?"
+NUMBER_VALUE = (r"(?P<number>(?:(?-i:(?!(?:ID|NO|NR|REF)\b)[A-Z]{1,4}) (?=[A-Z0-9/-]*\d{3}))?"
                 r"[A-Z0-9][A-Z0-9/_.-]*\d[A-Z0-9/_.-]*)")
 """A document number: letters, digits and separators with a digit; 'DEL 47826', 'F 17142' keep
-their short upper-case prefix (one space, then at least three digits)."""
+their short upper-case prefix (one space, then at least three digits), a label word does not
+('Invoice ID F7210'), nor does a word in the cell before (a tab)."""
 AFTER_LABEL = r"\.?(?:\s*[:.：])*\s*"
 """Between a label and its value: a period, colons (a full-width one of OCR too, or two where
 a form repeats it: 'No: : 4711') and spaces."""
@@ -38,10 +39,12 @@ NUMBER_WORDS = {"de": r"nummer|nr", "en": r"number|no|#",
                 "fr": r"(?:numéro|numero|n°|nº)" + FRENCH_NOUNS}
 LABELS = {lang: _labelled(words) for lang, words in NUMBER_WORDS.items()}
 TITLE = re.compile(
-    r"\b(?:rechnung|invoice|facture|avoir|gutschrift|credit\s?note|order|bestellung|"
+    r"\b(?:rechnung|invoice|facture|faktura|bill|avoir|gutschrift|credit\s?note|order|bestellung|"
     r"purchase\s?order|angebot|quotation|quote|devis|auftrag|lieferschein|commande|"
-    r"reference|referenz|receipt|quittung|reçu|ticket|check|chk)\b(?:\s*[:.]?\s*|-)"
-    + NUMBER_VALUE, re.IGNORECASE)
+    r"reference|referenz|receipt|quittung|reçu|ticket|check|chk|beleg|bon)\b"
+    r"(?:\s*[:.#]?\s*|-)" + NUMBER_VALUE, re.IGNORECASE)
+"""A document word directly before its number, with a colon, a period or '#' between:
+'INVOICE INV-77', 'LIEFERSCHEIN #LS25', 'Your Bill # IN/2021/381', a receipt's 'Bon 24-66'."""
 NAMED = re.compile(
     r"(?:(?:référence|reference|referenz|réf|ref)\b\.?"
     r"(?:\s+(?:de\s+|du\s+)?(?:commande|client|facture|fournisseur|order|invoice|bestellung))?"
@@ -54,7 +57,7 @@ document word ('Facture d'origine : F 95682', 'Facture liée FA-2017-0010')."""
 ID_CELL = re.compile(NUMBER_VALUE + r"$", re.IGNORECASE)
 HEADER_LABEL = re.compile(r"(?:nummer|number|numéro|numero|nr|\bno|n°|nº|#|-id|\bid|referenz|"
                           r"reference|référence|\bref|\bréf)\.?\s*:?$|"
-                          r"^(?:n°|nº|no\.|nr\.|numéro|numero)\s*(?:de\s+)?[^\W\d]+$|"
+                          r"^(?:n°|nº|no\.|nr\.|numéro|numero)\s*(?:de\s+|d['’]\s?)?[^\W\d]+$|"
                           r"^code\s+(?:client|fournisseur)$|"
                           r"^(?:ihre?|your|votre)\s+(?:bestellung|order|commande)$|"
                           r"^(?:zu|bezug:?|original|corrects|replaces|ref\.?)\s+(?:rechnung|invoice)$|"

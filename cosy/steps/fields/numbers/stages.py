@@ -16,24 +16,26 @@ from dataclasses import dataclass
 
 from cosy.domain import Line, Mention, PageGeometry
 from cosy.engine.step import step
-from cosy.steps.fields.common import Candidate, left_label, span_bbox
+from cosy.steps.fields.common import NUMERIC_DATE, Candidate, left_label, span_bbox
 from cosy.steps.fields.fuzzy import corrected, vocabulary
 from cosy.steps.fields.hits import Hit, resolve_overlaps
 
-DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}")
+DATE_LIKE = re.compile(NUMERIC_DATE)
 MAX_LENGTH = 40
 """Longer than this, a 'number' is a sentence that happens to contain digits."""
 
 PURCHASE_ORDER = r"\bp[./]?\s?o\b(?!\.?\s*box)"
 """PO, P.O., P/O (not a P.O. Box)."""
+INVOICE_ABBREVIATION = r"\binv\b|\brg\b|\bre\b(?=\.?\s*-?\s*nr)"
+"""'Inv. No.', 'Inv #', 'Rg.-Nr.', 'Re.-Nr.': the invoice word abbreviated before a number word."""
 ORDER_WORDS = re.compile(r"bestell|order|auftrag|commande|purchase|" + PURCHASE_ORDER, re.I)
 KINDS = (
-    ("invoice", re.compile(r"rechnung|invoice|facture|avoir|gutschrift|credit|beleg|\bbill\b|"
-                           r"document|dokument|\bdoc\b", re.I)),
+    ("invoice", re.compile(r"rechnung|invoice|factur|faktura|avoir|gutschrift|credit|beleg|"
+                           r"\bbill\b|document|dokument|\bdoc\b|" + INVOICE_ABBREVIATION, re.I)),
     ("order", ORDER_WORDS),
-    ("customer", re.compile(r"kunde|customer|client|debitor|account|konto|\bkd\b", re.I)),
-    ("receipt", re.compile(r"receipt|quittung|kassenbon|reçu|\brecu\b|ticket|\bcheck\b|\bchk\b|"
-                           r"\bfolio\b", re.I)),
+    ("customer", re.compile(r"kunde|customer|client|debitor|account|\bacct\b|konto|\bkd\b", re.I)),
+    ("receipt", re.compile(r"receipt|quittung|kassenbon|\bbon\b|reçu|\brecu\b|ticket|\bcheck\b|"
+                           r"\bchk\b|\bfolio\b", re.I)),
 )
 """What a number's label says it is, nearest keyword first. A receipt's own number
 (Receipt No., Check #, Chk, a hotel's Folio No.) is the document's number where no invoice
@@ -49,7 +51,8 @@ DOC_KINDS = (
     ("quote", re.compile(r"angebot|quot|estimate|devis|offre", re.I)),
     ("contract", re.compile(r"vertrag|agreement|contract|contrat", re.I)),
     ("order", re.compile(r"bestell|order|commande|purchase|" + PURCHASE_ORDER, re.I)),
-    ("invoice", re.compile(r"rechnung|invoice|facture|\bbill\b", re.I)),
+    ("invoice", re.compile(r"rechnung|invoice|facture|faktura|\bbill\b|" + INVOICE_ABBREVIATION,
+                           re.I)),
     ("customer", re.compile(r"kunde|customer|client|debitor|account|\bkd\b", re.I)),
     ("supplier", re.compile(r"lieferant|supplier|vendor|fournisseur", re.I)),
 )

@@ -19,12 +19,12 @@ from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.identifiers import mod97_check_digits
 from cosy.kg.vocab import COSY, XSD
-from cosy.steps.fields.common import NUMERIC_CELL, Candidate, flatten, selected
+from cosy.steps.fields.common import NUMERIC_CELL, NUMERIC_DATE, Candidate, flatten, selected
 from cosy.steps.fields.hits import Hit, mentions, resolve_overlaps
 from cosy.steps.fields.references.sources import LEITWEG, label_kind
 from cosy.steps.xml_tree import CII_AGREEMENT
 
-DATE_LIKE = re.compile(r"\d{1,4}[./-]\d{1,2}[./-]\d{2,4}|\d{1,2}\.?\s+\w+\s+\d{4}")
+DATE_LIKE = re.compile(NUMERIC_DATE + r"|\d{1,2}\.?\s+\w+\s+\d{4}")
 LEITWEG_FULL = re.compile(LEITWEG.pattern.replace(r"\b", "^", 1) + "$", re.IGNORECASE)
 BASE_CONFIDENCE = {"leitweg": 0.8, "buyer": 0.85, "your": 0.75, "generic": 0.55, "shape": 0.6}
 """How much a label alone says the value is the buyer's reference."""
