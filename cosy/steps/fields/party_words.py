@@ -27,9 +27,11 @@ ROLE_WORDS: dict[str, dict[str, str]] = {
     },
     "buyer": {
         "de": r"(?<!ver)käufer|leistungsempfänger|rechnungsempfänger|rechnungsadresse|"
-              r"rechnungsanschrift|\bkunde\b|auftraggeber",
-        "en": r"\bbuyer|\bcustomer\b|bill(?:ed)? to|invoice to|invoicee|sold to",
-        "fr": r"acheteur|\bclient\b|factur[ée]e? à|destinataire|adresse de facturation",
+              r"rechnungsanschrift|\bkunde\b|auftraggeber|\bempfänger\b|rechnung an\b",
+        "en": r"\bbuyer|\bcustomer\b|bill(?:ed)? to|invoice to|invoicee|sold to|recipient|"
+              r"addressee",
+        "fr": r"acheteur|\bclient\b|factur[ée]e? à|destinataire|adresse de facturation|"
+              r"adressée? à",
     },
 }
 LANGUAGES = ("de", "en", "fr")

@@ -172,10 +172,11 @@ def _block_at(lines: list[Line], hit: CityLine, headings: Headings, page: int,
             continue  # a company number under the name ('(913144-A)'): no line of the address
         if STOP_LINE.match(best.text) or title_kind(best.text):
             break  # 'und', '(hereinafter the "Client")', a title: the block ended above
-        found = _heading_of(headings, j, best) if label is None else None
+        found = _heading_of(headings, j, best)  # 'Émetteur: | Client:': each its own heading
         if found is None and label is not None:
             found = _heading_of(headings, j, label)
-            found = (found[0], best.text) if found else None
+            # a cell after a heading is its inline name, unless a colon ends it (a label)
+            found = (found[0], "" if best.text.endswith(":") else best.text) if found else None
         if found:
             hint, heading = found[0], (label or best).text
             if found[1]:
