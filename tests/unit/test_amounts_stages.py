@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from cosy.domain import Line, Word
+from cosy.domain import FieldValue, Line, Word
 from cosy.steps.fields.amounts import cues as amount_cues
 from cosy.steps.fields.amounts import select as amount_select
 from cosy.steps.fields.amounts import sources as amount_sources
@@ -72,7 +72,7 @@ def test_credit_note_totals_are_positive() -> None:
     found = amount_context(lines)
     cues = amount_cues.join_cues(found, *(amount_cues.cues_in(found, lang)
                                           for lang in ("de", "en", "fr")))
-    out = amount_select.select_total_fields([found], [cues], [[]], True)
+    out = amount_select.select_total_fields([found], [cues], [[]], True, [[]])
     assert {k: v.value for k, v in out.items()} == {
         "total_net": "100.00", "total_tax": "19.00", "total_gross": "119.00"}
 
@@ -287,3 +287,35 @@ def test_a_rate_column_without_percent_signs() -> None:
     assert rates == ["19", "19"]
     cues = amount_cues.tax_summary_cues(found, [amount_cues.amount_role(m) for m in found], rates)
     assert cues == [("total_net", 2.0), ("total_tax", 2.5)]
+
+
+def _total(name: str, value: str) -> FieldValue:
+    return FieldValue(name, value, 0.99, 1, (0, 0, 10, 10), None, "test")
+
+
+def _row(rate: str, base: str, tax: str, line: int) -> dict[str, object]:
+    return {"rate": rate, "base": base, "tax": tax, "page": 1,
+            "bbox": [20, 300 + line, 110, 307 + line],
+            "line": line}
+
+
+def test_a_net_of_one_rate_gives_way_to_the_breakdown_sum_that_adds_up() -> None:
+    rows = [_row("19.00", "19.61", "3.73", 27), _row("7.00", "611.88", "42.83", 28)]
+    totals = {"total_net": _total("total_net", "611.88"),
+              "total_gross": _total("total_gross", "678.05")}
+    out = amounts.totals_from_breakdown(totals, rows + rows[:1])  # a row read twice counts once
+    assert (out["total_net"].value, out["total_tax"].value) == ("631.49", "46.56")
+    assert out["total_net"].bbox == (20, 327, 110, 335)
+
+
+def test_the_breakdown_never_overrides_totals_that_add_up_or_a_sum_that_does_not() -> None:
+    rows = [_row("19.00", "100.00", "19.00", 1), _row("7.00", "50.00", "3.50", 2)]
+    agree = {"total_net": _total("total_net", "150.00"), "total_tax": _total("total_tax", "22.50"),
+             "total_gross": _total("total_gross", "172.50")}
+    assert amounts.totals_from_breakdown(agree, rows) == agree
+    other = {"total_net": _total("total_net", "90.00"),
+             "total_gross": _total("total_gross", "200.00")}  # rows sum to 172.50: not this
+    assert amounts.totals_from_breakdown(other, rows) == other
+    one_rate = {"total_net": _total("total_net", "90.00"),
+                "total_gross": _total("total_gross", "119.00")}
+    assert amounts.totals_from_breakdown(one_rate, rows[:1]) == one_rate

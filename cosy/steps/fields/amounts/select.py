@@ -16,7 +16,12 @@ from cosy.engine.step import step
 from cosy.fieldspec import field_spec
 from cosy.kg.vocab import COSY, SCHEMA, XSD
 from cosy.steps.fields.amounts.role import AMOUNT_ROLE_MODEL
-from cosy.steps.fields.amounts.stages import is_credit_note, select_totals, unsign_credit_note
+from cosy.steps.fields.amounts.stages import (
+    is_credit_note,
+    select_totals,
+    totals_from_breakdown,
+    unsign_credit_note,
+)
 from cosy.steps.fields.common import flatten, selected
 from cosy.steps.xml_tree import CII_SUMS, UBL_SUMS
 
@@ -56,16 +61,20 @@ AMOUNT_DUE_FIELD = field_spec(
 
 @step("fields.amounts.select.totals", scope="document",
       requires=["page.amount.context", "page.amount.cues", "page.amount.role",
-                "doc.amount.credit_note"],
+                "doc.amount.credit_note", "page.tax_breakdown.valid"],
       provides=["doc.field.amount"])
 def select_total_fields(page_amount_context: list[list[Mention]], page_amount_cues: list[Any],
                         page_amount_role: list[list[dict[str, float]]],
-                        doc_amount_credit_note: bool) -> dict[str, FieldValue]:
-    """Net, tax and gross totals from all pages' amounts, their cues and role probabilities."""
+                        doc_amount_credit_note: bool,
+                        page_tax_breakdown_valid: list[list[dict[str, Any]]],
+                        ) -> dict[str, FieldValue]:
+    """Net, tax and gross totals from all pages' amounts, their cues and role probabilities;
+    the sums of a breakdown of several rates where no printed net bridges the gross."""
     totals = select_totals(flatten(page_amount_context),
                            probs=[p for page in page_amount_role for p in page],
                            model=AMOUNT_ROLE_MODEL, cues=[c for page in page_amount_cues
                                                           for c in page])
+    totals = totals_from_breakdown(totals, flatten(page_tax_breakdown_valid))
     if doc_amount_credit_note:
         unsign_credit_note(totals)
     return totals

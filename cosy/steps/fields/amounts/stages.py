@@ -13,8 +13,9 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 from itertools import product
+from typing import Any
 
-from cosy.domain import FieldValue, Line, Mention, PageGeometry
+from cosy.domain import FieldValue, Line, Mention, PageGeometry, union_bbox
 from cosy.engine.step import step
 from cosy.steps.fields.amounts.cues import LEXICONS, classify_total, rule_cues
 from cosy.steps.fields.common import Candidate, with_row_labels
@@ -204,6 +205,40 @@ def select_totals(mentions: list[Mention], top_k: int = 8,
             p = 0.0 if scores is None else scores[index[id(gross)]].get("total_gross", 0.0)
             out["total_gross"] = _field("total_gross", gross, p + (1.0 - p) * SUM_CHECK,
                                         model=ref)
+    return out
+
+
+BREAKDOWN_SUM = 0.9
+"""Confidence of a net (and tax) total read as the sum of a breakdown's rows that adds up to the
+gross total: two readings of the page agree."""
+
+
+def totals_from_breakdown(totals: dict[str, FieldValue],
+                          rows: list[dict[str, Any]]) -> dict[str, FieldValue]:
+    """Net and tax totals as the sums of a breakdown of several rates ('A 19 % 19,61 3,73 |
+    B 7 % 611,88 42,83'), where no printed net bridges the gross total: a net picked from one
+    row's base is that rate's, not the document's. Only a sum that adds up to the gross
+    replaces anything."""
+    gross = totals.get("total_gross")
+    unique = {(r["rate"], r["base"], r["tax"]): r for r in rows}
+    if gross is None or len({rate for rate, _, _ in unique}) < 2:
+        return totals
+    net, tax = totals.get("total_net"), totals.get("total_tax")
+    g = Decimal(str(gross.value))
+    if net is not None and tax is not None and adds_up(Decimal(str(net.value)),
+                                                       Decimal(str(tax.value)), g):
+        return totals
+    base_sum = sum((Decimal(b) for _, b, _ in unique), Decimal(0))
+    tax_sum = sum((Decimal(t) for _, _, t in unique), Decimal(0))
+    if not adds_up(base_sum, tax_sum, g):
+        return totals
+    page = min(r["page"] for r in unique.values())
+    box = union_bbox([r["bbox"] for r in unique.values() if r["page"] == page])
+    out = dict(totals)
+    for name, value, printed in (("total_net", base_sum, net), ("total_tax", tax_sum, tax)):
+        if printed is None or Decimal(str(printed.value)) != value:
+            out[name] = FieldValue(name, f"{value:.2f}", BREAKDOWN_SUM, page, box, None,
+                                   "fields.amounts.select.totals", gross.model)
     return out
 
 
