@@ -6,7 +6,7 @@ from __future__ import annotations
 from cosy.domain import Word
 from cosy.steps.fields.party.address import parse_city_line
 from cosy.steps.fields.party.names import continues, form_ending
-from cosy.steps.fields.party_words import name_shaped
+from cosy.steps.fields.party_words import name_shaped, party_role
 from cosy.steps.layout import group_lines
 from tests.stages import select_parties
 from tests.unit.test_fields_party import blocks
@@ -123,3 +123,23 @@ def test_recipient_headings_and_a_colon_label_are_no_names() -> None:
         (57, 154, "Empfänger"), (300, 154, "Datum"), (57, 167, "Siegbert Adler"),
         (57, 180, "Nora-Vogt-Platz 37"), (57, 192, "92353 Wismar")]))
     assert alone["buyer_name"].value == "Siegbert Adler"
+
+
+def test_a_region_the_city_line_repeats_is_no_name() -> None:
+    found = blocks([(60, 60, "Pahang, 69000 Pahang Malaysia")])
+    assert [b.name for b in found] == [None]
+
+
+def test_a_street_that_starts_on_the_line_above_its_city_line() -> None:
+    found = select_parties(blocks([
+        (150, 35, "ASIA MART"), (90, 62, "NO.23 BATU 10, TAMAN SENTOSA."),
+        (70, 76, "JALAN KAPAR, 42200 KLANG, SELANGOR."), (130, 116, "GST ID: 001609584640")]))
+    assert found["seller_address"].value["street"] == "NO.23 BATU 10, TAMAN SENTOSA, JALAN KAPAR"
+    assert found["seller_name"].value == "ASIA MART"
+
+
+def test_contact_and_consumption_headings_name_no_party_of_the_invoice() -> None:
+    assert party_role("Par courrier") == "other" and party_role("By post") == "other"
+    assert party_role("Lieu de consommation") == "other"
+    assert party_role("Verbrauchsstelle") == "other"
+    assert party_role("Service address") == "other"

@@ -15,10 +15,11 @@ ROLE_WORDS: dict[str, dict[str, str]] = {
     # role -> language -> alternatives; "other" is checked first, then seller, then buyer
     "other": {
         "de": r"abweichend|waren\s?empf|liefer(?:adresse|anschrift|ung an)|zahlungsempf|"
-              r"bevollmächtig|versand|empfänger der ware|bank",
+              r"bevollmächtig|versand|empfänger der ware|bank|verbrauchsstelle|abnahmestelle|"
+              r"per post\b",
         "en": r"ship(?:ping)?\s?(?:to|from)|delivery|payee|representative|requisition|consignee|"
-              r"remit to",
-        "fr": r"livraison",
+              r"remit to|service address|supply address|by (?:post|mail)\b",
+        "fr": r"livraison|lieu de consommation|adresse de consommation|par courrier",
     },
     "seller": {
         "de": r"verkäufer|lieferant\b|rechnungssteller|leistungserbringer|auftragnehmer",

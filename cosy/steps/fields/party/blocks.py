@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from cosy.domain import Line, PageGeometry, union_bbox
 from cosy.engine.step import each, step
+from cosy.fieldspec import fold_text
 from cosy.steps.fields.common import Cell, cells, overlap
 from cosy.steps.fields.doc_kinds import title_kind
 from cosy.steps.fields.party.address import (
@@ -267,6 +268,8 @@ def _inline_block(i: int, cell: Cell, page: int,
     name_parts = parts[:first] if first is not None else parts[:k]
     country = (country_of(parts[k + 1]) if k + 1 < len(parts) else None) or m["country"]
     name = name_parts[0] if name_parts and not re.match(r"\d", name_parts[0]) else None
+    if name is not None and fold_text(name) in fold_text(parts[k]).split():
+        name = None  # 'Pahang, 69000 Pahang': a region the city line repeats, no party's name
     lines = [BlockLine(i, cell.start, cell.text, None, cell.top, False, bbox=cell.bbox)] \
         if name else []
     return PartyBlock(page, cell.bbox, str(m["pc"]), str(m["city"]).strip(), street, name,
@@ -291,6 +294,19 @@ def _name_above(lines: list[Line], i: int, cell: Cell) -> BlockLine | None:
     return None
 
 
+def _street_from_above(lines: list[Line], i: int, cell: Cell, block: PartyBlock) -> PartyBlock:
+    """A street that starts on the line above its city line ('NO.23 BATU 10, TAMAN SENTOSA.' over
+    'JALAN KAPAR, 42200 KLANG'): that line, with a street word and a number, leads the street."""
+    if i == 0 or not block.street or not cell.text.startswith(block.street):
+        return block
+    best, label = best_cell(lines[i - 1], cell.x0, cell.x1)
+    if best is None or label is not None or is_field_line(best.text, None) \
+            or cell.top - best.bottom > 1.5 * (cell.bottom - cell.top) \
+            or not (STREET_WORD.search(best.text) and re.search(r"\d", best.text)):
+        return block
+    return replace(block, street=f"{best.text.rstrip(' .,')}, {block.street}")
+
+
 @step("fields.party.candidates.block.inline", scope="page",
       requires=["page.lines", "page_no", "page.geometry", "page.city.context"],
       provides=["page.party_block.inline"])
@@ -309,6 +325,7 @@ def blocks_inline(page_lines: list[Line], page_no: int, page_geometry: PageGeome
             if block is None:
                 continue
             if block.name is None:  # letterhead: the name is the line above
+                block = _street_from_above(page_lines, i, cell, block)
                 above = _name_above(page_lines, i, cell)
                 if above is not None:
                     block = replace(block, name=above.text, lines=[above])
