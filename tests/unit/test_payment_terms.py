@@ -54,6 +54,11 @@ def test_implausible_terms_are_dropped() -> None:
     assert _terms("zahlbar innerhalb 400 Tagen") == {}
 
 
+@pytest.mark.parametrize("text", ["TOTAL NET 4,60", "Total net 12.50", "Net 1234"])
+def test_a_net_amount_is_no_payment_term(text: str) -> None:
+    assert _terms(text) == {}
+
+
 def test_implied_due_date_is_issue_plus_days() -> None:
     issue = {"issue_date": FieldValue("issue_date", "2024-01-20", 0.9)}
     days = {"payment_days": FieldValue("payment_days", "14", 0.8)}

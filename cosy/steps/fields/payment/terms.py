@@ -40,7 +40,7 @@ CLAUSES = {
         PCT + r"\s?discount[^.\t]{0,40}?within\s" + DD + r"\s?days",
         r"(?P<pct2>\d{1,2})/" + DD + r"\s?net\s?" + D,
         r"(?:payable|payment|due|pay)\s(?:with)?in\s" + D + r"\s?days",
-        r"\bnet\s?" + D + r"(?:\s?days)?\b",
+        r"(?<!total\s)\bnet\s?" + D + r"(?![.,]?\d)(?:\s?days)?\b",  # not 'TOTAL NET 4,60'
         D + r"\s?days\snet\b",
         r"(?P<now>due\supon\sreceipt|due\son\sreceipt|payable\simmediately)",
     ),
