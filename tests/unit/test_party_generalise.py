@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from cosy.domain import Word
 from cosy.steps.fields.party.address import parse_city_line
-from cosy.steps.fields.party.names import continues, form_ending
+from cosy.steps.fields.party.names import continues, form_ending, header_name
 from cosy.steps.fields.party_words import name_shaped, party_role
 from cosy.steps.layout import group_lines
-from tests.stages import select_parties
-from tests.unit.test_fields_party import blocks
+from tests.stages import GEOMETRY, select_parties
+from tests.unit.test_fields_party import blocks, place
 
 
 def test_city_lines_of_more_countries_and_print_styles() -> None:
@@ -143,3 +143,26 @@ def test_contact_and_consumption_headings_name_no_party_of_the_invoice() -> None
     assert party_role("Lieu de consommation") == "other"
     assert party_role("Verbrauchsstelle") == "other"
     assert party_role("Service address") == "other"
+
+
+def _header(top: list[tuple[float, float, str]], size: float) -> str | None:
+    body = [(70, 200 + 12 * k, f"line {k} of body text") for k in range(12)]
+    lines = sorted(place(top, size) + place(body), key=lambda ln: ln.words[0].top)
+    found = header_name(lines, GEOMETRY)
+    return found.text if found is not None else None
+
+
+def test_a_name_set_off_at_the_top_is_the_writer_without_a_legal_form() -> None:
+    assert _header([(120, 60, "Stanford Plumbing & Heating"), (450, 60, "INVOICE")], 11) \
+        == "Stanford Plumbing & Heating"
+    assert _header([(40, 20, "Maison Jeanne d'Arc, Place de Gaulle")], 11) \
+        == "Maison Jeanne d'Arc"
+    assert _header([(40, 20, "3 180048"), (40, 40, "Corner Bakery")], 11) == "Corner Bakery"
+
+
+def test_no_header_name_from_body_type_logos_titles_or_labels() -> None:
+    assert _header([(120, 60, "Stanford Plumbing & Heating")], 9) is None  # body type
+    assert _header([(230, 50, "O ffic e D E P o T")], 20) is None  # a logo's spaced letters
+    assert _header([(120, 60, "INVOICE")], 14) is None
+    assert _header([(120, 60, "Bill To")], 14) is None
+    assert _header([(120, 60, "Smith, Jones and Partners")], 14) is None  # a comma, no street

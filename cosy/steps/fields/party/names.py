@@ -16,8 +16,10 @@ from dataclasses import dataclass, replace
 from cosy.domain import BBox, Line, PageGeometry, union_bbox
 from cosy.engine.step import each, step
 from cosy.steps.fields.common import cells, span_bbox
+from cosy.steps.fields.doc_kinds import title_kind
+from cosy.steps.fields.party.address import STREET_WORD
 from cosy.steps.fields.party.model import BlockLine, PartyBlock
-from cosy.steps.fields.party_words import name_shaped
+from cosy.steps.fields.party_words import name_shaped, party_role
 
 _I = "(?i:{})"
 LEGAL_FORMS: dict[str, tuple[tuple[str, str], ...]] = {
@@ -432,17 +434,60 @@ class LetterheadName:
 
     text: str
     bbox: BBox
-    legal_form: str
+    legal_form: str | None
     size: float
 
 
+HEADER_SHARE = 0.2
+"""The header of a page: its top fifth, where a letterhead stands."""
+EMPHASIS = 1.15
+"""Type this much larger than the page's body text (or bold) is set off as a letterhead's."""
+
+
+def header_name(lines: list[Line], geometry: PageGeometry) -> LetterheadName | None:
+    """The first line of the header when it is a name set off in larger or bold type ('Stanford
+    Plumbing & Heating' beside 'INVOICE'): a writer without a legal form. Its first cell only,
+    without what follows a comma when that is a street ('Maison X, Place de Gaulle'); never a
+    title, a label, a role heading, letters spaced out as a logo, or a line with a number."""
+    sizes = sorted(w.size for line in lines for w in line.words)
+    body = sizes[len(sizes) // 2] if sizes else 0.0
+    for line in lines:
+        if line.words[0].top > HEADER_SHARE * geometry.height:
+            return None
+        cell = cells(line)[0]
+        text = _before_street(cell.text)
+        if text is None or re.search(r"\d|:", text) or not name_shaped(text) \
+                or title_kind(text) or party_role(text) or not re.search(r"[^\W\d]{3}", text):
+            continue  # a number, a label or a title above the name: look further down
+        words = [w for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5]
+        size = max((w.size for w in words), default=0.0)
+        tokens = text.split()
+        if sum(len(t) <= 1 for t in tokens) * 2 > len(tokens):
+            return None  # 'O ffic e D E P o T': a logo's letters, not readable as a name
+        if size < EMPHASIS * body and not any(w.bold for w in words):
+            return None  # the first words of the page in body type: no letterhead
+        return LetterheadName(text, span_bbox(line, cell.start, cell.start + len(text)), None,
+                              size)
+    return None
+
+
+def _before_street(text: str) -> str | None:
+    """A cell's name part: all of it, or what stands before a comma when a street follows."""
+    head, sep, rest = text.partition(",")
+    if not sep:
+        return text.strip()
+    return head.strip() if STREET_WORD.search(rest) else None
+
+
 @step("fields.party.candidates.org_name.letterhead", scope="page",
-      requires=["page.lines", "page_no", "page.legal_form.context"],
+      requires=["page.lines", "page_no", "page.geometry", "page.legal_form.context"],
       provides=["page.org_name.letterhead"])
-def org_name_letterhead(page_lines: list[Line], page_no: int,
+def org_name_letterhead(page_lines: list[Line], page_no: int, page_geometry: PageGeometry,
                         page_legal_form_context: LegalFormCells) -> list[LetterheadName]:
     """Names with a legal form in the header of page 1, set off in larger or bold type: the
-    writer's name where its address block carries none (a logo line above a one-line sender)."""
+    writer's name where its address block carries none (a logo line above a one-line sender);
+    where the page prints no legal form at all, the header's first line when it is a name set
+    off so (:func:`header_name`)."""
     if page_no != 1:
         return []
     out = []
@@ -455,4 +500,7 @@ def org_name_letterhead(page_lines: list[Line], page_no: int,
         size = max((w.size for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5),
                    default=0.0)
         out.append(LetterheadName(cell.text, cell.bbox, h.form, size))
+    if not page_legal_form_context:  # a legal name printed anywhere outranks a brand on top
+        found = header_name(page_lines, page_geometry)
+        return [found] if found is not None else []
     return sorted(out, key=lambda n: -n.size)
