@@ -166,3 +166,22 @@ def test_no_header_name_from_body_type_logos_titles_or_labels() -> None:
     assert _header([(120, 60, "INVOICE")], 14) is None
     assert _header([(120, 60, "Bill To")], 14) is None
     assert _header([(120, 60, "Smith, Jones and Partners")], 14) is None  # a comma, no street
+
+
+def test_a_street_that_goes_on_under_its_unit_line() -> None:
+    found = select_parties(blocks([
+        (64, 236, "Nando's Chickenland Malaysia Sdn Bhd"),
+        (63, 298, "Unit G-13, Ground Floor, No.1"),
+        (96, 319, "Jln Kiara, Mont Kiara"), (102, 340, "50480 Kuala Lumpur")]))
+    assert found["seller_address"].value["street"] == \
+        "Unit G-13, Ground Floor, No.1, Jln Kiara, Mont Kiara"
+    plain = select_parties(blocks([(70, 100, "Lieferant GmbH"), (70, 112, "Musterstraße 12"),
+                                   (70, 124, "Hinterhaus"), (70, 136, "12345 Berlin")]))
+    assert plain["seller_address"].value["street"] == "Musterstraße 12"  # no street word below
+
+
+def test_an_american_state_and_zip_under_the_city() -> None:
+    assert parse_city_line("NY 10022") is None  # 'NY' is no city: the city stands above
+    found = blocks([(606, 164, "133 EAST 54TH ST"), (629, 179, "NEW YORK"), (629, 191, "NY 10022")])
+    assert [(b.street, b.city, b.postal_code, b.country) for b in found] == [
+        ("133 EAST 54TH ST", "NEW YORK", "10022", "US")]

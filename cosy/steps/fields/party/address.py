@@ -48,6 +48,9 @@ CITY_POSTCODE = re.compile(
 """The British and American order: city postcode ('Leeds LS1 4AP', 'Austin, TX 78701')."""
 POSTCODE_ONLY = re.compile(r"^(?P<pc>" + UK_POSTCODE + r")$")
 """A British postcode on a line of its own, under the city."""
+STATE_ZIP_ONLY = re.compile(r"^(?P<state>[A-Z]{2})\s(?P<pc>\d{5}(?:-\d{4})?)$")
+"""An American state and ZIP code on a line of their own, under the city ('NEW YORK' over 'NY
+10022', as letterhead sidebars print it)."""
 POSTCODE_SHAPES: dict[str, re.Pattern[str]] = {
     **{cc: re.compile(r"\d{5}") for cc in ("DE", "FR", "ES", "IT", "FI", "EE", "HR", "MC")},
     **{cc: re.compile(r"\d{4}") for cc in ("AT", "CH", "BE", "DK", "LU", "LI", "NO", "HU", "SI",
@@ -198,7 +201,7 @@ after its state: a dash and six digits after any word is too often a document nu
 def anglo(text: str) -> dict[str, str | None] | None:
     text = text.strip()
     m = CITY_POSTCODE.match(text)
-    if m is not None:
+    if m is not None and not STATE_ZIP_ONLY.match(text):  # 'NY 10022': the city is above
         us = m["state"] is not None or m["pc"][0].isdigit()
         return {"cc": "US" if us else "GB", "pc": m["pc"], "city": m["city"],
                 "state": m["state"], "order": "anglo"}
@@ -281,13 +284,17 @@ def postcode_anglo(page_lines: list[Line]) -> list[CityLine]:
 @step("fields.party.candidates.postcode.uk_line", scope="page", requires=["page.lines"],
       provides=["page.postcode.uk_line"])
 def postcode_uk_line(page_lines: list[Line]) -> list[CityLine]:
-    """British postcodes on a line of their own (the city stands on the line above)."""
+    """British postcodes, or an American state and ZIP code, on a line of their own (the city
+    stands on the line above, aligned left, centred or right)."""
     return _hits(page_lines, _postcode_alone)
 
 
 def _postcode_alone(text: str) -> dict[str, str | None] | None:
     m = POSTCODE_ONLY.match(text.strip())
-    return None if m is None else {"cc": "GB", "pc": m["pc"], "city": "", "state": None,
+    if m is not None:
+        return {"cc": "GB", "pc": m["pc"], "city": "", "state": None, "order": "uk_line"}
+    m = STATE_ZIP_ONLY.match(text.strip())
+    return None if m is None else {"cc": "US", "pc": m["pc"], "city": "", "state": m["state"],
                                    "order": "uk_line"}
 
 
@@ -348,7 +355,8 @@ def city_candidates(page_lines: list[Line], page_postcode_valid: list[CityLine])
         cell = hit.cell
         city, label = best_cell(page_lines[hit.line - 1], cell.x0, max(cell.x1, cell.x0 + 80))
         if city is None or label is not None or re.search(r"\d|:", city.text) \
-                or min(abs(city.x0 - cell.x0), abs(city.x1 + city.x0 - cell.x1 - cell.x0) / 2) > 3 \
+                or min(abs(city.x0 - cell.x0), abs(city.x1 + city.x0 - cell.x1 - cell.x0) / 2,
+                       abs(city.x1 - cell.x1)) > 3 \
                 or cell.top - city.bottom > 1.5 * (cell.bottom - cell.top):
             out.append(replace(hit, street_like=True))  # no city above: still no inline address
             continue

@@ -349,6 +349,15 @@ def blocks_normalise(page_party_block_stacked: list[PartyBlock],
                     street=" ".join(b.street.split()) if b.street else None) for b in blocks]
 
 
+def _street_lines(plain: list[BlockLine], street: BlockLine) -> str:
+    """The street, with the line under it where that line goes on with a street word but no
+    number of its own ('Unit G-13, Ground Floor, No.1' over 'Jln Kiara, Mont Kiara')."""
+    below = plain[0]
+    if street is below or not STREET_WORD.search(below.text) or re.search(r"\d", below.text):
+        return street.text
+    return f"{street.text.rstrip(' ,')}, {below.text.rstrip(' ,.')}"
+
+
 def _labelled_street(items: list[BlockLine]) -> str | None:
     k = next(j for j, bl in enumerate(items) if bl.label is not None and NAME_LABEL.match(bl.label))
     return next((bl.text for bl in items[:k] if bl.label is None or ADDRESS_LABEL.match(bl.label)),
@@ -372,7 +381,7 @@ def blocks_validate(page_party_block_normalised: list[PartyBlock],
             if any(bl.label is not None and NAME_LABEL.match(bl.label) for bl in b.lines):
                 street = _labelled_street(b.lines)
             elif plain:
-                street = street_of(plain, page_street_valid).text
+                street = _street_lines(plain, street_of(plain, page_street_valid))
         country = b.country
         shape = POSTCODE_SHAPES.get(country or "")
         if shape is not None and not shape.fullmatch(b.postal_code):
