@@ -12,6 +12,7 @@ street's main line.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import sys
@@ -102,8 +103,6 @@ def strip_attachments(data: bytes) -> bytes:
     The real development set had its attachments removed; generated or customer PDFs that still
     carry one are scored on what the page says, so page extraction has to stand on its own.
     """
-    import io
-
     import pypdfium2 as pdfium
 
     from cosy.ingest import PDFIUM_LOCK

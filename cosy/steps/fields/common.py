@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from cosy.domain import BBox, FieldValue, Line, Mention, union_bbox
+from cosy.domain import BBox, FieldValue, Line, Mention, Word, union_bbox
 from cosy.steps.fields.money import TOKEN_PATTERN, without_currency
 
 
@@ -81,6 +81,15 @@ NUMERIC_DATE = (r"\d{1,2}[./-]\d{1,2}[./-](?:\d{2}|\d{4})"
                 r"|\d{4}[./-]\d{1,2}[./-]\d{1,2}")
 """A date in numbers: day or month first with a two- or four-digit year, or the year first.
 '2019/03/705' is not one but a document number of that pattern (year, month, sequence)."""
+
+
+EMPHASIS = 1.15
+"""Type this much larger than the page's body text is set off (a title, a letterhead's name)."""
+
+
+def cell_words(line: Line, cell: Cell) -> list[Word]:
+    """The words of a line that stand in one of its cells."""
+    return [w for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5]
 
 
 def overlap(a0: float, a1: float, b0: float, b1: float) -> float:

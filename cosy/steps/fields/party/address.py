@@ -290,10 +290,11 @@ def postcode_uk_line(page_lines: list[Line]) -> list[CityLine]:
 
 
 def _postcode_alone(text: str) -> dict[str, str | None] | None:
-    m = POSTCODE_ONLY.match(text.strip())
+    text = text.strip()
+    m = POSTCODE_ONLY.match(text)
     if m is not None:
         return {"cc": "GB", "pc": m["pc"], "city": "", "state": None, "order": "uk_line"}
-    m = STATE_ZIP_ONLY.match(text.strip())
+    m = STATE_ZIP_ONLY.match(text)
     return None if m is None else {"cc": "US", "pc": m["pc"], "city": "", "state": m["state"],
                                    "order": "uk_line"}
 

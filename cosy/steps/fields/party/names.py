@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from cosy.domain import BBox, Line, PageGeometry, union_bbox
 from cosy.engine.step import each, step
-from cosy.steps.fields.common import cells, span_bbox
+from cosy.steps.fields.common import EMPHASIS, cell_words, cells, span_bbox
 from cosy.steps.fields.doc_kinds import title_kind
 from cosy.steps.fields.party.address import STREET_WORD
 from cosy.steps.fields.party.model import BlockLine, PartyBlock
@@ -163,6 +163,14 @@ def legal_form_validate(page_legal_form_normalised: list[LegalFormHit]) -> list[
 
 
 LegalFormCells = dict[tuple[int, int], list[LegalFormHit]]
+HEADER_SHARE = 0.2
+"""The header of a page: its top fifth, where a letterhead stands."""
+
+
+def body_size(lines: list[Line]) -> float:
+    """The size of the page's body text: the median size of its lines' words."""
+    sizes = sorted(w.size for line in lines for w in line.words)
+    return sizes[len(sizes) // 2] if sizes else 0.0
 
 
 @step("fields.party.context.legal_form", scope="page",
@@ -173,17 +181,16 @@ def legal_form_context(page_lines: list[Line], page_geometry: PageGeometry,
     """Cell key -> its legal forms, each with where it stands (header, body, footer) and whether
     its name is set off in larger or bold type: a letterhead's name is both."""
     height = page_geometry.height
-    sizes = sorted(w.size for line in page_lines for w in line.words)
-    body = sizes[len(sizes) // 2] if sizes else 0.0
+    body = body_size(page_lines)
     out: LegalFormCells = {}
     for h in page_legal_form_valid:
         line = page_lines[h.line]
         cell = next(c for c in cells(line) if c.start == h.start)
-        words = [w for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5]
+        words = cell_words(line, cell)
         size = max((w.size for w in words), default=0.0)
-        zone = "header" if cell.top < 0.2 * height else \
+        zone = "header" if cell.top < HEADER_SHARE * height else \
             "footer" if cell.top > 5 / 6 * height else "body"
-        emphasis = size >= 1.15 * body or any(w.bold for w in words)
+        emphasis = size >= EMPHASIS * body or any(w.bold for w in words)
         out.setdefault((h.line, h.start), []).append(replace(h, zone=zone, emphasis=emphasis))
     return out
 
@@ -438,19 +445,12 @@ class LetterheadName:
     size: float
 
 
-HEADER_SHARE = 0.2
-"""The header of a page: its top fifth, where a letterhead stands."""
-EMPHASIS = 1.15
-"""Type this much larger than the page's body text (or bold) is set off as a letterhead's."""
-
-
 def header_name(lines: list[Line], geometry: PageGeometry) -> LetterheadName | None:
     """The first line of the header when it is a name set off in larger or bold type ('Stanford
     Plumbing & Heating' beside 'INVOICE'): a writer without a legal form. Its first cell only,
     without what follows a comma when that is a street ('Maison X, Place de Gaulle'); never a
     title, a label, a role heading, letters spaced out as a logo, or a line with a number."""
-    sizes = sorted(w.size for line in lines for w in line.words)
-    body = sizes[len(sizes) // 2] if sizes else 0.0
+    body = body_size(lines)
     for line in lines:
         if line.words[0].top > HEADER_SHARE * geometry.height:
             return None
@@ -459,7 +459,7 @@ def header_name(lines: list[Line], geometry: PageGeometry) -> LetterheadName | N
         if text is None or re.search(r"\d|:", text) or not name_shaped(text) \
                 or title_kind(text) or party_role(text) or not re.search(r"[^\W\d]{3}", text):
             continue  # a number, a label or a title above the name: look further down
-        words = [w for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5]
+        words = cell_words(line, cell)
         size = max((w.size for w in words), default=0.0)
         tokens = text.split()
         if sum(len(t) <= 1 for t in tokens) * 2 > len(tokens):
@@ -497,8 +497,7 @@ def org_name_letterhead(page_lines: list[Line], page_no: int, page_geometry: Pag
             continue
         line = page_lines[i]
         cell = next(c for c in cells(line) if c.start == start)
-        size = max((w.size for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5),
-                   default=0.0)
+        size = max((w.size for w in cell_words(line, cell)), default=0.0)
         out.append(LetterheadName(cell.text, cell.bbox, h.form, size))
     if not page_legal_form_context:  # a legal name printed anywhere outranks a brand on top
         found = header_name(page_lines, page_geometry)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from cosy.domain import Line, PageGeometry
 from cosy.engine.step import step
-from cosy.steps.fields.common import cells
+from cosy.steps.fields.common import EMPHASIS, cell_words, cells
 from cosy.steps.fields.doc_kinds import title_kind
 
 
@@ -34,10 +34,10 @@ def title_candidates(page_lines: list[Line], page_no: int, page_geometry: PageGe
             if kind is None or cell.text.endswith(":") \
                     or (k + 1 < len(row) and row[k + 1].text.startswith(":")):
                 continue  # a label ("Bestellung : B123"), not a title
-            words = [w for w in line.words if cell.x0 - 0.5 <= w.x0 <= cell.x1 + 0.5]
+            words = cell_words(line, cell)
             size = max((w.size for w in words), default=0.0)
             bold = any(w.bold for w in words)
-            if size < 1.15 * body and not (bold and len(row) == 1):
+            if size < EMPHASIS * body and not (bold and len(row) == 1):
                 continue  # body text that happens to start with a title word
             out.append((size + (1.0 if bold else 0.0), kind, cell.text))
     return sorted(out, key=lambda t: -t[0])
