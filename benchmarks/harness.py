@@ -358,7 +358,7 @@ OCR_PARTS = ("render_s", "det_s", "rec_s", "other_s")
 def ocr_breakdown(docs: Sequence[Doc], max_pages: int = 3) -> dict[str, Any]:
     """Where one page's OCR time goes: render, detection, recognition, the rest of the engine.
 
-    Runs the OCR step's own functions in this process (one ONNX thread, as a worker) on the
+    Runs the OCR step's own functions in this process (``ocr_threads``, as a worker) on the
     first ``max_pages`` pages of ``docs``, after one untimed page; detection and recognition
     seconds are RapidOCR's ``elapse_list`` (the step's timings have only ``ocr.words``).
     ``cpu_s`` is this process's CPU time for the page: wall ÷ CPU above 1 means the page
@@ -371,13 +371,13 @@ def ocr_breakdown(docs: Sequence[Doc], max_pages: int = 3) -> dict[str, Any]:
     pages = [(d, p) for d in docs for p in range(1, d.pages + 1)][:max_pages]
     if not pages:
         return {"pages": 0}
-    engine(ocr.render_page(pages[0][0].data, pages[0][1]), return_word_box=True)  # warm
+    ocr.recognise(engine, ocr.render_page(pages[0][0].data, pages[0][1]))  # warm
     rows = []
     for d, p in pages:
         c0, t0 = time.process_time(), time.perf_counter()
         image = ocr.render_page(d.data, p)
         t1 = time.perf_counter()
-        result = engine(image, return_word_box=True)
+        result, placement = ocr.recognise(engine, image)
         t2, c2 = time.perf_counter(), time.process_time()
         det, _cls, rec = (list(result.elapse_list or []) + [None] * 3)[:3]
         det, rec = float(det or 0.0), float(rec or 0.0)
@@ -385,6 +385,7 @@ def ocr_breakdown(docs: Sequence[Doc], max_pages: int = 3) -> dict[str, Any]:
                      "other_s": max(t2 - t1 - det - rec, 0.0), "total_s": t2 - t0,
                      "cpu_s": c2 - c0,
                      "pixels": int(image.shape[0] * image.shape[1]),
+                     "bands": placement.bands is not None,
                      "lines": len(result.txts or ())})
     total = sum(r["total_s"] for r in rows) or 1.0
     return {"pages": len(rows), "dpi": ocr.OCR_DPI, "rows": rows,

@@ -285,7 +285,7 @@ def _scanned_md(sec: dict[str, Any]) -> list[str]:
         med, share = bd["median_s"], bd["share"]
         parts = {"render_s": f"render ({bd['dpi']} dpi, gray)", "det_s": "text detection",
                  "rec_s": "text recognition", "other_s": "engine pre/post-processing"}
-        out += ["", f"One page's OCR, split (in the benchmark process, one ONNX thread, "
+        out += ["", f"One page's OCR, split (in the benchmark process, as a worker reads it, "
                 f"{bd['pages']} pages):", "", "| part | median s/page | share |",
                 "|---|---:|---:|"]
         out += [f"| {label} | {_fmt(med[k], 's')} | {100 * share[k]:.1f} % |"

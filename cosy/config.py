@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     dask_workers: int = Field(2, ge=1, description="worker processes of the LocalCluster")
     dask_threads_per_worker: int = Field(1, ge=1)
     onnx_threads: int = Field(1, ge=1, description="intra-op threads per ONNX session")
+    ocr_threads: int = Field(
+        2, ge=1, description="intra-op threads of the two OCR models; they wait without "
+        "spinning, so one page in flight reads on all of them and two pages share them")
     ocr_det_max_side: int = Field(
         2000, ge=320, description="pixels: the OCR text detector's view of a page; smaller is "
         "faster and less accurate (README, Configuration)")
@@ -112,6 +115,9 @@ class Settings(BaseSettings):
     ocr_min_dpi: int = Field(
         100, ge=36, le=300, description="lowest resolution OCR reads at; a page whose content "
         "does not fit max_render_mp at it is skipped")
+    page_budget_s: float = Field(
+        10.0, gt=0, description="the customer's seconds per page: a page whose steps take "
+        "longer is reported (timings.over_budget, a warning, cosy_pages_over_budget_total)")
     page_timeout_s: float = Field(
         30.0, gt=0, description="seconds of one page task (parse, OCR, layout); past it the "
         "page is skipped")

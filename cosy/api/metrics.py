@@ -65,6 +65,9 @@ class Metrics:
                                       "Seconds per page of a finished document (its processing "
                                       "wall time over its pages; one observation per page)",
                                       buckets=PAGE_BUCKETS, registry=r)
+        self.pages_over_budget = Counter(
+            "cosy_pages_over_budget_total", "Pages whose steps took longer than the per-page "
+            "budget (COSY_PAGE_BUDGET_S; each is in its job's timings.over_budget)", registry=r)
         self.queue_age = Gauge("cosy_queue_oldest_age_seconds",
                                "Age of the oldest queued job (0 when none waits)", registry=r)
         self.on_scrape: list[Callable[[], None]] = []
@@ -97,6 +100,7 @@ class Metrics:
             self.pages.labels(status).inc(pages)
         if job.status != JobStatus.SUCCEEDED or not timings:
             return
+        self.pages_over_budget.inc(len(timings.get("over_budget") or ()))
         if "total_s" in timings:
             self.job_seconds.observe(float(timings["total_s"]))
             for _ in range(pages):

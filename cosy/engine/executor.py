@@ -174,13 +174,20 @@ def _run_steps(group: Group, page: int | None, sources: dict[str, Any], deps: di
     return {a: values[a] for a in group.exports}, timings
 
 
+SLOWEST_STEPS = 3  # steps named for a page over the budget
+
+
 def summarize_timings(
     results: dict[str, tuple[dict[str, Any], dict[str, float]]], tasks: list[Task], wall_s: float,
-    pages: int,
+    pages: int, page_budget_s: float = float("inf"),
 ) -> dict[str, Any]:
+    """Seconds per step, family and page; pages whose steps took over ``page_budget_s`` are
+    listed in ``over_budget`` with their slowest steps, so that a page that blew the budget is
+    reported with where its time went instead of passing unseen in an average."""
     steps: dict[str, float] = {}
     families: dict[str, float] = {}
     per_page = [0.0] * pages
+    page_steps: list[dict[str, float]] = [{} for _ in range(pages)]
     for t in tasks:
         for name, secs in results[t.key][1].items():
             steps[name] = steps.get(name, 0.0) + secs
@@ -188,7 +195,12 @@ def summarize_timings(
             families[family] = families.get(family, 0.0) + secs
             if t.page is not None:
                 per_page[t.page - 1] += secs
+                page_steps[t.page - 1][name] = secs
     compute = sum(steps.values())
+    over = [{"page": i + 1, "seconds": round(secs, 3), "budget_s": page_budget_s,
+             "slowest_steps": {k: round(v, 3) for k, v in sorted(
+                 page_steps[i].items(), key=lambda kv: -kv[1])[:SLOWEST_STEPS]}}
+            for i, secs in enumerate(per_page) if secs > page_budget_s]
     return {
         "total_s": round(wall_s, 4),
         "compute_s": round(compute, 4),
@@ -197,7 +209,17 @@ def summarize_timings(
         "pages": [round(p, 4) for p in per_page],
         "families": {k: round(v, 5) for k, v in sorted(families.items(), key=lambda kv: -kv[1])},
         "steps": {k: round(v, 6) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])},
+        "over_budget": over,
     }
+
+
+def timed(result: RunResult, info: DocumentInfo) -> RunResult:
+    """The run, after a warning for each page over the budget (its seconds and slowest steps)."""
+    for page in result.timings.get("over_budget", ()):
+        log.warning("document %s: page %d took %.1f s, over the budget of %.0f s: %s", info.id,
+                    page["page"], page["seconds"], page["budget_s"], ", ".join(
+                        f"{k} {v:.1f} s" for k, v in page["slowest_steps"].items()))
+    return result
 
 
 def _outputs(pipeline: Pipeline, tasks: list[Task], results: dict[str, Any]) -> dict[str, Any]:
@@ -261,8 +283,8 @@ class SyncExecutor(Executor):
         sources = {"pdf_bytes": data, "doc_info": info, "field_specs": pipeline.fields}
         results = run_tasks(tasks, sources, info, self.settings, done)
         wall = time.perf_counter() - t0
-        return RunResult(_outputs(pipeline, tasks, results),
-                         summarize_timings(results, tasks, wall, info.pages))
+        return timed(RunResult(_outputs(pipeline, tasks, results), summarize_timings(
+            results, tasks, wall, info.pages, self.settings.page_budget_s)), info)
 
 
 def run_tasks(tasks: list[Task], sources: dict[str, Any], info: DocumentInfo,
@@ -395,8 +417,8 @@ class DaskExecutor(Executor):
                 log.warning("document %s: a worker died running another document; running it "
                             "again (%d)", info.id, deaths)
         wall = time.perf_counter() - t0
-        return RunResult(_outputs(pipeline, tasks, results),
-                         summarize_timings(results, tasks, wall, info.pages), deaths)
+        return timed(RunResult(_outputs(pipeline, tasks, results), summarize_timings(
+            results, tasks, wall, info.pages, self.settings.page_budget_s), deaths), info)
 
     def _run_once(self, tasks: list[Task], pipeline: Pipeline, data: bytes, info: DocumentInfo,
                   report: Callable[[Task], None] | None, deadline: float

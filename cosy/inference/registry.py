@@ -120,11 +120,13 @@ def _check_digest(spec: ModelSpec, digest: str) -> None:
         )
 
 
-def create_session(spec: ModelSpec, threads: int) -> Any:
+def create_session(spec: ModelSpec, threads: int, spin: bool = True) -> Any:
     """An onnxruntime session pinned to ``threads`` intra-op threads, checked against its spec.
 
     The file is read once, verified against the pinned digest and handed to onnxruntime as
-    bytes, so the session runs exactly the bytes that were checked.
+    bytes, so the session runs exactly the bytes that were checked. Without ``spin``, idle
+    intra-op threads sleep instead of spinning: a session given more threads than it will
+    have cores (two OCR pages at once) then shares them instead of burning them.
     """
     import onnxruntime as ort
 
@@ -134,6 +136,8 @@ def create_session(spec: ModelSpec, threads: int) -> Any:
     opts.intra_op_num_threads = threads
     opts.inter_op_num_threads = 1
     opts.log_severity_level = 3
+    if not spin:
+        opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
     session = ort.InferenceSession(data, sess_options=opts, providers=["CPUExecutionProvider"])
     check_signature(spec, session)
     return session
@@ -175,18 +179,17 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
                       det_max_side: int = OCR_MAX_SIDE) -> Any:
     """A RapidOCR engine on the registered (verified) detection and recognition models.
 
-    Model paths are given explicitly so that RapidOCR never reaches for its download URLs; the
-    recognition model carries its character set, so no dictionary is fetched either. The text
-    line orientation classifier is off: scans are upright, and it would cost a third model.
-    The detector sees the page at most ``det_max_side`` pixels large while recognition reads
-    crops of the page: detection is over half of OCR's time, and a smaller page costs little
-    accuracy (docs/decisions.md, M1).
+    RapidOCR runs sessions made here (:func:`create_session`, ``threads`` intra-op threads
+    that do not spin): verified bytes, and one page in flight reads on every core while two
+    share them (docs/decisions.md, M2). Model paths are given too, so that RapidOCR never
+    reaches for its download URLs; the recognition model carries its character set, so no
+    dictionary is fetched either. The text line orientation classifier is off: scans are
+    upright, and it would cost a third model. The detector sees the page at most
+    ``det_max_side`` pixels large (docs/decisions.md, M1).
     """
     from rapidocr import RapidOCR
 
-    for spec in (det, rec):
-        verify(spec)
-    return RapidOCR(params={
+    engine = RapidOCR(params={
         "Global.use_cls": False,
         "Global.log_level": "warning",
         "Global.max_side_len": OCR_MAX_SIDE,
@@ -194,6 +197,9 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
         "Det.limit_side_len": det_max_side,
         "Det.model_path": str(det.path),
         "Rec.model_path": str(rec.path),
-        "EngineConfig.onnxruntime.intra_op_num_threads": threads,
-        "EngineConfig.onnxruntime.inter_op_num_threads": 1,
     })
+    for section, spec in (("Det", det), ("Rec", rec)):
+        node = engine.cfg[section]
+        node._set_flag("allow_objects", True)  # RapidOCR takes a ready session here
+        node.session = create_session(spec, threads, spin=False)
+    return engine

@@ -90,7 +90,7 @@ class Resources:
         if self._ocr is None:
             with self._lock:
                 if self._ocr is None:
-                    self._ocr = create_ocr_engine(det_spec, rec_spec, self.settings.onnx_threads,
+                    self._ocr = create_ocr_engine(det_spec, rec_spec, self.settings.ocr_threads,
                                                   self.settings.ocr_det_max_side)
         return self._ocr
 

@@ -5,7 +5,8 @@ pypdfium2 and read by RapidOCR (PP-OCR detection and recognition ONNX models fro
 ``rapidocr`` wheel, pinned in the model registry). Each recognised text line becomes
 :class:`~cosy.domain.Word` s with boxes in PDF points (from the recogniser's character
 positions, or the line box split by character share), so layout and field steps need no OCR
-special case.
+special case. RapidOCR reads the page's text bands only, where blank paper is a large share of
+it (:mod:`cosy.steps.ocr_bands`): detection costs by the pixel.
 
 Before OCR, a page must show something: one that draws nothing, or shows next to no ink when
 rendered small, is blank and skips OCR (a 500-page scan of empty paper costs milliseconds per
@@ -14,6 +15,7 @@ page). Rendering is capped in pixels and cropped to the page's content (cosy.pdf
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,7 @@ from cosy.domain import Word
 from cosy.engine.step import StepContext, StepError, step
 from cosy.pdfguard.render import Rendered, is_blank
 from cosy.pdfguard.render import render_page as render_capped
+from cosy.steps.ocr_bands import Bands, text_bands
 
 OCR_MODELS = ("ocr_det@PP-OCRv6_small", "ocr_rec@PP-OCRv6_small")  # registry refs, pinned
 MIN_TEXT_CHARS = 20  # fewer characters in the text layer: treat the page as a scan
@@ -97,6 +100,52 @@ def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
     return out
 
 
+@dataclass(frozen=True)
+class Placement:
+    """How a box of the image OCR read goes back onto the page, in PDF points: undo the text
+    bands (:mod:`cosy.steps.ocr_bands`), then RapidOCR's reduction of the page, then the
+    render's resolution and offset."""
+
+    bands: Bands | None
+    ratio_h: float  # page pixels per pixel of OCR's view
+    ratio_w: float
+    scale: float  # points per page pixel
+    left: float  # points: where the rendered image starts on the page
+    top: float
+
+    def box(self, poly: Any, dy: float) -> tuple[float, float, float, float]:
+        """A pixel polygon of OCR's image as a box in points, rounded like pdfplumber's."""
+        arr = np.asarray(poly, dtype=np.float64)
+        dx = 0.0 if self.bands is None else float(self.bands.left)
+        xs = (arr[:, 0] + dx) * self.ratio_w * self.scale + self.left
+        ys = (arr[:, 1] + dy) * self.ratio_h * self.scale + self.top
+        return (round(float(xs.min()), 2), round(float(ys.min()), 2),
+                round(float(xs.max()), 2), round(float(ys.max()), 2))
+
+    def shift(self, poly: Any) -> float:
+        """The band shift of a line polygon (0 on a page read whole)."""
+        if self.bands is None:
+            return 0.0
+        arr = np.asarray(poly, dtype=np.float64)
+        return self.bands.shift(float(arr[:, 1].mean()))
+
+
+def recognise(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float = 0.0,
+              top: float = 0.0) -> tuple[Any, Placement]:
+    """RapidOCR's result on a page image, and how its boxes go back onto the page.
+
+    The page is reduced to OCR's view first (RapidOCR's own reduction, so it reads the same
+    pixels), then only its text bands are read where blank paper is a large share of it.
+    """
+    from rapidocr.utils.process_img import resize_image_within_bounds
+
+    view, ratio_h, ratio_w = resize_image_within_bounds(image, engine.min_side_len,
+                                                         engine.max_side_len)
+    bands = text_bands(view)
+    result = engine(view if bands is None else bands.stack(view), return_word_box=True)
+    return result, Placement(bands, ratio_h, ratio_w, 72.0 / dpi, left, top)
+
+
 def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float = 0.0,
               top: float = 0.0) -> list[Word]:
     """Run OCR on a page image; words with boxes converted from pixels to PDF points.
@@ -107,35 +156,25 @@ def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float 
     them as one line; where a line has none, the line box is split by character share
     (:func:`line_words`).
     """
-    result = engine(image, return_word_box=True)
+    result, place = recognise(engine, image, dpi, left, top)
     if result.boxes is None or not result.txts:
         return []
-    scale = 72.0 / dpi
     per_line = result.word_results or ()
     if len(per_line) != len(result.txts):
         per_line = [()] * len(result.txts)
     words: list[Word] = []
     for poly, text, found in zip(result.boxes, result.txts, per_line, strict=True):
-        x0, y0, x1, y1 = _points(poly, scale, left, top)
+        dy = place.shift(poly)
+        x0, y0, x1, y1 = place.box(poly, dy)
         if not found:
             words.extend(line_words(text, (x0, y0, x1, y1)))
             continue
         size = round((y1 - y0) * SIZE_OF_HEIGHT, 2)
         for word_text, _score, word_poly in found:
-            wx0, _, wx1, _ = _points(word_poly, scale, left, top)
+            wx0, _, wx1, _ = place.box(word_poly, dy)
             if word_text.strip():
                 words.append(Word(word_text.strip(), wx0, y0, wx1, y1, size, False))
     return words
-
-
-def _points(poly: Any, scale: float, left: float = 0.0,
-            top: float = 0.0) -> tuple[float, float, float, float]:
-    """A pixel polygon's bounding box in PDF points, rounded like pdfplumber's boxes."""
-    arr = np.asarray(poly, dtype=np.float64)
-    return (round(float(arr[:, 0].min()) * scale + left, 2),
-            round(float(arr[:, 1].min()) * scale + top, 2),
-            round(float(arr[:, 0].max()) * scale + left, 2),
-            round(float(arr[:, 1].max()) * scale + top, 2))
 
 
 def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI,

@@ -59,3 +59,6 @@ def test_finished_jobs_feed_step_model_and_page_metrics(client, writer, run_jobs
     assert 'cosy_step_duration_seconds_count{step="graph.triples"} 1.0' in text
     assert 'cosy_model_duration_seconds_count{model="demo-model"} 1.0' in text
     assert "cosy_job_duration_seconds_count 1.0" in text
+    assert "cosy_pages_over_budget_total 0.0" in text  # a one-page invoice: far under 10 s
+    metrics.observe_job(job, {**timings, "over_budget": [{"page": 1, "seconds": 12.0}]})
+    assert "cosy_pages_over_budget_total 1.0" in client.get("/metrics").text

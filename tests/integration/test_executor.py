@@ -186,3 +186,29 @@ def test_auto_runs_small_work_in_process_and_serves_on_a_cluster():
     assert runs_in_process(Settings(dask_scheduler="sync"), None)
     assert not runs_in_process(Settings(dask_scheduler="local"), 1)
     assert not runs_in_process(Settings(dask_scheduler="tcp://127.0.0.1:8786"), 1)
+
+
+def test_a_page_over_the_budget_is_reported_with_its_slowest_steps(dask_executor, caplog):
+    """Each page's steps are summed; a page past ``page_budget_s`` is named in the timings
+    and in a warning with the steps that took its time; under the budget, none is."""
+    pipeline = load_pipeline()
+    data, info = doc()
+    fine = SyncExecutor(Settings()).run(pipeline, data, info)
+    assert fine.timings["over_budget"] == []
+    kept = dask_executor.settings
+    dask_executor.settings = kept.model_copy(update={"page_budget_s": 1e-6})
+    try:
+        for executor in (SyncExecutor(Settings(page_budget_s=1e-6)), dask_executor):
+            with caplog.at_level("WARNING", logger="cosy.engine.executor"):
+                run = executor.run(pipeline, data, info)
+            over = run.timings["over_budget"]
+            assert [p["page"] for p in over] == [1, 2, 3]
+            for page in over:
+                assert page["seconds"] == pytest.approx(run.timings["pages"][page["page"] - 1],
+                                                        abs=1e-3)
+                assert 1 <= len(page["slowest_steps"]) <= 3
+                assert max(page["slowest_steps"].values()) <= page["seconds"] + 1e-3
+            assert sum("over the budget" in r.getMessage() for r in caplog.records) == 3
+            caplog.clear()
+    finally:
+        dask_executor.settings = kept

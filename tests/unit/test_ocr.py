@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pytest
 
 from cosy.config import Settings
@@ -64,6 +65,8 @@ class _FakeResult:
 class _FakeEngine:
     """Stands in for RapidOCR: one line at 200 dpi pixels, with or without word boxes."""
 
+    min_side_len, max_side_len = 30, 2000
+
     def __init__(self, word_results: tuple) -> None:
         self.word_results = word_results
 
@@ -75,10 +78,11 @@ class _FakeEngine:
 def test_ocr_boxes_are_converted_from_pixels_to_points() -> None:
     words_with_boxes = ((("Summe", 0.99, [[200, 102], [380, 102], [380, 148], [200, 148]]),
                          ("19,00", 0.99, [[480, 101], [600, 101], [600, 149], [480, 149]])),)
-    words = ocr.ocr_words(_FakeEngine(words_with_boxes), image=None, dpi=200)
+    blank = np.full((1000, 800), 255, np.uint8)  # no ink: read whole, at its own size
+    words = ocr.ocr_words(_FakeEngine(words_with_boxes), image=blank, dpi=200)
     assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in words] == [
         ("Summe", 72.0, 36.0, 136.8, 54.0), ("19,00", 172.8, 36.0, 216.0, 54.0)]
-    fallback = ocr.ocr_words(_FakeEngine(((),)), image=None, dpi=200)
+    fallback = ocr.ocr_words(_FakeEngine(((),)), image=blank, dpi=200)
     assert [w.text for w in fallback] == ["Summe", "19,00"]
     assert fallback[0].x0 == 72.0 and fallback[-1].x1 == 216.0
 
@@ -110,8 +114,8 @@ def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
     page_text = _flat(layout.text(layout.lines(text.normalized_words(words))))
     for field in ("invoice_number", "total_gross"):
         assert _flat(truth["boxes"][field]["text"]) in page_text, field
-    # Boxes are in PDF points: the invoice number's word lies inside its truth box.
-    x0, top, x1, bottom = truth["boxes"]["invoice_number"]["bbox"]
-    number = next(w for w in words if w.text == truth["fields"]["invoice_number"])
+    # Boxes are in PDF points: the total's word lies inside its truth box.
+    x0, top, x1, bottom = truth["boxes"]["total_gross"]["bbox"]
+    number = next(w for w in words if w.text == truth["boxes"]["total_gross"]["text"].split()[0])
     assert x0 - 3 <= (number.x0 + number.x1) / 2 <= x1 + 3
     assert top - 3 <= (number.top + number.bottom) / 2 <= bottom + 3
