@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     ocr_threads: int = Field(
         2, ge=1, description="intra-op threads of the two OCR models; they wait without "
         "spinning, so one page in flight reads on all of them and two pages share them")
+    ocr_slots: int = Field(
+        1, ge=0, description="OCR pages read at once on one machine, each on ocr_threads "
+        "(a page waits for a slot; the wait is reported apart); 0: no limit")
     ocr_det_max_side: int = Field(
         2000, ge=320, description="pixels: the OCR text detector's view of a page; smaller is "
         "faster and less accurate (README, Configuration)")

@@ -165,7 +165,11 @@ def _run_steps(group: Group, page: int | None, sources: dict[str, Any], deps: di
                     values.update(s.call(values, ctx))
                 except Exception as err:
                     raise classify(err, s.name, where, info) from None
-                timings[s.name] = time.perf_counter() - t0
+                waited = sum(ctx.waited)
+                ctx.waited.clear()
+                timings[s.name] = time.perf_counter() - t0 - waited
+                if waited > 0:
+                    timings[s.name + WAIT] = waited
     except Overrun as over:
         budget = (f"{seconds:.0f} s" if isinstance(over, TimeOverrun)
                   else f"{budgets.task_memory >> 20} MB more memory")
@@ -175,6 +179,7 @@ def _run_steps(group: Group, page: int | None, sources: dict[str, Any], deps: di
 
 
 SLOWEST_STEPS = 3  # steps named for a page over the budget
+WAIT = ".wait"  # a task's timing key for the seconds a step waited (cosy.inference.ocr_slot)
 
 
 def summarize_timings(
@@ -183,13 +188,19 @@ def summarize_timings(
 ) -> dict[str, Any]:
     """Seconds per step, family and page; pages whose steps took over ``page_budget_s`` are
     listed in ``over_budget`` with their slowest steps, so that a page that blew the budget is
-    reported with where its time went instead of passing unseen in an average."""
+    reported with where its time went instead of passing unseen in an average. Seconds a step
+    waited for an OCR slot are a page's ``waited_s``, apart from its own."""
     steps: dict[str, float] = {}
     families: dict[str, float] = {}
     per_page = [0.0] * pages
+    waited = [0.0] * pages
     page_steps: list[dict[str, float]] = [{} for _ in range(pages)]
     for t in tasks:
         for name, secs in results[t.key][1].items():
+            if name.endswith(WAIT):
+                if t.page is not None:
+                    waited[t.page - 1] += secs
+                continue
             steps[name] = steps.get(name, 0.0) + secs
             family = name.split(".", 1)[0]
             families[family] = families.get(family, 0.0) + secs
@@ -207,6 +218,7 @@ def summarize_timings(
         "per_page_s": round(wall_s / max(pages, 1), 4),
         "tasks": len(tasks),
         "pages": [round(p, 4) for p in per_page],
+        "waited_s": [round(w, 4) for w in waited],
         "families": {k: round(v, 5) for k, v in sorted(families.items(), key=lambda kv: -kv[1])},
         "steps": {k: round(v, 6) for k, v in sorted(steps.items(), key=lambda kv: -kv[1])},
         "over_budget": over,

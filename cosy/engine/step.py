@@ -69,6 +69,9 @@ class StepContext:
     page: int | None  # 1-based page number for page steps, None for document steps
     settings: Any
     resources: Any  # cosy.inference.resources.Resources
+    waited: list[float] = field(default_factory=list, compare=False)
+    """Seconds the running step waited for a shared resource (an OCR slot): reported apart
+    from its own time (``<step>.wait`` in the task's timings)."""
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ import pypdfium2 as pdfium
 from cosy.budgets import Budgets, configured
 from cosy.domain import Word
 from cosy.engine.step import StepContext, StepError, step
+from cosy.inference.ocr_slot import ocr_slot
 from cosy.pdfguard.render import Rendered, is_blank
 from cosy.pdfguard.render import render_page as render_capped
 from cosy.steps.ocr_bands import Bands, text_bands
@@ -194,7 +195,9 @@ def words(page_raw_words: list[Word], page_scan: dict[str, Any], pdf_bytes: byte
     if not page_scan["ocr"]:
         return page_raw_words
     try:
-        return read_page(ctx.resources.ocr(*OCR_MODELS), pdf_bytes, page_no,
-                         budgets=_budgets(ctx))
+        with ocr_slot(ctx.settings.ocr_slots) as waited:
+            ctx.waited.append(waited)
+            return read_page(ctx.resources.ocr(*OCR_MODELS), pdf_bytes, page_no,
+                             budgets=_budgets(ctx))
     except pdfium.PdfiumError as err:
         raise StepError(f"cannot render page {page_no} for OCR: {err}") from err

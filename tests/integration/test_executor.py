@@ -212,3 +212,38 @@ def test_a_page_over_the_budget_is_reported_with_its_slowest_steps(dask_executor
             caplog.clear()
     finally:
         dask_executor.settings = kept
+
+
+def test_seconds_waited_for_an_ocr_slot_are_reported_apart_from_the_page_time():
+    """A page step that waits for the machine's OCR slot (held here by another reader): its
+    time in the timings is its own, the wait is the page's ``waited_s``."""
+    import threading
+
+    from cosy.inference.ocr_slot import ocr_slot
+
+    def reads(page_no: int, ctx) -> dict:
+        with ocr_slot(1) as waited:
+            ctx.waited.append(waited)
+        return {"page.slot_test": page_no}
+
+    step = make_step(reads, name="ocr.slot_test", scope="page", requires=["page_no"],
+                     provides=["page.slot_test"], sink=True)
+    pipeline = Pipeline([*load_pipeline().steps, step])
+    data, info = doc(PAGES[:1])
+    held, release = threading.Event(), threading.Event()
+
+    def other_reader() -> None:
+        with ocr_slot(1):
+            held.set()
+            release.wait(10)
+
+    t = threading.Thread(target=other_reader)
+    t.start()
+    held.wait(10)
+    threading.Timer(0.6, release.set).start()
+    run = SyncExecutor(Settings()).run(pipeline, data, info)
+    t.join(10)
+    assert run.timings["waited_s"][0] >= 0.3
+    assert run.timings["steps"]["ocr.slot_test"] < 0.3
+    assert run.timings["pages"][0] < sum(run.timings["steps"].values()) + 1e-3
+    assert not any(k.endswith(".wait") for k in run.timings["steps"])

@@ -1,0 +1,66 @@
+"""OCR slots: pages take turns at OCR on one machine, and what they waited is told apart."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from cosy.inference.ocr_slot import ocr_slot
+
+HOLD_S = 0.3
+
+
+def _readers(slots: int, n: int) -> tuple[list[tuple[float, float]], list[float]]:
+    """``n`` threads each hold a slot for HOLD_S; their (start, end) inside it and waits."""
+    spans: list[tuple[float, float]] = []
+    waits: list[float] = []
+    lock = threading.Lock()
+    start = threading.Barrier(n)
+
+    def read() -> None:
+        start.wait()
+        with ocr_slot(slots) as waited:
+            t0 = time.perf_counter()
+            time.sleep(HOLD_S)
+            with lock:
+                spans.append((t0, time.perf_counter()))
+                waits.append(waited)
+
+    threads = [threading.Thread(target=read) for _ in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(10)
+    return sorted(spans), sorted(waits)
+
+
+def _most_at_once(spans: list[tuple[float, float]]) -> int:
+    return max(sum(s <= t < e for s, e in spans) for t, _ in spans)
+
+
+def test_one_slot_lets_one_page_read_at_a_time_and_the_next_waits() -> None:
+    spans, waits = _readers(1, 3)
+    assert len(spans) == 3 and _most_at_once(spans) == 1
+    assert waits[0] < HOLD_S / 3  # the first one in did not wait
+    assert waits[1] >= HOLD_S * 0.9 and waits[2] >= 2 * HOLD_S * 0.9
+
+
+def test_two_slots_let_two_pages_read_at_once() -> None:
+    spans, waits = _readers(2, 3)
+    assert _most_at_once(spans) == 2
+    assert waits[1] < HOLD_S / 3 and waits[2] >= HOLD_S * 0.9
+
+
+def test_no_slots_no_limit() -> None:
+    spans, waits = _readers(0, 3)
+    assert _most_at_once(spans) == 3 and waits == [0.0, 0.0, 0.0]
+
+
+def test_a_slot_is_given_back_when_the_reader_fails() -> None:
+    try:
+        with ocr_slot(1):
+            raise RuntimeError("the page could not be rendered")
+    except RuntimeError:
+        pass
+    with ocr_slot(1) as waited:
+        assert waited < HOLD_S
