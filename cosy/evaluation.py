@@ -352,6 +352,7 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     tax_counts: list[dict[str, int]] = []  # documents whose truth has a breakdown
     doc_types: list[tuple[str, str, str | None]] = []
     families: list[str] = []
+    sources: list[str] = []  # how each document was read: OCR or its text layer
     review = {"right": 0, "wrong": 0, "unknown": 0}
     errors: list[dict[str, str]] = []
     pages = 0
@@ -366,6 +367,7 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
             pages += n_pages
             _score_one(truth, result, per_doc, item_counts, tax_counts, doc_types)
             families.append(family_of(truth))
+            sources.append(read_by(result))
             for key, n in score_review(truth, review_values(result)).items():
                 review[key] += n
             if progress:
@@ -374,6 +376,8 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     report["families"] = _by_family(families, per_doc, doc_types)
     if held_out:
         report["held_out"] = _split_held_out(families, per_doc, doc_types, held_out)
+    if len(set(sources)) > 1:
+        report["by_source"] = _by_family(sources, per_doc, doc_types)
     report["needs_review"] = review
     report["line_items"] = summarize_line_items(item_counts)
     report["tax_breakdown"] = summarize_line_items(tax_counts)
@@ -384,9 +388,19 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     return report
 
 
+def read_by(result: dict[str, Any]) -> str:
+    """How a document was read: by OCR where any page was (a scan or photo), else its text."""
+    ocr = any(p.get("ocr") for p in result.get("page_sources") or ())
+    return SOURCE_OCR if ocr else SOURCE_TEXT
+
+
+SOURCE_OCR, SOURCE_TEXT = "image-only (OCR)", "text layer"
+
+
 def _by_family(families: list[str], per_doc: list[Any],
                doc_types: list[tuple[str, str, str | None]]) -> dict[str, Any]:
-    """Micro scores and document-type accuracy of each source family."""
+    """Micro scores and document-type accuracy of each source family (or any other label of
+    the documents: how they were read)."""
     out: dict[str, Any] = {}
     for family in sorted(set(families)):
         idx = [i for i, f in enumerate(families) if f == family]

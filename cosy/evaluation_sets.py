@@ -84,7 +84,8 @@ def run_sets(sets: list[EvalSet], executor: Any, pipeline: Any, concurrency: int
 
 
 def summary_table(reports: dict[str, dict[str, Any]]) -> str:
-    """One row per set: documents, micro precision, recall, F1, document type, weak fields."""
+    """One row per set: documents, micro precision, recall, F1, document type, weak fields;
+    then its held-out families, and its documents read by OCR and by their text layer apart."""
     out = ["| set | documents | precision | recall | micro-F1 | document type "
            "| fields under 0.75 |", "|---|---:|---:|---:|---:|---:|---|"]
     for name, r in reports.items():
@@ -92,6 +93,9 @@ def summary_table(reports: dict[str, dict[str, Any]]) -> str:
                                 ", ".join(weak_fields(r)) or "none"))
         for part, sub in (r.get("held_out") or {}).items():
             out.append(_summary_row(f"{name}: {part} families", sub["documents"], sub["micro"],
+                                    sub["doc_type_accuracy"], ""))
+        for source, sub in (r.get("by_source") or {}).items():
+            out.append(_summary_row(f"{name}: {source}", sub["documents"], sub["micro"],
                                     sub["doc_type_accuracy"], ""))
     return "\n".join(out)
 

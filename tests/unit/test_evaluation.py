@@ -145,3 +145,39 @@ def test_dev_sets_markdown_replaces_its_section(tmp_path: Path) -> None:
     text = doc.read_text()
     assert "old table" not in text and "| real | 1 |" in text
     assert text.startswith("# Title") and text.rstrip().endswith("## After")
+
+
+class ReadByExecutor(FakeExecutor):
+    """The fixed result, with the document read by OCR when its file name says 'scan'."""
+
+    def run(self, pipeline: Any, data: bytes, info: Any) -> Any:
+        out = super().run(pipeline, data, info)
+        scanned = "scan" in info.file_name
+        out.outputs["doc.result"]["page_sources"] = [
+            {"ocr": scanned, "reason": "no text layer" if scanned else "text layer"}]
+        return out
+
+
+def test_documents_read_by_ocr_are_scored_apart_from_those_with_a_text_layer(
+        tmp_path: Path) -> None:
+    from cosy import evaluation_sets as es
+    from tests.conftest import make_pdf
+
+    (tmp_path / "docs").mkdir()
+    lines = []
+    for name, number in (("a.pdf", "42"), ("scan-b.pdf", "43"), ("scan-c.pdf", "42")):
+        (tmp_path / "docs" / name).write_bytes(make_pdf([["Rechnung Nr. 42"]]))
+        lines.append({"file": f"docs/{name}", "doc_type": "invoice",
+                      "fields": {"invoice_number": number},
+                      "visible_in_text": {"invoice_number": True}})
+    (tmp_path / "truth.jsonl").write_text("".join(json.dumps(t) + "\n" for t in lines))
+    report = ev.evaluate(tmp_path / "truth.jsonl", None, ReadByExecutor(), None,
+                         progress=False)
+    by = report["by_source"]
+    assert by[ev.SOURCE_TEXT]["documents"] == 1 and by[ev.SOURCE_TEXT]["micro"]["f1"] == 1.0
+    assert by[ev.SOURCE_OCR]["documents"] == 2 and by[ev.SOURCE_OCR]["micro"]["f1"] == 0.5
+    table = es.summary_table({"wild": {**report, "about": ""}})
+    assert "| wild: image-only (OCR) | 2 |" in table and "| wild: text layer | 1 |" in table
+    # a set read one way only has no split
+    one_way = ev.evaluate(tmp_path / "truth.jsonl", None, FakeExecutor(), None, progress=False)
+    assert "by_source" not in one_way
