@@ -137,3 +137,10 @@ def test_iban_with_wrong_check_digits_needs_a_label() -> None:
 def test_currency_labelled_first() -> None:
     ls = make_lines(["Summe 10,00 €", ["Rechnungswährung", ": GBP"]])
     assert currency.select_currency(currency.currency_candidates(ls, 1))["currency"].value == "GBP"
+
+
+def test_an_iban_whose_digits_ocr_read_as_letters_is_repaired_where_mod_97_agrees() -> None:
+    # DE89 3704 0044 0532 0130 00 read with O for 0, l for 1 and S for 5
+    found = identifier_context("iban", make_lines([["IBAN :", "DE89 37O4 0044 OS32 Ol30 00"]]))
+    assert [c.value for c in found] == ["DE89370400440532013000"]
+    assert found[0].confidence >= 0.9

@@ -165,3 +165,16 @@ def test_vat_id_property(country: str, seed: int) -> None:
     vat_id = make_vat_id(country, random.Random(seed))
     assert vat_id_is_valid(vat_id)
     assert vat_id_is_valid(" ".join(vat_id))  # print forms with spaces normalise away
+
+
+def test_ocr_look_alikes_in_an_iban_are_repaired_only_where_mod_97_agrees() -> None:
+    from cosy import identifiers as ids
+
+    assert ids.iban_ocr_repair("DE89 37O4 0044 OS32 Ol30 00") == "DE89370400440532013000"
+    assert ids.iban_ocr_repair("DE89370400440532013000 BIC") is None  # nothing to repair
+    assert ids.iban_ocr_repair("DE89 37O4 0044 OS32 Ol30 01") is None  # repaired, fails mod 97
+    # a French account number holds letters: nothing there is taken for a misread digit
+    assert ids.iban_ocr_repair("FR76 3000 6000 O112 3456 7890 189") is None
+    assert ids.iban_ocr_repair("DE89 37O4") is None  # too short for its country
+    # a letter in a German account number is a misread digit, even where mod 97 happens to pass
+    assert not ids.iban_is_valid("DE8937O40044OS32OL3000")

@@ -27,7 +27,7 @@ from cosy.steps.fields.ids.role import RoleProbs, pick_party, role_field
 from cosy.steps.fields.party_words import name_shaped
 from cosy.steps.xml_tree import CII_MEANS, UBL_MEANS
 
-IBAN = re.compile(r"\b(?P<iban>[A-Z]{2}\d{2}(?:\s?[A-Z0-9]){11,30})\b")
+IBAN = re.compile(r"\b(?P<iban>[A-Z]{2}\d{2}(?:\s?[A-Z0-9l]){11,30})\b")  # l: OCR's 1
 BIC = re.compile(r"\b(?P<bic>[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?)\b")
 IBAN_LABEL = re.compile(r"IBAN", re.I)
 BIC_EVIDENCE = re.compile(r"BIC|SWIFT|IBAN", re.I)
@@ -90,11 +90,13 @@ def iban_candidates(page_lines: list[Line], page_no: int) -> list[Candidate]:
 @step("fields.ids.normalise.iban", scope="page", requires=["page.iban.candidates"],
       provides=["page.iban.normalised"])
 def iban_normalise(page_iban_candidates: list[Candidate]) -> list[Candidate]:
-    """The IBAN in each match: the longest prefix that passes mod 97, else the longest of the
-    country's length, else the groups as printed (a misprinted IBAN behind its label)."""
+    """The IBAN in each match: the longest prefix that passes mod 97, else one whose digits OCR
+    read as look-alike letters, repaired (:func:`cosy.identifiers.iban_ocr_repair`), else the
+    longest of the country's length, else the groups as printed (a misprinted IBAN behind its
+    label)."""
     out = []
     for m in page_iban_candidates:
-        value = (longest_prefix(m.value, ids.iban_is_valid)
+        value = (longest_prefix(m.value, ids.iban_is_valid) or ids.iban_ocr_repair(m.value)
                  or longest_prefix(m.value, iban_shape_ok) or printed_groups(m.raw))
         out.append(refined(m, value=value))
     return out
