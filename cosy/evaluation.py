@@ -390,7 +390,8 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
 
 def read_by(result: dict[str, Any]) -> str:
     """How a document was read: by OCR where any page was (a scan or photo), else its text."""
-    ocr = any(p.get("ocr") for p in result.get("page_sources") or ())
+    pages = (result.get("document") or {}).get("page_sources") or ()
+    ocr = any(p.get("ocr") for p in pages)
     return SOURCE_OCR if ocr else SOURCE_TEXT
 
 

@@ -120,13 +120,16 @@ def _check_digest(spec: ModelSpec, digest: str) -> None:
         )
 
 
-def create_session(spec: ModelSpec, threads: int, spin: bool = True) -> Any:
+def create_session(spec: ModelSpec, threads: int, spin: bool = True,
+                   arena: bool = True) -> Any:
     """An onnxruntime session pinned to ``threads`` intra-op threads, checked against its spec.
 
     The file is read once, verified against the pinned digest and handed to onnxruntime as
     bytes, so the session runs exactly the bytes that were checked. Without ``spin``, idle
     intra-op threads sleep instead of spinning: a session given more threads than it will
-    have cores (two OCR pages at once) then shares them instead of burning them.
+    have cores (two OCR pages at once) then shares them instead of burning them. Without
+    ``arena``, memory goes back after each run instead of staying at the largest input's
+    (OCR's inputs are as large as the page: a photo's would be kept for good).
     """
     import onnxruntime as ort
 
@@ -138,6 +141,7 @@ def create_session(spec: ModelSpec, threads: int, spin: bool = True) -> Any:
     opts.log_severity_level = 3
     if not spin:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
+    opts.enable_cpu_mem_arena = arena
     session = ort.InferenceSession(data, sess_options=opts, providers=["CPUExecutionProvider"])
     check_signature(spec, session)
     return session
@@ -180,12 +184,12 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
     """A RapidOCR engine on the registered (verified) detection and recognition models.
 
     RapidOCR runs sessions made here (:func:`create_session`, ``threads`` intra-op threads
-    that do not spin): verified bytes, and one page in flight reads on every core while two
-    share them (docs/decisions.md, M2). Model paths are given too, so that RapidOCR never
-    reaches for its download URLs; the recognition model carries its character set, so no
-    dictionary is fetched either. The text line orientation classifier is off: scans are
-    upright, and it would cost a third model. The detector sees the page at most
-    ``det_max_side`` pixels large (docs/decisions.md, M1).
+    that do not spin, no memory arena, as RapidOCR's own): verified bytes, and one page in
+    flight reads on every core while two share them (docs/decisions.md, M2). Model paths are
+    given too, so that RapidOCR never reaches for its download URLs; the recognition model
+    carries its character set, so no dictionary is fetched either. The text line orientation
+    classifier is off: scans are upright, and it would cost a third model. The detector sees
+    the page at most ``det_max_side`` pixels large (docs/decisions.md, M1).
     """
     from rapidocr import RapidOCR
 
@@ -201,5 +205,5 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
     for section, spec in (("Det", det), ("Rec", rec)):
         node = engine.cfg[section]
         node._set_flag("allow_objects", True)  # RapidOCR takes a ready session here
-        node.session = create_session(spec, threads, spin=False)
+        node.session = create_session(spec, threads, spin=False, arena=False)
     return engine

@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from cosy import evaluation as ev
 
 
@@ -153,7 +155,7 @@ class ReadByExecutor(FakeExecutor):
     def run(self, pipeline: Any, data: bytes, info: Any) -> Any:
         out = super().run(pipeline, data, info)
         scanned = "scan" in info.file_name
-        out.outputs["doc.result"]["page_sources"] = [
+        out.outputs["doc.result"]["document"]["page_sources"] = [
             {"ocr": scanned, "reason": "no text layer" if scanned else "text layer"}]
         return out
 
@@ -181,3 +183,19 @@ def test_documents_read_by_ocr_are_scored_apart_from_those_with_a_text_layer(
     # a set read one way only has no split
     one_way = ev.evaluate(tmp_path / "truth.jsonl", None, FakeExecutor(), None, progress=False)
     assert "by_source" not in one_way
+
+
+@pytest.mark.slow
+def test_how_a_document_was_read_comes_from_the_pipelines_result() -> None:
+    from cosy.config import Settings
+    from cosy.corpus import generate_document
+    from cosy.engine.executor import SyncExecutor
+    from cosy.engine.profiles import load_pipeline
+    from cosy.ingest import inspect_document
+
+    executor, pipeline = SyncExecutor(Settings()), load_pipeline()
+    for scanned, expected in ((False, ev.SOURCE_TEXT), (True, ev.SOURCE_OCR)):
+        pdf, _ = generate_document(11, doc_type="invoice", language="de", family="classic",
+                                   scanned=scanned)
+        info = inspect_document(pdf, "a.pdf", "t", max_bytes=10**8, max_pages=10)
+        assert ev.read_by(executor.run(pipeline, pdf, info).outputs["doc.result"]) == expected

@@ -119,3 +119,14 @@ def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
     number = next(w for w in words if w.text == truth["boxes"]["total_gross"]["text"].split()[0])
     assert x0 - 3 <= (number.x0 + number.x1) / 2 <= x1 + 3
     assert top - 3 <= (number.top + number.bottom) / 2 <= bottom + 3
+
+
+def test_ocr_runs_on_its_own_threads_that_sleep_and_keep_no_memory_arena() -> None:
+    """The OCR sessions are made by the registry (verified bytes) with ``ocr_threads`` that do
+    not spin (two pages at once share the cores) and no arena (a photo's buffers go back)."""
+    engine = Resources(Settings(ocr_threads=2, onnx_threads=1)).ocr(*ocr.OCR_MODELS)
+    for section in ("Det", "Rec"):
+        opts = engine.cfg[section].session.get_session_options()
+        assert opts.intra_op_num_threads == 2
+        assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+        assert opts.enable_cpu_mem_arena is False
