@@ -121,15 +121,17 @@ def _check_digest(spec: ModelSpec, digest: str) -> None:
 
 
 def create_session(spec: ModelSpec, threads: int, spin: bool = True,
-                   arena: bool = True) -> Any:
+                   fixed_shapes: bool = True) -> Any:
     """An onnxruntime session pinned to ``threads`` intra-op threads, checked against its spec.
 
     The file is read once, verified against the pinned digest and handed to onnxruntime as
     bytes, so the session runs exactly the bytes that were checked. Without ``spin``, idle
     intra-op threads sleep instead of spinning: a session given more threads than it will
     have cores (two OCR pages at once) then shares them instead of burning them. Without
-    ``arena``, memory goes back after each run instead of staying at the largest input's
-    (OCR's inputs are as large as the page: a photo's would be kept for good).
+    ``fixed_shapes`` (OCR: every page's input has its own size), no memory pattern is planned
+    per input shape: the arena would keep one for every page size it has seen (a worker grew
+    past 2 GB over the development sets); the arena stays, as its reuse of memory between runs
+    is what keeps a worker's OCR fast (without it, 1.5x slower).
     """
     import onnxruntime as ort
 
@@ -141,7 +143,7 @@ def create_session(spec: ModelSpec, threads: int, spin: bool = True,
     opts.log_severity_level = 3
     if not spin:
         opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    opts.enable_cpu_mem_arena = arena
+    opts.enable_mem_pattern = fixed_shapes
     session = ort.InferenceSession(data, sess_options=opts, providers=["CPUExecutionProvider"])
     check_signature(spec, session)
     return session
@@ -184,7 +186,7 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
     """A RapidOCR engine on the registered (verified) detection and recognition models.
 
     RapidOCR runs sessions made here (:func:`create_session`, ``threads`` intra-op threads
-    that do not spin, no memory arena, as RapidOCR's own): verified bytes, and one page in
+    that do not spin, no memory pattern per page size): verified bytes, and one page in
     flight reads on every core while two share them (docs/decisions.md, M2). Model paths are
     given too, so that RapidOCR never reaches for its download URLs; the recognition model
     carries its character set, so no dictionary is fetched either. The text line orientation
@@ -205,5 +207,5 @@ def create_ocr_engine(det: ModelSpec, rec: ModelSpec, threads: int,
     for section, spec in (("Det", det), ("Rec", rec)):
         node = engine.cfg[section]
         node._set_flag("allow_objects", True)  # RapidOCR takes a ready session here
-        node.session = create_session(spec, threads, spin=False, arena=False)
+        node.session = create_session(spec, threads, spin=False, fixed_shapes=False)
     return engine
