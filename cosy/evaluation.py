@@ -388,14 +388,16 @@ def evaluate(truth_path: Path, docs_dir: Path | None, executor: Any, pipeline: A
     return report
 
 
+SOURCE_OCR, SOURCE_TEXT = "image-only (OCR)", "text layer"
+"""How a document was read (:func:`read_by`): the groups ``by_source`` scores apart."""
+
+
 def read_by(result: dict[str, Any]) -> str:
     """How a document was read: by OCR where any page was (a scan or photo), else its text."""
     pages = (result.get("document") or {}).get("page_sources") or ()
     ocr = any(p.get("ocr") for p in pages)
     return SOURCE_OCR if ocr else SOURCE_TEXT
 
-
-SOURCE_OCR, SOURCE_TEXT = "image-only (OCR)", "text layer"
 
 
 def _by_family(families: list[str], per_doc: list[Any],
