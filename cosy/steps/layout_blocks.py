@@ -13,6 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from cosy.domain import BBox, Line, Word, union_bbox
 from cosy.engine.step import step
 from cosy.steps.layout import GAP_FACTOR, join_words
@@ -126,8 +128,10 @@ def segments(page_lines: list[Line]) -> list[Segment]:
     return [s for i, line in enumerate(page_lines) if line.words for s in split_line(line, i)]
 
 
-def _nearest(cands: list[tuple[float, int]]) -> int:
-    return min(cands)[1] if cands else -1
+def _nearest(mask: np.ndarray, dist: np.ndarray) -> np.ndarray:
+    """Per row the column of least distance among ``mask`` (the first of equals), -1 for none."""
+    best = np.argmin(np.where(mask, dist, np.inf), axis=1)
+    return np.where(mask.any(axis=1), best, -1)
 
 
 @step("layout.neighbours", scope="page", requires=["page.segments"],
@@ -138,21 +142,21 @@ def neighbours(page_segments: list[Segment]) -> list[tuple[int, int, int, int]]:
     A value's label stands to its left ("Gesamtbetrag   1.234,56 EUR") or above it (a row of
     labels over a row of values), a column header above a cell.
     """
-    boxes = [s.bbox for s in page_segments]
-    out = []
-    for i, (x0, top, x1, bottom) in enumerate(boxes):
-        left, right, above, below = [], [], [], []
-        for j, (a0, atop, a1, abottom) in enumerate(boxes):
-            if j == i:
-                continue
-            if min(bottom, abottom) - max(top, atop) > 0:  # same line band
-                (left if a1 <= x0 + 1 else right if a0 >= x1 - 1 else []).append(
-                    (abs(x0 - a1) if a1 <= x0 + 1 else abs(a0 - x1), j))
-            elif min(x1, a1) - max(x0, a0) > 0:  # same column band
-                (above if abottom <= top + 1 else below).append(
-                    (top - abottom if abottom <= top + 1 else atop - bottom, j))
-        out.append((_nearest(left), _nearest(right), _nearest(above), _nearest(below)))
-    return out
+    if not page_segments:
+        return []
+    b = np.array([s.bbox for s in page_segments], dtype=np.float64)
+    x0, top, x1, bottom = (b[:, k, None] for k in range(4))  # this segment (rows)
+    a0, atop, a1, abottom = (b[None, :, k] for k in range(4))  # the other one (columns)
+    other = ~np.eye(len(b), dtype=bool)
+    band = (np.minimum(bottom, abottom) - np.maximum(top, atop) > 0) & other
+    left = band & (a1 <= x0 + 1)
+    right = band & ~left & (a0 >= x1 - 1)
+    column = ~band & other & (np.minimum(x1, a1) - np.maximum(x0, a0) > 0)
+    above = column & (abottom <= top + 1)
+    below = column & ~above
+    found = [_nearest(left, np.abs(x0 - a1)), _nearest(right, np.abs(a0 - x1)),
+             _nearest(above, top - abottom), _nearest(below, atop - bottom)]
+    return [tuple(int(f[i]) for f in found) for i in range(len(b))]
 
 
 def _ruled_between(rules: list[tuple[float, float, float]], upper: BBox, lower: BBox) -> bool:

@@ -51,6 +51,22 @@ def _label_maps(toks: list[Token], hits: list[LabelHit]) -> tuple[dict[int, str]
     return inside, by_line
 
 
+def _line_context(lines: list[Line], n: int) -> list[str]:
+    """The features every token of line ``n`` shares: what the line holds, the lines around."""
+    text = lines[n].text
+    out = []
+    if POSTCODE_LINE.search(text):
+        out.append("line_postcode")
+    if "@" in text:
+        out.append("line_at")
+    if n > 0:
+        above = lines[n - 1].text.lower().split()
+        out.append(f"above={' '.join(above[:2])}")
+    if n + 1 < len(lines):
+        out.append(f"below={lines[n + 1].text.lower().split()[0]}")
+    return out
+
+
 def token_features(toks: list[Token], sentences: list[Sentence], hits: list[LabelHit],
                    lines: list[Line], geometry: PageGeometry) -> list[list[str]]:
     """The feature strings of each token (hashed by :func:`feature_matrix`)."""
@@ -65,6 +81,7 @@ def token_features(toks: list[Token], sentences: list[Sentence], hits: list[Labe
     for k, t in enumerate(toks):
         first_of_line.setdefault(t.line, k)
         count_of_line[t.line] = count_of_line.get(t.line, 0) + 1
+    around = {n: _line_context(lines, n) for n in first_of_line}
     lowers = [t.text.lower() for t in toks]
     shapes = [shape(t.text) for t in toks]
     out = []
@@ -85,17 +102,8 @@ def token_features(toks: list[Token], sentences: list[Sentence], hits: list[Labe
             f.append("cell_start")
         f.append(f"pos={min(i - first_of_line[t.line], 6)}")
         f.append(f"ntok={min(count_of_line[t.line], 12)}")
-        line = lines[t.line]
         f.append(f"lf={lowers[first_of_line[t.line]]}")
-        if POSTCODE_LINE.search(line.text):
-            f.append("line_postcode")
-        if "@" in line.text:
-            f.append("line_at")
-        if t.line > 0:
-            above = lines[t.line - 1].text.lower().split()
-            f.append(f"above={' '.join(above[:2])}")
-        if t.line + 1 < len(lines):
-            f.append(f"below={lines[t.line + 1].text.lower().split()[0]}")
+        f += around[t.line]
         if i in inside:
             f.append(f"inlab={inside[i]}")
         left = [h for h in by_line.get(t.line, []) if h.end <= i]

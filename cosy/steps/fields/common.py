@@ -7,6 +7,7 @@ and where on the page it sits. :class:`Candidate` carries that context next to t
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,25 +42,40 @@ class Cell:
         return (self.x0, self.top, self.x1, self.bottom)
 
 
+LINE_CACHE = 4096
+"""Lines whose word spans and cells are kept: every family asks for the same lines' cells, so
+they are cut once (a line is immutable; equal lines have equal cells)."""
+
+
 def word_spans(line: Line) -> list[tuple[int, int]]:
     """Character span of each word within ``line.text`` (words are joined by one separator)."""
+    return list(_word_spans(line))
+
+
+@functools.lru_cache(maxsize=LINE_CACHE)
+def _word_spans(line: Line) -> tuple[tuple[int, int], ...]:
     spans, pos = [], 0
     for w in line.words:
         start = line.text.index(w.text, pos)
         spans.append((start, start + len(w.text)))
         pos = start + len(w.text)
-    return spans
+    return tuple(spans)
 
 
 def span_bbox(line: Line, start: int, end: int) -> BBox:
     """The box of the words that overlap characters [start, end) of the line."""
-    boxes = [w.bbox for w, (a, b) in zip(line.words, word_spans(line), strict=True)
+    boxes = [w.bbox for w, (a, b) in zip(line.words, _word_spans(line), strict=True)
              if a < end and b > start]
     return union_bbox(boxes) if boxes else line.bbox
 
 
 def cells(line: Line) -> list[Cell]:
     """The line's cells (tab-separated by the layout step), each with its box and offset."""
+    return list(_cells(line))
+
+
+@functools.lru_cache(maxsize=LINE_CACHE)
+def _cells(line: Line) -> tuple[Cell, ...]:
     out, pos = [], 0
     for part in line.text.split("\t"):
         start, end = pos, pos + len(part)
@@ -67,7 +83,7 @@ def cells(line: Line) -> list[Cell]:
         if part.strip():
             x0, top, x1, bottom = span_bbox(line, start, end)
             out.append(Cell(part.strip(), x0, top, x1, bottom, start))
-    return out
+    return tuple(out)
 
 
 NUMERIC_CELL = re.compile(
