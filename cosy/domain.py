@@ -46,6 +46,7 @@ class Word:
     bottom: float
     size: float = 0.0
     bold: bool = False
+    conf: float = 1.0  # how sure OCR's recogniser was of the word's line; a text layer's: 1
 
     @property
     def bbox(self) -> BBox:

@@ -84,7 +84,8 @@ def _render(pdf_bytes: bytes, page_no: int, dpi: int, budgets: Budgets) -> Rende
     return render_capped(pdf_bytes, page_no, dpi, budgets.render_pixels, budgets.ocr_min_dpi)
 
 
-def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
+def line_words(text: str, box: tuple[float, float, float, float],
+               conf: float = 1.0) -> list[Word]:
     """Split one recognised line into words, giving each a share of the box by its characters."""
     parts = text.split()
     if not parts:
@@ -96,7 +97,8 @@ def line_words(text: str, box: tuple[float, float, float, float]) -> list[Word]:
     for part in parts:
         start = x0 + pos * per_char
         out.append(Word(part, round(start, 2), round(top, 2),
-                        round(start + len(part) * per_char, 2), round(bottom, 2), size, False))
+                        round(start + len(part) * per_char, 2), round(bottom, 2), size, False,
+                        conf))
         pos += len(part) + 1
     return out
 
@@ -163,18 +165,21 @@ def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float 
     per_line = result.word_results or ()
     if len(per_line) != len(result.txts):
         per_line = [()] * len(result.txts)
+    scores = result.scores if result.scores is not None and len(result.scores) == len(
+        result.txts) else [1.0] * len(result.txts)
     words: list[Word] = []
-    for poly, text, found in zip(result.boxes, result.txts, per_line, strict=True):
+    for poly, text, found, score in zip(result.boxes, result.txts, per_line, scores, strict=True):
         dy = place.shift(poly)
         x0, y0, x1, y1 = place.box(poly, dy)
+        conf = round(float(score), 4)  # the line's mean character confidence
         if not found:
-            words.extend(line_words(text, (x0, y0, x1, y1)))
+            words.extend(line_words(text, (x0, y0, x1, y1), conf))
             continue
         size = round((y1 - y0) * SIZE_OF_HEIGHT, 2)
-        for word_text, _score, word_poly in found:
+        for word_text, _score, word_poly in found:  # _score: one character's, not the word's
             wx0, _, wx1, _ = place.box(word_poly, dy)
             if word_text.strip():
-                words.append(Word(word_text.strip(), wx0, y0, wx1, y1, size, False))
+                words.append(Word(word_text.strip(), wx0, y0, wx1, y1, size, False, conf))
     return words
 
 

@@ -7,11 +7,11 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from cosy.domain import FieldValue, Mention
+from cosy.domain import FieldValue, Mention, Word
 from cosy.inference.calibration import at, calibrated, calibration_key
 from cosy.inference.label_features import label_features, label_spec, label_vector
 from cosy.steps.fields.labels.link import label_agrees, link_values, readings
-from cosy.steps.review import calibrate
+from cosy.steps.review import calibrate, reading
 
 
 def test_label_vectors_survive_ocr_slips_and_tell_fields_apart() -> None:
@@ -75,6 +75,23 @@ def test_review_marks_values_under_the_threshold() -> None:
     assert out["iban"].to_json()["needs_review"] is True
     raw = SimpleNamespace(settings=SimpleNamespace(calibrate=False), resources=None)
     assert calibrate(fields, [], raw)["iban"].confidence == 0.79
+
+
+def test_a_value_read_by_ocr_is_as_sure_as_its_least_sure_line() -> None:
+    """The confidence of a field read by OCR is scaled by the recogniser's confidence of the
+    lines under its box; a text-layer value (words at 1.0) and a value without a box keep it."""
+    sure = Word("DE89", 100, 700, 140, 710, conf=0.98)
+    unsure = Word("3704", 145, 712, 180, 722, conf=0.61)
+    elsewhere = Word("Total", 100, 100, 140, 110, conf=0.2)
+    fields = {"iban": FieldValue("iban", "DE89...", 0.9, page=1, bbox=(100, 700, 180, 722)),
+              "bic": FieldValue("bic", "X", 0.9, page=1, bbox=(100, 700, 140, 710)),
+              "total_gross": FieldValue("total_gross", "1", 0.8, page=2, bbox=(1, 1, 9, 9)),
+              "currency": FieldValue("currency", "EUR", 0.7)}
+    out = reading(fields, [[sure, unsure, elsewhere], [Word("1", 1, 1, 9, 9)]])
+    assert out["iban"].confidence == pytest.approx(0.9 * 0.61)
+    assert out["bic"].confidence == pytest.approx(0.9 * 0.98)
+    assert out["total_gross"] is fields["total_gross"]  # a text layer: unchanged
+    assert out["currency"] is fields["currency"]
 
 
 def test_calibration_fit_is_monotone_and_smoothed_towards_the_rate() -> None:

@@ -59,6 +59,7 @@ class _FakeResult:
     def __init__(self, word_results: tuple) -> None:
         self.boxes = [[[200, 100], [600, 100], [600, 150], [200, 150]]]
         self.txts = ("Summe 19,00",)
+        self.scores = (0.87,)
         self.word_results = word_results
 
 
@@ -82,7 +83,9 @@ def test_ocr_boxes_are_converted_from_pixels_to_points() -> None:
     words = ocr.ocr_words(_FakeEngine(words_with_boxes), image=blank, dpi=200)
     assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in words] == [
         ("Summe", 72.0, 36.0, 136.8, 54.0), ("19,00", 172.8, 36.0, 216.0, 54.0)]
+    assert {w.conf for w in words} == {0.87}  # the line's confidence, not a character's
     fallback = ocr.ocr_words(_FakeEngine(((),)), image=blank, dpi=200)
+    assert {w.conf for w in fallback} == {0.87}
     assert [w.text for w in fallback] == ["Summe", "19,00"]
     assert fallback[0].x0 == 72.0 and fallback[-1].x1 == 216.0
 
