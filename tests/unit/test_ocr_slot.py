@@ -64,3 +64,25 @@ def test_a_slot_is_given_back_when_the_reader_fails() -> None:
         pass
     with ocr_slot(1) as waited:
         assert waited < HOLD_S
+
+
+def _hold(seconds: float) -> float:
+    with ocr_slot(1):
+        time.sleep(seconds)
+    return time.perf_counter()
+
+
+def test_a_dask_task_waiting_for_the_slot_lets_its_worker_run_other_work() -> None:
+    """Two scanned pages on a worker of two threads: the second waits for the slot outside the
+    worker's pool, so a cheap task submitted after both runs at once, not after the first scan."""
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                      dashboard_address=None) as cluster, Client(cluster) as client:
+        first = client.submit(_hold, 1.5, pure=False)
+        time.sleep(0.2)  # the first holds the slot
+        second = client.submit(_hold, 0.1, pure=False)
+        time.sleep(0.2)  # the second waits for it
+        cheap = client.submit(time.perf_counter, pure=False)
+        assert cheap.result(10) < first.result(10) - 0.5
+        assert second.result(10) > first.result()
