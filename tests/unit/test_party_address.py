@@ -69,3 +69,14 @@ def test_street_with_a_number_is_valid_a_label_line_is_not() -> None:
             addr.postcode_normalise(addr.postcode_continental(lines), addr.postcode_anglo(lines),
                                     addr.postcode_uk_line(lines)))))))
     assert sorted(found.values()) == ["15 Cox forges", "Hethurstr. 9-4", "Postfach 10 20 30"]
+
+
+def test_a_street_word_misread_in_one_letter_is_read_as_the_street_word() -> None:
+    """OCR misreads one glyph: 'Etreet' is a Street, in the case it was printed in; a word
+    one letter from a short street word ('Rosd'), or 'Drove', is left as printed."""
+    assert [addr.misread_street_word(w) for w in ("Etreet", "AVENUC", "Stroße", "Parkwav")] \
+        == ["Street", "AVENUE", "Straße", "Parkway"]
+    assert [addr.misread_street_word(w) for w in ("Rosd", "Drove", "Squire", "Street", "12a")] \
+        == ["Rosd", "Drove", "Squire", "Street", "12a"]
+    streets = addr.street_normalise({}, {}, {}, {}, {(0, 0): "1600 West Hill Etreet,"}, {})
+    assert streets == {(0, 0): "1600 West Hill Street"}

@@ -529,8 +529,31 @@ def street_normalise(page_street_de: StreetCells, page_street_en: StreetCells,
     for found in (page_street_de, page_street_en, page_street_fr, page_street_intl,
                   page_street_numbered, page_street_postbox):
         for k, text in found.items():
-            out[k] = " ".join(text.split()).strip(" ,;")
+            out[k] = " ".join(misread_street_word(w) for w in text.split()).strip(" ,;")
     return out
+
+
+STREET_FORMS = ("street", "avenue", "strasse", "straße", "parkway", "boulevard", "terrace",
+                "crescent", "chemin", "impasse", "chaussee", "avenida", "straat")
+"""Street words that no other word of a street line is one letter from: OCR's 'Etreet' is a
+Street. Shorter ones ('Road', 'rue', 'Weg') and 'Drive' ('The Drove'), 'Square' ('Squire')
+are one letter from other words."""
+
+
+def misread_street_word(word: str) -> str:
+    """``word`` as the street word it differs from in one letter (OCR misreads one glyph of
+    a word), in its case; any other word unchanged."""
+    core = word.rstrip(".,;:")
+    low = core.lower()
+    if len(low) < 5 or not low.isalpha():
+        return word
+    for form in STREET_FORMS:
+        if len(form) == len(low) and low != form \
+                and sum(a != b for a, b in zip(low, form, strict=True)) == 1:
+            fixed = form.upper() if core.isupper() else form.capitalize() \
+                if core[0].isupper() else form
+            return fixed + word[len(core):]
+    return word
 
 
 def street_ok(text: str) -> bool:
