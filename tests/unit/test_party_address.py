@@ -78,5 +78,5 @@ def test_a_street_word_misread_in_one_letter_is_read_as_the_street_word() -> Non
         == ["Street", "AVENUE", "Straße", "Parkway"]
     assert [addr.misread_street_word(w) for w in ("Rosd", "Drove", "Squire", "Street", "12a")] \
         == ["Rosd", "Drove", "Squire", "Street", "12a"]
-    streets = addr.street_normalise({}, {}, {}, {}, {(0, 0): "1600 West Hill Etreet,"}, {})
-    assert streets == {(0, 0): "1600 West Hill Street"}
+    assert addr.repair_street("1600 West Hill Etreet, Suite 2") == "1600 West Hill Street, Suite 2"
+    assert addr.repair_street(None) is None

@@ -529,7 +529,7 @@ def street_normalise(page_street_de: StreetCells, page_street_en: StreetCells,
     for found in (page_street_de, page_street_en, page_street_fr, page_street_intl,
                   page_street_numbered, page_street_postbox):
         for k, text in found.items():
-            out[k] = " ".join(misread_street_word(w) for w in text.split()).strip(" ,;")
+            out[k] = " ".join(text.split()).strip(" ,;")
     return out
 
 
@@ -538,6 +538,11 @@ STREET_FORMS = ("street", "avenue", "strasse", "straße", "parkway", "boulevard"
 """Street words that no other word of a street line is one letter from: OCR's 'Etreet' is a
 Street. Shorter ones ('Road', 'rue', 'Weg') and 'Drive' ('The Drove'), 'Square' ('Squire')
 are one letter from other words."""
+
+
+def repair_street(street: str | None) -> str | None:
+    """The street with each street word OCR misread in one letter read right."""
+    return " ".join(misread_street_word(w) for w in street.split()) if street else street
 
 
 def misread_street_word(word: str) -> str:

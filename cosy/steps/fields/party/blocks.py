@@ -25,6 +25,7 @@ from cosy.steps.fields.party.address import (
     best_cell,
     country_of,
     parse_city_line,
+    repair_street,
 )
 from cosy.steps.fields.party.features import layout_context
 from cosy.steps.fields.party.model import BlockLine, PartyBlock
@@ -382,6 +383,7 @@ def blocks_validate(page_party_block_normalised: list[PartyBlock],
                 street = _labelled_street(b.lines)
             elif plain:
                 street = _street_lines(plain, street_of(plain, page_street_valid))
+        street = repair_street(street)
         country = b.country
         shape = POSTCODE_SHAPES.get(country or "")
         if shape is not None and not shape.fullmatch(b.postal_code):
