@@ -29,3 +29,16 @@ def test_text_steps_unify_unicode_then_spacing() -> None:
     assert [w.text for w in uni] == ["Grüfie", "1\u202f000\u2013", "\u00a0"]
     assert [w.text for w in text.normalize_words(uni)] == ["Grüfie", "1 000-"]
     assert text.normalized_words(raw) == text.normalize_words(uni)
+
+
+def test_ocr_look_alikes_among_lower_case_letters_are_read_as_letters() -> None:
+    """On a page OCR read, 'WorId' is 'World'; codes, a word's last digit and a page with a
+    text layer are left as they are."""
+    from cosy.domain import Word
+
+    words = [Word(t, 0, 0, 1, 1) for t in ("WorId", "Wil1iams", "Sh0p", "McIntosh", "Item1",
+                                           "CH50514", "Total")]
+    read = [w.text for w in text.normalize_words(words, {"ocr": True})]
+    assert read == ["World", "Williams", "Shop", "McIntosh", "Item1", "CH50514", "Total"]
+    assert [w.text for w in text.normalize_words(words, {"ocr": False})][:2] == ["WorId",
+                                                                                  "Wil1iams"]
