@@ -76,7 +76,8 @@ class _OneBoxEngine:
                [cols[0], low[-1] + 1]]
 
         class Result:
-            boxes, txts, word_results = [box], ["Summe"], ((("Summe", 1.0, box),),)
+            boxes, txts, scores = [box], ["Summe"], (0.99,)
+            word_results = ((("Summe", 1.0, box),),)
         return Result()
 
 
