@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
+from pathlib import Path
+
+import pytest
 
 from cosy.inference.ocr_slot import ocr_slot
 
 HOLD_S = 0.3
+
+
+@pytest.fixture(autouse=True)
+def own_slots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slots of the tests' own: the machine's are shared with any COSY running beside them."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
 
 
 def _readers(slots: int, n: int) -> tuple[list[tuple[float, float]], list[float]]:
