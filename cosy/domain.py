@@ -83,6 +83,19 @@ class PageGeometry:
         return {"width": self.width, "height": self.height}
 
 
+@dataclass(frozen=True)
+class Pose:
+    """How OCR set a page image upright to read it: turned by ``turn`` degrees clockwise (0,
+    90, 180, 270), then levelled: its lines rose by ``skew`` degrees (counter-clockwise as
+    seen). A page read from its text layer is as it is: Pose()."""
+
+    turn: int = 0
+    skew: float = 0.0
+
+    def to_dict(self) -> dict[str, float]:
+        return {"turn": self.turn, "skew": self.skew}
+
+
 def union_bbox(boxes: Any) -> BBox:
     boxes = list(boxes)
     return (

@@ -39,6 +39,8 @@ class Rendered:
     dpi: float
     left: float  # points from the page's left edge to the image's left edge
     top: float  # points from the page's top edge to the image's top edge
+    right: float = 0.0  # points from the image's right edge to the page's
+    bottom: float = 0.0  # points from the image's bottom edge to the page's
 
     def to_points(self, x_px: float, y_px: float) -> tuple[float, float]:
         scale = 72.0 / self.dpi
@@ -110,7 +112,7 @@ def _render(page: pdfium.PdfPage, dpi: float, max_pixels: int,
     image = np.array(bitmap.to_numpy(), copy=True)  # the bitmap's memory belongs to PDFium
     if image.ndim == 3:
         image = image[..., 0]
-    return Rendered(image, fitted, crop[0], crop[3])
+    return Rendered(image, fitted, crop[0], crop[3], crop[2], crop[1])
 
 
 def ink_share(image: np.ndarray) -> float:

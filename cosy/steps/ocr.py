@@ -22,12 +22,13 @@ import numpy as np
 import pypdfium2 as pdfium
 
 from cosy.budgets import Budgets, configured
-from cosy.domain import Word
+from cosy.domain import Pose, Word
 from cosy.engine.step import StepContext, StepError, step
 from cosy.inference.ocr_slot import ocr_slot
 from cosy.pdfguard.render import Rendered, is_blank
 from cosy.pdfguard.render import render_page as render_capped
 from cosy.steps.ocr_bands import Bands, text_bands
+from cosy.steps.ocr_orient import sideways, skew, straighten, turn, upside_down
 
 OCR_MODELS = ("ocr_det@PP-OCRv6_small", "ocr_rec@PP-OCRv6_small")  # registry refs, pinned
 MIN_TEXT_CHARS = 20  # fewer characters in the text layer: treat the page as a scan
@@ -106,22 +107,26 @@ def line_words(text: str, box: tuple[float, float, float, float],
 @dataclass(frozen=True)
 class Placement:
     """How a box of the image OCR read goes back onto the page, in PDF points: undo the text
-    bands (:mod:`cosy.steps.ocr_bands`), then RapidOCR's reduction of the page, then the
-    render's resolution and offset."""
+    bands (:mod:`cosy.steps.ocr_bands`) and the canvas a levelled page was grown by
+    (:func:`~cosy.steps.ocr_orient.straighten`), then RapidOCR's reduction of the page, then
+    the render's resolution and offset. A page OCR turned upright is placed in its upright
+    frame, where its lines run across."""
 
     bands: Bands | None
     ratio_h: float  # page pixels per pixel of OCR's view
     ratio_w: float
     scale: float  # points per page pixel
-    left: float  # points: where the rendered image starts on the page
+    left: float  # points: where the rendered image starts on the (upright) page
     top: float
+    margin_x: float = 0.0  # pixels of OCR's view: the canvas added around a levelled page
+    margin_y: float = 0.0
 
     def box(self, poly: Any, dy: float) -> tuple[float, float, float, float]:
         """A pixel polygon of OCR's image as a box in points, rounded like pdfplumber's."""
         arr = np.asarray(poly, dtype=np.float64)
-        dx = 0.0 if self.bands is None else float(self.bands.left)
+        dx = (0.0 if self.bands is None else float(self.bands.left)) - self.margin_x
         xs = (arr[:, 0] + dx) * self.ratio_w * self.scale + self.left
-        ys = (arr[:, 1] + dy) * self.ratio_h * self.scale + self.top
+        ys = (arr[:, 1] + dy - self.margin_y) * self.ratio_h * self.scale + self.top
         return (round(float(xs.min()), 2), round(float(ys.min()), 2),
                 round(float(xs.max()), 2), round(float(ys.max()), 2))
 
@@ -133,33 +138,83 @@ class Placement:
         return self.bands.shift(float(arr[:, 1].mean()))
 
 
-def recognise(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float = 0.0,
-              top: float = 0.0) -> tuple[Any, Placement]:
-    """RapidOCR's result on a page image, and how its boxes go back onto the page.
+Margins = tuple[float, float, float, float]
+"""Points from the rendered image to the page's edges: left, top, right, bottom."""
+
+
+def upright_margins(margins: Margins, turn: int) -> Margins:
+    """The image's margins on the page once both are turned clockwise by ``turn`` degrees."""
+    left, top, right, bottom = margins
+    k = (turn // 90) % 4
+    for _ in range(k):  # a clockwise quarter turn: the bottom margin comes to the left
+        left, top, right, bottom = bottom, left, top, right
+    return left, top, right, bottom
+
+
+@dataclass(frozen=True)
+class Reading:
+    """RapidOCR's result on one pose of a page, the image it read, and how its boxes go back
+    onto the page."""
+
+    result: Any
+    image: np.ndarray
+    place: Placement
+    pose: Pose
+
+
+def read_pose(engine: Any, view: np.ndarray, turn_by: int, ratios: tuple[float, float],
+              scale: float, margins: Margins) -> Reading:
+    """Read the page turned clockwise by ``turn_by`` degrees and levelled; only its text
+    bands where blank paper is a large share of it."""
+    upright = turn(view, turn_by)
+    tilt = skew(upright)
+    level, margin_x, margin_y = straighten(upright, tilt)
+    bands = text_bands(level)
+    image = level if bands is None else bands.stack(level)
+    ratio_h, ratio_w = ratios if turn_by % 180 == 0 else ratios[::-1]
+    left, top, _, _ = upright_margins(margins, turn_by)
+    place = Placement(bands, ratio_h, ratio_w, scale, left, top, margin_x, margin_y)
+    return Reading(engine(image, return_word_box=True), image, place, Pose(turn_by, tilt))
+
+
+def recognise(engine: Any, image: np.ndarray, dpi: float = OCR_DPI,
+              margins: Margins = (0.0, 0.0, 0.0, 0.0)) -> Reading:
+    """RapidOCR's reading of a page image, set upright (:mod:`cosy.steps.ocr_orient`).
 
     The page is reduced to OCR's view first (RapidOCR's own reduction, so it reads the same
-    pixels), then only its text bands are read where blank paper is a large share of it.
+    pixels) and levelled; a page whose lines run up or down is read again turned a quarter
+    (the way its lines read better), and one whose lines read far better upside down again
+    turned by 180°.
     """
     from rapidocr.utils.process_img import resize_image_within_bounds
 
     view, ratio_h, ratio_w = resize_image_within_bounds(image, engine.min_side_len,
                                                          engine.max_side_len)
-    bands = text_bands(view)
-    result = engine(view if bands is None else bands.stack(view), return_word_box=True)
-    return result, Placement(bands, ratio_h, ratio_w, 72.0 / dpi, left, top)
+    args = ((ratio_h, ratio_w), 72.0 / dpi, margins)
+    reading = read_pose(engine, view, 0, *args)
+    if sideways(reading.result):  # which quarter turn: the one its tall lines read better in
+        clockwise = upside_down(engine, reading.image, reading.result)
+        reading = read_pose(engine, view, 90 if clockwise else 270, *args)
+    if upside_down(engine, reading.image, reading.result):
+        reading = read_pose(engine, view, (reading.pose.turn + 180) % 360, *args)
+    return reading
 
 
-def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float = 0.0,
-              top: float = 0.0) -> list[Word]:
+def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI,
+              margins: Margins = (0.0, 0.0, 0.0, 0.0)) -> list[Word]:
     """Run OCR on a page image; words with boxes converted from pixels to PDF points.
 
-    ``left`` and ``top`` place the image on the page (in points: a render cropped to the
-    content starts there). Word boxes come from the recogniser's character positions
-    (RapidOCR's ``word_results``), sharing their line's top and bottom so that layout groups
-    them as one line; where a line has none, the line box is split by character share
-    (:func:`line_words`).
+    ``margins`` place the image on the page (in points: a render cropped to the content starts
+    there). Word boxes come from the recogniser's character positions (RapidOCR's
+    ``word_results``), sharing their line's top and bottom so that layout groups them as one
+    line; where a line has none, the line box is split by character share (:func:`line_words`).
     """
-    result, place = recognise(engine, image, dpi, left, top)
+    return reading_words(recognise(engine, image, dpi, margins))
+
+
+def reading_words(reading: Reading) -> list[Word]:
+    """The words of one reading, on the page in points, each with its line's confidence."""
+    result, place = reading.result, reading.place
     if result.boxes is None or not result.txts:
         return []
     per_line = result.word_results or ()
@@ -184,21 +239,25 @@ def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI, left: float 
 
 
 def read_page(engine: Any, pdf_bytes: bytes, page_no: int, dpi: int = OCR_DPI,
-              budgets: Budgets | None = None) -> list[Word]:
-    """OCR one page of a PDF (render within the budgets, recognise, convert)."""
+              budgets: Budgets | None = None) -> tuple[list[Word], Pose]:
+    """OCR one page of a PDF (render within the budgets, set upright, recognise, convert):
+    its words and how it was turned and levelled to read them."""
     rendered = _render(pdf_bytes, page_no, dpi, budgets or configured())
     if rendered is None:  # the page draws nothing
-        return []
-    return ocr_words(engine, rendered.image, rendered.dpi, rendered.left, rendered.top)
+        return [], Pose()
+    reading = recognise(engine, rendered.image, rendered.dpi,
+                        (rendered.left, rendered.top, rendered.right, rendered.bottom))
+    return reading_words(reading), reading.pose
 
 
 @step("ocr.words", scope="page", requires=["page.raw_words", "page.scan", "pdf_bytes", "page_no"],
-      provides=["page.source_words"], model="+".join(OCR_MODELS))
+      provides=["page.source_words", "page.pose"], model="+".join(OCR_MODELS))
 def words(page_raw_words: list[Word], page_scan: dict[str, Any], pdf_bytes: bytes, page_no: int,
-          ctx: StepContext) -> list[Word]:
-    """The page's words: the text layer's, or OCR's where ``ocr.scan_check`` found a scan."""
+          ctx: StepContext) -> tuple[list[Word], Pose]:
+    """The page's words: the text layer's, or OCR's where ``ocr.scan_check`` found a scan;
+    and the page's pose: how OCR turned and levelled it (a text layer's page is as it is)."""
     if not page_scan["ocr"]:
-        return page_raw_words
+        return page_raw_words, Pose()
     try:
         with ocr_slot(ctx.settings.ocr_slots) as waited:
             ctx.waited.append(waited)

@@ -20,7 +20,7 @@ from pdfplumber.page import Page
 from pdfplumber.utils.exceptions import PdfminerException
 
 from cosy.budgets import Budgets
-from cosy.domain import PageGeometry, Word
+from cosy.domain import PageGeometry, Pose, Word
 from cosy.engine.step import StepContext, StepError, step
 from cosy.ingest import DocumentInfo
 from cosy.pdfguard.check import check_document, page_object
@@ -78,10 +78,16 @@ def _blank_pdf(width: float, height: float) -> bytes:
     return buf.getvalue()
 
 
-@step("parse.geometry", scope="page", requires=["pdf_page"], provides=["page.geometry"])
-def geometry(pdf_page: Any) -> PageGeometry:
-    """Page width and height in points, for boxes relative to the page."""
-    return PageGeometry.of(pdf_page.width, pdf_page.height)
+@step("parse.geometry", scope="page", requires=["pdf_page", "page.pose"],
+      provides=["page.geometry"])
+def geometry(pdf_page: Any, page_pose: Pose | None = None) -> PageGeometry:
+    """Page width and height in points, for boxes relative to the page: of the page as its
+    words were read, so the sides swap where OCR turned a page lying on its side (None: a
+    page as it is)."""
+    width, height = pdf_page.width, pdf_page.height
+    if page_pose is not None and page_pose.turn % 180:
+        width, height = height, width
+    return PageGeometry.of(width, height)
 
 
 @step("parse.words", scope="page", requires=["pdf_page"], provides=["page.raw_words"])
@@ -97,12 +103,12 @@ def words(pdf_page: Any) -> list[Word]:
     return out
 
 
-@step("parse.images", scope="page", requires=["pdf_page", "page.geometry"],
-      provides=["page.images"])
-def images(pdf_page: Any, page_geometry: PageGeometry) -> dict[str, Any]:
+@step("parse.images", scope="page", requires=["pdf_page"], provides=["page.images"])
+def images(pdf_page: Any) -> dict[str, Any]:
     """Image boxes on the page and the share of the page they cover (a scan is one big image;
     a logo is a small one)."""
-    area = max(page_geometry.width * page_geometry.height, 1.0)
+    size = PageGeometry.of(pdf_page.width, pdf_page.height)
+    area = max(size.width * size.height, 1.0)
     boxes = [(float(i["x0"]), float(i["top"]), float(i["x1"]), float(i["bottom"]))
              for i in pdf_page.images]
     covered = sum(max(0.0, x1 - x0) * max(0.0, b - t) for x0, t, x1, b in boxes)

@@ -117,8 +117,8 @@ def page_words(pdf: bytes, page_no: int) -> list[Word]:
     """A page's words as the pipeline gets them: the text layer, or OCR as ``ocr.words`` does."""
     page = parse.open_page(pdf, page_no)
     raw = parse.words(page)
-    if ocr.scan_check(raw, parse.images(page, parse.geometry(page)))["ocr"]:
-        raw = ocr.read_page(_ocr_engine(), pdf, page_no)
+    if ocr.scan_check(raw, parse.images(page))["ocr"]:
+        raw, _pose = ocr.read_page(_ocr_engine(), pdf, page_no)
     return text.normalized_words(raw)
 
 

@@ -130,7 +130,7 @@ def service_engine() -> Any:
 def timed_read(engine: Any, pdf: bytes, page_no: int) -> tuple[list[Word], float]:
     """One page as ``ocr.words`` reads it (render, text bands, OCR, words), and its seconds."""
     t0 = time.perf_counter()
-    words = ocr.read_page(engine, pdf, page_no)
+    words, _pose = ocr.read_page(engine, pdf, page_no)
     return text.normalized_words(words), time.perf_counter() - t0
 
 

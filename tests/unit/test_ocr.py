@@ -9,7 +9,7 @@ import pytest
 
 from cosy.config import Settings
 from cosy.corpus import generate_document
-from cosy.domain import Word
+from cosy.domain import Pose, Word
 from cosy.engine.step import StepContext
 from cosy.inference.resources import Resources
 from cosy.steps import layout, ocr, parse, text
@@ -39,10 +39,11 @@ def test_a_text_page_keeps_its_raw_words_and_never_loads_ocr() -> None:
     pdf, _ = generate_document(3, doc_type="invoice", language="de", family="classic")
     page = parse.open_page(pdf, 1)
     raw = parse.words(page)
-    scan = ocr.scan_check(raw, parse.images(page, parse.geometry(page)))
+    scan = ocr.scan_check(raw, parse.images(page))
     assert scan["ocr"] is False and scan["reason"] == "text layer"
-    assert ocr.words(page_raw_words=raw, page_scan=scan, pdf_bytes=pdf, page_no=1,
-                     ctx=_ctx(None)) is raw
+    words, pose = ocr.words(page_raw_words=raw, page_scan=scan, pdf_bytes=pdf, page_no=1,
+                            ctx=_ctx(None))
+    assert words is raw and pose == Pose()
 
 
 def test_a_line_is_split_into_words_by_character_share() -> None:
@@ -56,10 +57,10 @@ def test_a_line_is_split_into_words_by_character_share() -> None:
 
 
 class _FakeResult:
-    def __init__(self, word_results: tuple) -> None:
+    def __init__(self, word_results: tuple, scores: tuple = (0.87,)) -> None:
         self.boxes = [[[200, 100], [600, 100], [600, 150], [200, 150]]]
         self.txts = ("Summe 19,00",)
-        self.scores = (0.87,)
+        self.scores = scores
         self.word_results = word_results
 
 
@@ -74,6 +75,10 @@ class _FakeEngine:
     def __call__(self, image: object, return_word_box: bool = False) -> _FakeResult:
         assert return_word_box
         return _FakeResult(self.word_results)
+
+    def recognize_txt(self, crops: list[np.ndarray]) -> object:
+        """Lines turned upside down read worse: the page is upright."""
+        return _FakeResult(((),) * len(crops), scores=(0.1,) * len(crops))
 
 
 def test_ocr_boxes_are_converted_from_pixels_to_points() -> None:
@@ -109,11 +114,12 @@ def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
     page = parse.open_page(pdf, 1)
     raw = parse.words(page)
     assert raw == []  # image-only
-    images = parse.images(page, parse.geometry(page))
+    images = parse.images(page)
     assert images["coverage"] > 0.9  # the scan is one image over the page
     resources = Resources(Settings(onnx_threads=1))
-    words = ocr.words(page_raw_words=raw, page_scan=ocr.scan_check(raw, images), pdf_bytes=pdf,
-                      page_no=1, ctx=_ctx(resources))
+    words, pose = ocr.words(page_raw_words=raw, page_scan=ocr.scan_check(raw, images),
+                            pdf_bytes=pdf, page_no=1, ctx=_ctx(resources))
+    assert pose.turn == 0 and abs(pose.skew) <= 1.5  # the scanner's small skew, if any
     page_text = _flat(layout.text(layout.lines(text.normalized_words(words))))
     for field in ("invoice_number", "total_gross"):
         assert _flat(truth["boxes"][field]["text"]) in page_text, field
