@@ -144,11 +144,8 @@ Margins = tuple[float, float, float, float]
 
 def upright_margins(margins: Margins, turn: int) -> Margins:
     """The image's margins on the page once both are turned clockwise by ``turn`` degrees."""
-    left, top, right, bottom = margins
-    k = (turn // 90) % 4
-    for _ in range(k):  # a clockwise quarter turn: the bottom margin comes to the left
-        left, top, right, bottom = bottom, left, top, right
-    return left, top, right, bottom
+    k = (turn // 90) % 4  # each clockwise quarter turn brings the bottom margin to the left
+    return margins[-k:] + margins[:-k] if k else margins
 
 
 @dataclass(frozen=True)
@@ -200,20 +197,12 @@ def recognise(engine: Any, image: np.ndarray, dpi: float = OCR_DPI,
     return reading
 
 
-def ocr_words(engine: Any, image: np.ndarray, dpi: float = OCR_DPI,
-              margins: Margins = (0.0, 0.0, 0.0, 0.0)) -> list[Word]:
-    """Run OCR on a page image; words with boxes converted from pixels to PDF points.
-
-    ``margins`` place the image on the page (in points: a render cropped to the content starts
-    there). Word boxes come from the recogniser's character positions (RapidOCR's
-    ``word_results``), sharing their line's top and bottom so that layout groups them as one
-    line; where a line has none, the line box is split by character share (:func:`line_words`).
-    """
-    return reading_words(recognise(engine, image, dpi, margins))
-
-
 def reading_words(reading: Reading) -> list[Word]:
-    """The words of one reading, on the page in points, each with its line's confidence."""
+    """The words of one reading, on the page in points, each with its line's confidence.
+
+    Word boxes come from the recogniser's character positions (RapidOCR's ``word_results``),
+    sharing their line's top and bottom so that layout groups them as one line; where a line
+    has none, the line box is split by character share (:func:`line_words`)."""
     result, place = reading.result, reading.place
     if result.boxes is None or not result.txts:
         return []

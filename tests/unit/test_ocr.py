@@ -85,11 +85,11 @@ def test_ocr_boxes_are_converted_from_pixels_to_points() -> None:
     words_with_boxes = ((("Summe", 0.99, [[200, 102], [380, 102], [380, 148], [200, 148]]),
                          ("19,00", 0.99, [[480, 101], [600, 101], [600, 149], [480, 149]])),)
     blank = np.full((1000, 800), 255, np.uint8)  # no ink: read whole, at its own size
-    words = ocr.ocr_words(_FakeEngine(words_with_boxes), image=blank, dpi=200)
+    words = ocr.reading_words(ocr.recognise(_FakeEngine(words_with_boxes), blank, dpi=200))
     assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in words] == [
         ("Summe", 72.0, 36.0, 136.8, 54.0), ("19,00", 172.8, 36.0, 216.0, 54.0)]
     assert {w.conf for w in words} == {0.87}  # the line's confidence, not a character's
-    fallback = ocr.ocr_words(_FakeEngine(((),)), image=blank, dpi=200)
+    fallback = ocr.reading_words(ocr.recognise(_FakeEngine(((),)), blank, dpi=200))
     assert {w.conf for w in fallback} == {0.87}
     assert [w.text for w in fallback] == ["Summe", "19,00"]
     assert fallback[0].x0 == 72.0 and fallback[-1].x1 == 216.0

@@ -90,7 +90,8 @@ class _OneBoxEngine:
 def test_a_box_found_in_the_stacked_bands_lands_where_the_page_has_it() -> None:
     page = _page_with_two_blocks()
     engine = _OneBoxEngine()
-    words = ocr.ocr_words(engine, page, dpi=200, margins=(10.0, 5.0, 0.0, 0.0))
+    words = ocr.reading_words(ocr.recognise(engine, page, dpi=200,
+                                            margins=(10.0, 5.0, 0.0, 0.0)))
     assert engine.shapes == [(192, 864)]  # the detector read the bands, not the page
     scale = 72 / 200
     assert [(w.text, w.x0, w.top, w.x1, w.bottom) for w in words] == [
@@ -114,9 +115,9 @@ def test_reading_the_bands_reads_a_scan_as_reading_the_whole_page(
     bands = text_bands(view)
     assert bands is not None
     assert bands.height * (bands.right - bands.left) < 0.85 * view.size  # it skips paper
-    banded = ocr.ocr_words(engine, image)
+    banded = ocr.reading_words(ocr.recognise(engine, image))
     monkeypatch.setattr(ocr, "text_bands", lambda image: None)
-    whole = ocr.ocr_words(engine, image)
+    whole = ocr.reading_words(ocr.recognise(engine, image))
     same = [w for w in whole if any(
         b.text == w.text and abs(b.x0 - w.x0) <= 4 and abs(b.top - w.top) <= 4 for b in banded)]
     assert len(same) >= 0.95 * len(whole)
