@@ -75,6 +75,36 @@ def test_a_page_is_sideways_when_most_of_its_lines_stand_tall() -> None:
     assert not ocr_orient.sideways(_Boxes([tall, tall]))  # too few lines to tell
 
 
+class _Reading:
+    def __init__(self, boxes: list[list[list[float]]], scores: list[float]) -> None:
+        self.boxes, self.scores = np.asarray(boxes, dtype=np.float64), scores
+        self.txts = ["text"] * len(scores)
+
+
+class _Recogniser:
+    """Reads every crop with one confidence and keeps the crops' shapes."""
+
+    def __init__(self, score: float) -> None:
+        self.score, self.shapes = score, []
+
+    def recognize_txt(self, crops: list[np.ndarray]) -> _Reading:
+        self.shapes += [crop.shape for crop in crops]
+        return _Reading([], [self.score] * len(crops))
+
+
+def test_only_the_middle_of_a_long_trial_line_is_read_turned() -> None:
+    page = np.full((400, 900), 255, np.uint8)
+    long_line = [[0, 0], [800, 0], [800, 30], [0, 30]]
+    short_line = [[0, 100], [120, 100], [120, 130], [0, 130]]
+    reading = _Reading([long_line, short_line], [0.5, 0.5])
+    turned_reads_better = _Recogniser(0.95)
+    assert ocr_orient.upside_down(turned_reads_better, page, reading)
+    heights_wide = sorted(w / h for h, w, _ in turned_reads_better.shapes)
+    assert heights_wide[-1] == pytest.approx(ocr_orient.TRIAL_ASPECT, abs=0.1)  # cut
+    assert heights_wide[0] < ocr_orient.TRIAL_ASPECT  # a short line is read whole
+    assert not ocr_orient.upside_down(_Recogniser(0.6), page, reading)  # gain too small
+
+
 @pytest.fixture(scope="module")
 def scan() -> tuple[object, np.ndarray, list, str]:
     """A generated scan's page image, the OCR engine, the upright page's words, its total."""
