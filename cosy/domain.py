@@ -47,6 +47,7 @@ class Word:
     size: float = 0.0
     bold: bool = False
     conf: float = 1.0  # how sure OCR's recogniser was of the word's line; a text layer's: 1
+    vertical: bool = False  # it runs up or down the page (a margin's legal line), read upright
 
     @property
     def bbox(self) -> BBox:

@@ -17,10 +17,12 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
     line stays at most twice as tall as its words (so it never grows by chaining: a skewed
     scan's lines overlap a little, and an unbounded union of boxes swallows line after line)
     and it overlaps no word of the line horizontally (two words at the same x are on two lines,
-    however close: an OCR'd photo's neighbouring lines).
+    however close: an OCR'd photo's neighbouring lines). Words running up or down the page
+    never join a line across it (:func:`vertical_rows`).
     """
     rows: list[list[Word]] = []
-    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+    across = [w for w in words if not w.vertical]
+    for w in sorted(across, key=lambda w: (round(w.top, 1), w.x0)):
         mid = (w.top + w.bottom) / 2
         for row in reversed(rows[-3:]):
             top = min(r.top for r in row)
@@ -30,7 +32,23 @@ def group_lines(words: list[Word]) -> list[list[Word]]:
                 break
         else:
             rows.append([w])
-    return [sorted(row, key=lambda w: w.x0) for row in rows]
+    return [sorted(row, key=lambda w: w.x0) for row in rows] + vertical_rows(words)
+
+
+def vertical_rows(words: list[Word]) -> list[list[Word]]:
+    """The lines running up or down the page (OCR reads them upright), after the others as a
+    reader turns the page for them last: each is its consecutive vertical words in one strip,
+    in the order they were read."""
+    rows: list[list[Word]] = []
+    for w in words:
+        if not w.vertical:
+            continue
+        last = rows[-1][-1] if rows else None
+        if last is not None and _follows(last, w):
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    return rows
 
 
 def _fits(row: list[Word], w: Word, top: float, bottom: float) -> bool:
@@ -45,6 +63,13 @@ def _fits(row: list[Word], w: Word, top: float, bottom: float) -> bool:
         if overlap > 0.34 * max(min(w.x1 - w.x0, r.x1 - r.x0), 0.5):
             return False
     return True
+
+
+def _follows(last: Word, w: Word) -> bool:
+    """Whether vertical word ``w`` goes on from ``last``: in its strip and next to it."""
+    across = min(w.x1, last.x1) - max(w.x0, last.x0)
+    gap = max(w.top - last.bottom, last.top - w.bottom)
+    return across > 0.5 * (w.x1 - w.x0) and gap <= GAP_FACTOR * max(w.size, last.size, 4.0)
 
 
 def join_words(words: list[Word]) -> str:

@@ -15,7 +15,7 @@ page). Rendering is capped in pixels and cropped to the page's content (cosy.pdf
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -28,7 +28,15 @@ from cosy.inference.ocr_slot import ocr_slot
 from cosy.pdfguard.render import Rendered, is_blank
 from cosy.pdfguard.render import render_page as render_capped
 from cosy.steps.ocr_bands import Bands, text_bands
-from cosy.steps.ocr_orient import sideways, skew, straighten, turn, upside_down
+from cosy.steps.ocr_orient import (
+    VerticalLine,
+    sideways,
+    skew,
+    straighten,
+    turn,
+    upside_down,
+    vertical_lines,
+)
 
 OCR_MODELS = ("ocr_det@PP-OCRv6_small", "ocr_rec@PP-OCRv6_small")  # registry refs, pinned
 MIN_TEXT_CHARS = 20  # fewer characters in the text layer: treat the page as a scan
@@ -104,6 +112,25 @@ def line_words(text: str, box: tuple[float, float, float, float],
     return out
 
 
+def vertical_words(text: str, box: tuple[float, float, float, float], conf: float,
+                   upward: bool) -> list[Word]:
+    """Split a line running up or down the page into words, each a share of its box's height
+    by its characters, in reading order (from the bottom for a line that reads upward)."""
+    parts = text.split()
+    if not parts:
+        return []
+    x0, top, x1, bottom = box
+    per_char = (bottom - top) / max(len(" ".join(parts)), 1)
+    size = round((x1 - x0) * SIZE_OF_HEIGHT, 2)
+    out, pos = [], 0
+    for part in parts:
+        near, far = pos * per_char, (pos + len(part)) * per_char
+        start, end = (bottom - far, bottom - near) if upward else (top + near, top + far)
+        out.append(Word(part, x0, round(start, 2), x1, round(end, 2), size, False, conf, True))
+        pos += len(part) + 1
+    return out
+
+
 @dataclass(frozen=True)
 class Placement:
     """How a box of the image OCR read goes back onto the page, in PDF points: undo the text
@@ -157,6 +184,8 @@ class Reading:
     image: np.ndarray
     place: Placement
     pose: Pose
+    vertical: dict[int, VerticalLine | None] = field(default_factory=dict)
+    """The lines running up or down the page, read upright (:func:`vertical_lines`)."""
 
 
 def read_pose(engine: Any, view: np.ndarray, turn_by: int, ratios: tuple[float, float],
@@ -194,7 +223,7 @@ def recognise(engine: Any, image: np.ndarray, dpi: float = OCR_DPI,
         reading = read_pose(engine, view, 90 if clockwise else 270, *args)
     if upside_down(engine, reading.image, reading.result):
         reading = read_pose(engine, view, (reading.pose.turn + 180) % 360, *args)
-    return reading
+    return replace(reading, vertical=vertical_lines(engine, reading.image, reading.result))
 
 
 def reading_words(reading: Reading) -> list[Word]:
@@ -212,10 +241,17 @@ def reading_words(reading: Reading) -> list[Word]:
     scores = result.scores if result.scores is not None and len(result.scores) == len(
         result.txts) else [1.0] * len(result.txts)
     words: list[Word] = []
-    for poly, text, found, score in zip(result.boxes, result.txts, per_line, scores, strict=True):
+    for i, (poly, text, found, score) in enumerate(zip(result.boxes, result.txts, per_line,
+                                                       scores, strict=True)):
         dy = place.shift(poly)
         x0, y0, x1, y1 = place.box(poly, dy)
         conf = round(float(score), 4)  # the line's mean character confidence
+        if i in reading.vertical:
+            line = reading.vertical[i]
+            if line is not None:
+                words.extend(vertical_words(line[0], (x0, y0, x1, y1), round(line[1], 4),
+                                            line[2]))
+            continue
         if not found:
             words.extend(line_words(text, (x0, y0, x1, y1), conf))
             continue

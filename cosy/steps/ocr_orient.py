@@ -25,10 +25,12 @@ MIN_SKEW = 1.0  # degrees: below, lines still group (a scanner's tilt) and resam
 MAX_POINTS = 60_000  # ink pixels the profiles are built from (a sample on dense pages)
 MIN_POINTS = 500  # fewer ink pixels: too little text to tell an angle
 TALL = 1.5  # a line box this much taller than wide runs up or down the page
+VERTICAL = 3.0  # a line box this much taller than wide on an upright page: text up a margin
 MIN_LINES = 3  # fewer lines found: too little to tell the page lies sideways
 TRIAL_LINES = 6  # long lines read turned by 180° to tell an upside-down page
 TRIAL_ASPECT = 8  # a trial line's middle, this many heights wide: the recogniser pays by width
 TURN_GAIN = 0.15  # mean recogniser confidence a turn must gain to be taken
+MIN_LINE_SCORE = 0.5  # a tall line read no better either way is no text (RapidOCR's own cut)
 
 
 def ink_points(image: np.ndarray) -> np.ndarray | None:
@@ -81,8 +83,13 @@ def sideways(result: Any) -> bool:
     look right while their boxes do not)."""
     if result.boxes is None or len(result.boxes) < MIN_LINES:
         return False
-    spans = np.ptp(np.asarray(result.boxes, dtype=np.float64), axis=1)  # (n, 2): width, height
-    return float(np.mean(spans[:, 1] > TALL * spans[:, 0])) > 0.5
+    return float(np.mean([_standing(box, TALL) for box in result.boxes])) > 0.5
+
+
+def _standing(box: Any, ratio: float) -> bool:
+    """Whether a line box is more than ``ratio`` times as tall as it is wide."""
+    width, height = np.ptp(np.asarray(box, dtype=np.float64), axis=0)
+    return bool(height > ratio * width)
 
 
 def turn(image: np.ndarray, degrees: int) -> np.ndarray:
@@ -130,6 +137,41 @@ def upside_down(engine: Any, image: np.ndarray, result: Any) -> bool:
         return False
     before = float(np.mean([result.scores[i] for i in longest]))
     return float(np.mean(turned.scores)) - before > TURN_GAIN
+
+
+VerticalLine = tuple[str, float, bool]
+"""A line running up or down an upright page: its text read upright, the recogniser's
+confidence, and whether it reads upward (from the bottom of the page)."""
+
+
+def vertical_lines(engine: Any, image: np.ndarray,
+                   result: Any) -> dict[int, VerticalLine | None]:
+    """The lines standing tall on an upright page (a legal line up a margin), each read the
+    way it reads better, by index in ``result`` (None: no text either way).
+
+    RapidOCR turns a tall line's crop a quarter counter-clockwise, which sets text that runs
+    down the page upright and text that runs up it on its head; so each is read turned by 180°
+    as well, and the better reading kept. A line neither way reads as text is None, to be left
+    out: taken as a line across the page, its tall box would join every line beside it."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    if result.boxes is None or not result.txts or result.scores is None:
+        return {}
+    tall = [i for i, box in enumerate(result.boxes) if _standing(box, VERTICAL)]
+    if not tall or sideways(result):
+        return {}
+    crops = [get_rotate_crop_image(image, np.asarray(result.boxes[i], dtype=np.float32))
+             for i in tall]
+    turned = engine.recognize_txt([_colour(c[::-1, ::-1]) for c in crops])
+    if turned.scores is None or len(turned.scores) != len(tall) or len(turned.txts) != len(tall):
+        turned = None
+    out = {}
+    for k, i in enumerate(tall):
+        down = (result.txts[i], float(result.scores[i]), False)
+        up = (turned.txts[k], float(turned.scores[k]), True) if turned is not None else down
+        best = max(down, up, key=lambda r: r[1])
+        out[i] = best if best[1] >= MIN_LINE_SCORE and best[0].strip() else None
+    return out
 
 
 def _middle(crop: np.ndarray) -> np.ndarray:

@@ -212,7 +212,11 @@ def build_card(out_dir: Path, docs: list[Sample], split: Any) -> dict[str, Any]:
   `models/registry.json`, loaded from the installed files, never downloaded):
   - `ocr_det`: `{det['file']}`, {det['size_bytes'] / 2**20:.1f} MiB, sha256 `{det['sha256']}`
   - `ocr_rec`: `{rec['file']}`, {rec['size_bytes'] / 2**20:.1f} MiB, sha256 `{rec['sha256']}`
-  The orientation classifier is off (scans are upright; it would be a third model).
+  RapidOCR's orientation classifier is off (it would be a third model): each page is set
+  upright first (`cosy/steps/ocr_orient.py`: levelled where its lines tilt 1° or more, turned
+  where OCR's line boxes stand tall or its longest lines' middles read far better upside down),
+  and a line running up or down an upright page (a legal line in a margin) is read both ways
+  round and kept as a line of its own.
   The recognition charset includes ä ö ü ß € (the 1.x `rapidocr-onnxruntime` charset does not).
 - **Data**: scanned German documents of the generator (image-only PDFs: rendered at 200 dpi,
   up to ±1° skew, blur, noise, JPEG q70), seeds {split.start}–{split.start + split.count - 1},

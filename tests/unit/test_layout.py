@@ -42,6 +42,15 @@ def _address_and_info() -> list[Word]:
     )
 
 
+def test_words_up_a_margin_make_a_line_of_their_own_after_the_others() -> None:
+    across = _page((60, 100, "Rechnung Nr. 4711"), (60, 300, "Summe 19,00 EUR"))
+    strip = [Word(text, 20.0, top, 32.0, top + 40.0, 9.6, vertical=True)
+             for text, top in (("USt-IdNr", 500.0), ("DE123456789", 450.0), ("Sitz", 95.0))]
+    lines = layout.lines(across[:3] + strip + across[3:])
+    assert [line.text for line in lines] == [
+        "Rechnung Nr. 4711", "Summe 19,00 EUR", "USt-IdNr DE123456789", "Sitz"]
+
+
 def test_a_line_splits_into_segments_at_its_column_gap() -> None:
     lines = layout.lines(_address_and_info())
     segs = layout_blocks.segments(lines)

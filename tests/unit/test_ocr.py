@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import numpy as np
@@ -54,6 +55,19 @@ def test_a_line_is_split_into_words_by_character_share() -> None:
     assert words[-1].x1 == pytest.approx(260.0, abs=0.01)
     assert all(w.top == 50.0 and w.bottom == 60.0 and w.size == 8.0 for w in words)
     assert ocr.line_words("   ", (0, 0, 1, 1)) == []
+
+
+
+def test_a_line_up_or_down_the_page_is_split_into_words_along_its_height() -> None:
+    box = (20.0, 100.0, 32.0, 400.0)  # a strip up the left margin
+    down = ocr.vertical_words("Sitz Berlin DE123456789", box, 0.9, upward=False)
+    up = ocr.vertical_words("Sitz Berlin DE123456789", box, 0.9, upward=True)
+    assert [w.text for w in down] == [w.text for w in up] == ["Sitz", "Berlin", "DE123456789"]
+    assert all(w.vertical and w.x0 == 20.0 and w.x1 == 32.0 for w in down + up)
+    assert down[0].top == 100.0 and down[-1].bottom == pytest.approx(400.0, abs=0.01)
+    assert up[0].bottom == 400.0 and up[-1].top == pytest.approx(100.0, abs=0.01)
+    assert all(a.top < b.top for a, b in itertools.pairwise(down))
+    assert all(a.top > b.top for a, b in itertools.pairwise(up))
 
 
 class _FakeResult:

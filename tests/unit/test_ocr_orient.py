@@ -11,7 +11,7 @@ from cosy.config import Settings
 from cosy.corpus.generator import generate_document
 from cosy.domain import Pose
 from cosy.inference.resources import Resources
-from cosy.steps import ocr, ocr_orient
+from cosy.steps import layout, ocr, ocr_orient
 from cosy.steps.ocr import upright_margins
 
 SCANNED_INVOICE_SEED = 4242
@@ -105,6 +105,17 @@ def test_only_the_middle_of_a_long_trial_line_is_read_turned() -> None:
     assert not ocr_orient.upside_down(_Recogniser(0.6), page, reading)  # gain too small
 
 
+def test_a_tall_line_is_read_the_way_it_reads_better_or_left_out() -> None:
+    page = np.full((900, 700), 255, np.uint8)
+    wide = [[[100, y], [600, y], [600, y + 30], [100, y + 30]] for y in (100, 200, 300)]
+    strip = [[10, 100], [40, 100], [40, 800], [10, 800]]
+    reading = _Reading([*wide, strip], [0.9, 0.9, 0.9, 0.2])
+    upward = ocr_orient.vertical_lines(_Recogniser(0.95), page, reading)
+    assert list(upward) == [3] and upward[3][1:] == (0.95, True)
+    assert ocr_orient.vertical_lines(_Recogniser(0.3), page, reading) == {3: None}
+    assert ocr_orient.vertical_lines(_Recogniser(0.95), page, _Reading(wide, [0.9] * 3)) == {}
+
+
 @pytest.fixture(scope="module")
 def scan() -> tuple[object, np.ndarray, list, str]:
     """A generated scan's page image, the OCR engine, the upright page's words, its total."""
@@ -133,3 +144,42 @@ def test_a_scan_turned_or_tilted_reads_as_the_upright_scan(
         b.text == w.text and abs(b.x0 - w.x0) <= 6 and abs(b.top - w.top) <= 6 for b in base)]
     assert len(placed) >= 0.9 * len(base)
     assert any(w.text == total.split()[0] for w in words)
+
+
+def _margin_line_pdf(angle: int) -> bytes:
+    """A scanned-looking letter (no text layer once rasterised) with a legal line up its left
+    margin, turned by ``angle`` (90: it reads upward, -90: downward)."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont("Helvetica", 11)
+    for k, text in enumerate(["Rechnung Nr. 2024-0815", "Datum 12.03.2024",
+                              "Beratung 10 Stunden 950,00 EUR", "Summe netto 950,00 EUR"]):
+        pdf.drawString(90, 760 - 24 * k, text)
+    pdf.saveState()
+    pdf.translate(30, 420 if angle == 90 else 700)
+    pdf.rotate(angle)
+    pdf.setFont("Helvetica", 9)
+    pdf.drawString(0, 0, "Sitz der Gesellschaft Musterstadt USt-IdNr. DE123456789")
+    pdf.restoreState()
+    pdf.save()
+    return buffer.getvalue()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("angle", [90, -90])
+def test_a_line_up_or_down_the_margin_is_read_upright_as_a_line_of_its_own(angle: int) -> None:
+    engine = Resources(Settings(ocr_threads=1)).ocr(*ocr.OCR_MODELS)
+    reading = ocr.recognise(engine, ocr.render_page(_margin_line_pdf(angle), 1))
+    assert reading.pose.turn == 0
+    vertical = [w for w in ocr.reading_words(reading) if w.vertical]
+    text = " ".join(w.text for w in vertical)
+    assert "DE123456789" in text and text.startswith("Sitz")
+    assert all(w.x1 < 60 for w in vertical)  # in the margin, where it is printed
+    lines = [line.text for line in layout.lines(ocr.reading_words(reading))]
+    assert "Rechnung Nr. 2024-0815" in lines
+    assert lines[-1].startswith("Sitz der Gesellschaft")
