@@ -96,37 +96,31 @@ def _render(pdf_bytes: bytes, page_no: int, dpi: int, budgets: Budgets) -> Rende
 def line_words(text: str, box: tuple[float, float, float, float],
                conf: float = 1.0) -> list[Word]:
     """Split one recognised line into words, giving each a share of the box by its characters."""
-    parts = text.split()
-    if not parts:
-        return []
     x0, top, x1, bottom = box
-    per_char = (x1 - x0) / max(len(" ".join(parts)), 1)
     size = round((bottom - top) * SIZE_OF_HEIGHT, 2)
-    out, pos = [], 0
-    for part in parts:
-        start = x0 + pos * per_char
-        out.append(Word(part, round(start, 2), round(top, 2),
-                        round(start + len(part) * per_char, 2), round(bottom, 2), size, False,
-                        conf))
-        pos += len(part) + 1
-    return out
+    return [Word(part, round(start, 2), round(top, 2), round(end, 2), round(bottom, 2), size,
+                 False, conf) for part, start, end in _shares(text, x0, x1)]
 
 
 def vertical_words(text: str, box: tuple[float, float, float, float], conf: float,
                    upward: bool) -> list[Word]:
     """Split a line running up or down the page into words, each a share of its box's height
     by its characters, in reading order (from the bottom for a line that reads upward)."""
-    parts = text.split()
-    if not parts:
-        return []
     x0, top, x1, bottom = box
-    per_char = (bottom - top) / max(len(" ".join(parts)), 1)
     size = round((x1 - x0) * SIZE_OF_HEIGHT, 2)
+    ends = (bottom, top) if upward else (top, bottom)
+    return [Word(part, x0, round(min(a, b), 2), x1, round(max(a, b), 2), size, False, conf, True)
+            for part, a, b in _shares(text, *ends)]
+
+
+def _shares(text: str, start: float, end: float) -> list[tuple[str, float, float]]:
+    """The words of ``text`` with their stretch of the way from ``start`` to ``end``, a share
+    per character (spaces included)."""
+    parts = text.split()
+    per_char = (end - start) / max(len(" ".join(parts)), 1)
     out, pos = [], 0
     for part in parts:
-        near, far = pos * per_char, (pos + len(part)) * per_char
-        start, end = (bottom - far, bottom - near) if upward else (top + near, top + far)
-        out.append(Word(part, x0, round(start, 2), x1, round(end, 2), size, False, conf, True))
+        out.append((part, start + pos * per_char, start + (pos + len(part)) * per_char))
         pos += len(part) + 1
     return out
 
