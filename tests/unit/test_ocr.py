@@ -147,15 +147,14 @@ def test_ocr_reads_a_scanned_invoice(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_ocr_runs_on_its_own_threads_that_sleep_and_plans_no_memory_per_page_size() -> None:
     """The OCR sessions are made by the registry (verified bytes) with ``ocr_threads`` that do
     not spin (two pages at once share the cores) and no memory pattern per input shape (every
-    page has its own size: the arena would keep one for each), on an arena that grows exactly."""
+    page has its own size: the arena would keep one for each), on one shared arena."""
     engine = Resources(Settings(ocr_threads=2, onnx_threads=1)).ocr(*ocr.OCR_MODELS)
     for section in ("Det", "Rec"):
         opts = engine.cfg[section].session.get_session_options()
         assert opts.intra_op_num_threads == 2
         assert opts.get_session_config_entry("session.intra_op.allow_spinning") == "0"
         assert opts.enable_mem_pattern is False and opts.enable_cpu_mem_arena is True
-        # the shared arena that grows by what is asked (a whole page's detection: 0.8 GB,
-        # not 1.0 GB past the task's memory budget)
+        # one arena for both sessions, whose doubling regions later pages reuse
         assert opts.get_session_config_entry("session.use_env_allocators") == "1"
     again = Resources(Settings(ocr_threads=1, onnx_threads=1)).ocr(*ocr.OCR_MODELS)
     assert again.cfg["Det"].session is not engine.cfg["Det"].session  # registered once, reused
