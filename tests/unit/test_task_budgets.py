@@ -42,7 +42,9 @@ def test_a_task_over_its_memory_is_stopped() -> None:
         for _ in range(100):
             held.append(bytearray(20 << 20))  # touched: resident at once
             time.sleep(0.02)
-    assert 150 << 20 <= sum(map(len, held)) < 1 << 30
+    # stopped once the process grew by the budget: the test's own bytes, and whatever else the
+    # process allocated meanwhile (a full-suite run's other threads: once 10 MiB)
+    assert 100 << 20 <= sum(map(len, held)) < 1 << 30
     held.clear()
 
 
