@@ -169,6 +169,13 @@ def test_300_documents_killed_half_way_then_resumed(tmp_path: Path) -> None:
     store.close()
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """The child gets SIGINT's default action, as a shell's foreground command has, whatever
+    this test process inherited (a process started with SIGINT ignored passes that on, and
+    Python then installs no KeyboardInterrupt handler)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 CTRL_C_DOCS = 30
 """Documents of the Ctrl-C run: enough that the batch cannot end before the interrupt lands
 (with ten, two full-suite runs saw it exit 0, not interrupted; alone it passed)."""
@@ -182,14 +189,16 @@ def test_ctrl_c_hands_the_jobs_in_flight_back(tmp_path: Path) -> None:
            "COSY_JOB_LEASE_S": "600"}  # only a hand-back lets the next run start at once
     args = [str(tmp_path / "gen" / "docs"), "--tenant", "t", "--out", str(tmp_path / "out")]
     proc = subprocess.Popen([sys.executable, "-m", "cosy.cli", "batch", *args, "--jsonl"],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=_ctrl_c_as_in_a_terminal)
     assert proc.stdout is not None
     for line in proc.stdout:
         if json.loads(line)["event"] == "succeeded":
             proc.send_signal(signal.SIGINT)
             break
     rest = [json.loads(line) for line in proc.stdout]
-    assert proc.wait(timeout=300) == 130
+    code = proc.wait(timeout=300)
+    assert code == 130, (code, [e["event"] for e in rest][-5:], proc.stderr.read()[-2000:])
     assert rest[-1]["event"] == "summary" and "interrupted" in rest[-1]["message"]
     assert any(e["event"] == "waiting" and "finishing" in e["message"] for e in rest)
     store = open_store(str(tmp_path / "store"))
