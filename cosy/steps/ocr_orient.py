@@ -13,6 +13,7 @@ turned; an upright page pays for a probe and a few trial lines only.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import cv2
@@ -124,16 +125,12 @@ def upside_down(engine: Any, image: np.ndarray, result: Any) -> bool:
     On a page lying on its side, RapidOCR reads each tall line turned a quarter
     counter-clockwise; True then says the other quarter reads better: the page is to be turned
     clockwise."""
-    from rapidocr.utils.process_img import get_rotate_crop_image
-
     if result.boxes is None or not result.txts or result.scores is None:
         return False
     sides = [float(np.ptp(np.asarray(b), axis=0).max()) for b in result.boxes]
     longest = sorted(range(len(sides)), key=lambda i: -sides[i])[:TRIAL_LINES]
-    crops = [_middle(get_rotate_crop_image(image, np.asarray(result.boxes[i], dtype=np.float32)))
-             for i in longest]
-    turned = engine.recognize_txt([_colour(c[::-1, ::-1]) for c in crops])
-    if turned.scores is None or len(turned.scores) != len(longest):
+    turned = _read_turned(engine, image, result, longest, _middle)
+    if turned is None:
         return False
     before = float(np.mean([result.scores[i] for i in longest]))
     return float(np.mean(turned.scores)) - before > TURN_GAIN
@@ -153,17 +150,13 @@ def vertical_lines(engine: Any, image: np.ndarray,
     down the page upright and text that runs up it on its head; so each is read turned by 180°
     as well, and the better reading kept. A line neither way reads as text is None, to be left
     out: taken as a line across the page, its tall box would join every line beside it."""
-    from rapidocr.utils.process_img import get_rotate_crop_image
-
     if result.boxes is None or not result.txts or result.scores is None:
         return {}
     tall = [i for i, box in enumerate(result.boxes) if _standing(box, VERTICAL)]
     if not tall or sideways(result):
         return {}
-    crops = [get_rotate_crop_image(image, np.asarray(result.boxes[i], dtype=np.float32))
-             for i in tall]
-    turned = engine.recognize_txt([_colour(c[::-1, ::-1]) for c in crops])
-    if turned.scores is None or len(turned.scores) != len(tall) or len(turned.txts) != len(tall):
+    turned = _read_turned(engine, image, result, tall)
+    if turned is not None and len(turned.txts) != len(tall):
         turned = None
     out = {}
     for k, i in enumerate(tall):
@@ -172,6 +165,20 @@ def vertical_lines(engine: Any, image: np.ndarray,
         best = max(down, up, key=lambda r: r[1])
         out[i] = best if best[1] >= MIN_LINE_SCORE and best[0].strip() else None
     return out
+
+
+def _read_turned(engine: Any, image: np.ndarray, result: Any, lines: list[int],
+                 cut: Callable[[np.ndarray], np.ndarray] | None = None) -> Any | None:
+    """The recogniser's reading of ``lines`` of ``result`` (their crops, ``cut`` down if
+    given) turned by 180°; None where it does not answer one score per line."""
+    from rapidocr.utils.process_img import get_rotate_crop_image
+
+    crops = [get_rotate_crop_image(image, np.asarray(result.boxes[i], dtype=np.float32))
+             for i in lines]
+    turned = engine.recognize_txt([_colour((cut(c) if cut else c)[::-1, ::-1]) for c in crops])
+    if turned.scores is None or len(turned.scores) != len(lines):
+        return None
+    return turned
 
 
 def _middle(crop: np.ndarray) -> np.ndarray:
