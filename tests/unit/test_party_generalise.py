@@ -187,3 +187,35 @@ def test_an_american_state_and_zip_under_the_city() -> None:
     found = blocks([(606, 164, "133 EAST 54TH ST"), (629, 179, "NEW YORK"), (629, 191, "NY 10022")])
     assert [(b.street, b.city, b.postal_code, b.country) for b in found] == [
         ("133 EAST 54TH ST", "NEW YORK", "10022", "US")]
+
+
+def test_city_lines_with_a_glued_postcode_or_a_state_or_country_without_a_comma() -> None:
+    found = parse_city_line("47300PJ")  # OCR lost the space between postcode and city
+    assert (found["pc"], found["city"]) == ("47300", "PJ")
+    found = parse_city_line("81200 Johor Bahru Johor Darul Takzim")
+    assert (found["city"], found["state"]) == ("Johor Bahru", "Johor Darul Takzim")
+    found = parse_city_line("31400 IPOH PERAK, MALAYSIA")
+    assert (found["city"], found["country"]) == ("IPOH", "MY")
+    found = parse_city_line("26600 Pekan Pahang Malaysia")
+    assert (found["city"], found["country"]) == ("Pekan Pahang", "MY")
+    found = parse_city_line("10115 Berlin Deutschland")
+    assert (found["city"], found["country"]) == ("Berlin", "DE")
+    assert parse_city_line("20000 Kuala Terengganu")["city"] == "Kuala Terengganu"  # its name
+    assert parse_city_line("12345abc") is None  # letters glued in lower case: a code
+    assert parse_city_line("Lagerhalle 12345") is None
+
+
+def test_a_postcode_that_ends_its_line_takes_the_city_of_the_next() -> None:
+    """A narrow receipt wraps its city line after the postcode: the district and the postcode
+    end one line, the city and its state start the next."""
+    found = select_parties(blocks([
+        (90, 40, "PELITA LAMPU SDN BHD"), (100, 55, "No: 7, JALAN MERANTI 3,"),
+        (95, 70, "TAMAN SRI MUDA, 40400"), (90, 85, "SHAH ALAM SELANGOR D.E, MALAYSIA"),
+        (100, 100, "GST No.: 000123456789"), (120, 130, "TAX INVOICE")]))
+    address = found["seller_address"].value
+    assert (address["street"], address["postal_code"], address["city"], address["country"]) == (
+        "No: 7, JALAN MERANTI 3", "40400", "SHAH ALAM", "MY")
+    assert found["seller_name"].value == "PELITA LAMPU SDN BHD"
+    # without a street above it, a number after a comma is no postcode
+    assert blocks([(90, 40, "Table 4, Guests 2"), (95, 55, "Order, 40400"),
+                   (90, 70, "Thank you")]) == []

@@ -30,10 +30,21 @@ Selangor', '80333 München, Germany', '47170 Puchong. Selangor'; not after an ab
 line ('40170 Shah Alam,')."""
 POSTCODE_CITY = re.compile(
     r"^(?:(?P<cc>[A-Z]{1,2})[- ])?(?P<pc>\d{5}|\d{2}\s\d{3}(?=\s[^\W\d])|"
-    r"\d{4}(?:\s?[A-Z]{2}(?=\s))?|" + UK_POSTCODE + r"),?\s+"
+    r"\d{4}(?:\s?[A-Z]{2}(?=\s))?|" + UK_POSTCODE + r")(?:,?\s+|(?<=\d{5})(?=[A-Z]{2,}\b))"
     r"(?P<city>[^\W\d][\w .'()/-]{1,40}?)" + REGION + "$")
 """The continental order: [country code] postcode city ('DE 80333 München', '1012 AB Amsterdam',
-'75 005 Paris' with the French thousands space, '50490, Kuala Lumpur')."""
+'75 005 Paris' with the French thousands space, '50490, Kuala Lumpur'); a five-digit postcode
+OCR glued to a city in capitals ('53300KL') is read apart."""
+MY_STATES = (
+    r"Johor|Kedah|Kelantan|Melaka|Malacca|Negeri Sembilan|Pahang|Perak|Perlis|Pulau Pinang|"
+    r"Penang|Sabah|Sarawak|Selangor|Terengganu")
+TRAILING_STATE = re.compile(
+    r"^(?P<city>.+?(?<!\bKuala)(?<!\bKota)(?<!\bBandar)(?<!\bPulau)(?<!\bSungai)"
+    r"(?<!\bTanjung)(?<!\bTeluk))\s(?P<state>(?:" + MY_STATES + r")(?:\s(?:D\.\s?E\.?|"
+    r"Darul \w+))?)$", re.I)
+"""A Malaysian state printed after the city without a comma ('41050 KLANG SELANGOR D.E'), as
+REGION reads one after a comma; not the state word of a town's own name ('Kuala Terengganu',
+'Kota Kedah': estuary, town, island ... of)."""
 US_STATES = (
     "Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|"
     "Hawaii|Idaho|Illinois|Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|"
@@ -108,7 +119,9 @@ COUNTRY_NAMES: dict[str, dict[str, str]] = {
            "luxembourg": "LU", "denmark": "DK", "poland": "PL", "united kingdom": "GB",
            "uk": "GB", "england": "GB", "great britain": "GB", "united states": "US",
            "usa": "US", "united states of america": "US", "sweden": "SE",
-           "czech republic": "CZ", "ireland": "IE", "portugal": "PT"},
+           "czech republic": "CZ", "ireland": "IE", "portugal": "PT", "canada": "CA",
+           "australia": "AU", "new zealand": "NZ", "india": "IN", "malaysia": "MY",
+           "singapore": "SG", "south africa": "ZA", "japan": "JP", "china": "CN"},
     "fr": {"allemagne": "DE", "autriche": "AT", "suisse": "CH", "france": "FR",
            "espagne": "ES", "italie": "IT", "pays-bas": "NL", "belgique": "BE",
            "luxembourg": "LU", "danemark": "DK", "pologne": "PL", "royaume-uni": "GB",
@@ -164,7 +177,8 @@ class CityLine:
     order: str  # continental | anglo | uk_line (postcode alone, city on the line above)
     state: str | None = None
     country: str | None = None  # after validation: ISO code from prefix or postcode shape
-    postcode_cell: Cell | None = None  # the postcode's own cell when it stands under the city
+    lower_cell: Cell | None = None  # the lower half of a city line printed on two lines:
+    # a postcode under its city (uk_line), a city under its postcode (wrapped)
     street_like: bool = False  # no anchor, yet no inline address either ('4426 Lori Glens'
     # above a city line is a street; a British postcode without a city above it)
 
@@ -174,8 +188,21 @@ def continental(text: str) -> dict[str, str | None] | None:
     if m is None:
         return None
     pc = m["pc"] if re.fullmatch(r"\d{2}\s\d{3}", m["pc"]) is None else m["pc"].replace(" ", "")
-    cc = m["cc"] or (country_of(m["region"]) if m["region"] else None)
-    return {"cc": cc, "pc": pc, "city": m["city"], "state": m["region"], "order": "continental"}
+    city, region = _trailing_region(m["city"], m["region"])
+    cc = m["cc"] or (country_of(region) if region else None)
+    return {"cc": cc, "pc": pc, "city": city, "state": region, "order": "continental"}
+
+
+def _trailing_region(city: str, region: str | None) -> tuple[str, str | None]:
+    """A country name or a state printed after the city without a comma, split off: '69000
+    Pahang Malaysia', '80333 München Deutschland', '41050 KLANG SELANGOR D.E, MALAYSIA' (the
+    region after the comma stays the region)."""
+    words = city.split()
+    for k in (1, 2, 3):
+        if region is None and len(words) > k and country_name(" ".join(words[-k:])):
+            return " ".join(words[:-k]), " ".join(words[-k:])
+    m = TRAILING_STATE.match(city)
+    return (m["city"], region or m["state"]) if m else (city, region)
 
 
 IN_STATES = (
@@ -202,8 +229,9 @@ def anglo(text: str) -> dict[str, str | None] | None:
     text = text.strip()
     m = CITY_POSTCODE.match(text)
     if m is not None and not STATE_ZIP_ONLY.match(text):  # 'NY 10022': the city is above
-        us = m["state"] is not None or m["pc"][0].isdigit()
-        return {"cc": "US" if us else "GB", "pc": m["pc"], "city": m["city"],
+        if m["state"] is None and m["pc"][0].isdigit():
+            return None  # 'Lagerhalle 12345': a ZIP code after a city is written with a state
+        return {"cc": "GB" if m["state"] is None else "US", "pc": m["pc"], "city": m["city"],
                 "state": m["state"], "order": "anglo"}
     for cc, pattern in STATE_POSTCODE:
         m = pattern.match(text)
@@ -225,8 +253,6 @@ def normalise_postcode(pc: str) -> str:
 def postcode_ok(found: dict[str, str | None]) -> str | None:
     """The country of a postcode that fits its shape ('' when none is known), None if it fails."""
     pc, cc = str(found["pc"]), iso_country(found["cc"])
-    if found["order"] == "anglo" and cc == "US" and found["state"] is None:
-        return None  # 'Lagerhalle 12345': a postcode after a city is written with a state
     if found["cc"] and cc is None and len(str(found["cc"])) == 2:
         return None  # 'AB 1234 ...' is no country prefix
     if cc is not None:
@@ -285,8 +311,14 @@ def postcode_anglo(page_lines: list[Line]) -> list[CityLine]:
       provides=["page.postcode.uk_line"])
 def postcode_uk_line(page_lines: list[Line]) -> list[CityLine]:
     """British postcodes, or an American state and ZIP code, on a line of their own (the city
-    stands on the line above, aligned left, centred or right)."""
+    stands on the line above, aligned left, centred or right); a five-digit postcode ending a
+    line after its district (the city starts the next line)."""
     return _hits(page_lines, _postcode_alone)
+
+
+WRAPPED_POSTCODE = re.compile(r"^[^\W\d][^\d:]{1,40}?,\s?(?P<pc>\d{5})$")
+"""A five-digit postcode ending its line after the district, its city starting the next line,
+as a narrow receipt wraps 'BANDAR BUKIT RAJA, 41050 KLANG SELANGOR'."""
 
 
 def _postcode_alone(text: str) -> dict[str, str | None] | None:
@@ -295,8 +327,11 @@ def _postcode_alone(text: str) -> dict[str, str | None] | None:
     if m is not None:
         return {"cc": "GB", "pc": m["pc"], "city": "", "state": None, "order": "uk_line"}
     m = STATE_ZIP_ONLY.match(text)
-    return None if m is None else {"cc": "US", "pc": m["pc"], "city": "", "state": m["state"],
-                                   "order": "uk_line"}
+    if m is not None:
+        return {"cc": "US", "pc": m["pc"], "city": "", "state": m["state"], "order": "uk_line"}
+    m = WRAPPED_POSTCODE.match(text)
+    return None if m is None else {"cc": None, "pc": m["pc"], "city": "", "state": None,
+                                   "order": "wrapped"}
 
 
 @step("fields.party.normalise.postcode", scope="page",
@@ -348,6 +383,9 @@ def city_candidates(page_lines: list[Line], page_postcode_valid: list[CityLine])
         if hit.street_like:
             out.append(hit)
             continue
+        if hit.order == "wrapped":
+            out.extend(_wrapped_city(page_lines, hit))
+            continue
         if hit.order != "uk_line":
             out.append(hit)
             continue
@@ -361,8 +399,28 @@ def city_candidates(page_lines: list[Line], page_postcode_valid: list[CityLine])
                 or cell.top - city.bottom > 1.5 * (cell.bottom - cell.top):
             out.append(replace(hit, street_like=True))  # no city above: still no inline address
             continue
-        out.append(replace(hit, line=hit.line - 1, cell=city, city=city.text, postcode_cell=cell))
+        out.append(replace(hit, line=hit.line - 1, cell=city, city=city.text, lower_cell=cell))
     return out
+
+
+def _wrapped_city(lines: list[Line], hit: CityLine) -> list[CityLine]:
+    """A postcode ending its line takes the city that starts the next line of its column, if
+    the line above it names a street (a street word: 'Jalan', 'Road', 'Lot'): the wrapped
+    address."""
+    i, cell = hit.line, hit.cell
+    if i == 0 or i + 1 >= len(lines):
+        return []
+    above, _ = best_cell(lines[i - 1], cell.x0, cell.x1)
+    below, label = best_cell(lines[i + 1], cell.x0, cell.x1)
+    if above is None or below is None or label is not None \
+            or not STREET_WORD.search(above.text) \
+            or below.top - cell.bottom > 1.5 * (cell.bottom - cell.top):
+        return []
+    found = continental(f"{hit.postcode} {below.text}")
+    if found is None:
+        return []
+    return [replace(hit, city=str(found["city"]), cc=found["cc"], state=found["state"],
+                    country=iso_country(found["cc"]) or hit.country, lower_cell=below)]
 
 
 @step("fields.party.normalise.city", scope="page", requires=["page.city.candidates"],
@@ -404,14 +462,14 @@ def city_context(page_lines: list[Line], page_city_valid: list[CityLine],
                  page_country_context: dict[int, str]) -> list[CityLine]:
     """City lines that anchor an address: no city line right below ('4426 Lori Glens' above
     'Leeds LS1 4AP' is a street), with the country printed under them."""
-    anchors = {(h.line, h.cell.start) for h in page_city_valid if h.postcode_cell is None} | \
-              {(h.line + 1, h.postcode_cell.start) for h in page_city_valid if h.postcode_cell}
+    anchors = {(h.line, h.cell.start) for h in page_city_valid if h.lower_cell is None} | \
+              {(h.line + 1, h.lower_cell.start) for h in page_city_valid if h.lower_cell}
     out = []
     for hit in page_city_valid:
-        if not hit.street_like and hit.order != "uk_line" \
+        if not hit.street_like and hit.order not in ("uk_line", "wrapped") \
                 and _city_line_below(page_lines, hit, anchors):
             hit = replace(hit, street_like=True)
-        below = page_country_context.get(hit.line if hit.postcode_cell is None else hit.line + 1)
+        below = page_country_context.get(hit.line if hit.lower_cell is None else hit.line + 1)
         out.append(replace(hit, country=below or hit.country))
     return out
 

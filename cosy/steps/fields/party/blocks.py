@@ -40,6 +40,8 @@ REGISTRATION = re.compile(r"^\(?[A-Z]{0,3}\d[\d\s./-]{3,}[A-Z]?\)?$|^\([\w.-]*\d
 """A company registration number standing alone under a name ('(1072825-A)', '122703')."""
 ROLE_BELOW = re.compile(r"nachfolgend|hereinafter|ci-après|im folgenden|below referred", re.I)
 """A role phrase under an address ('- nachfolgend Auftragnehmer genannt -')."""
+HOUSE_NO_PREFIX = re.compile(r"^(?:no|nr|lot|unit)\.?\s?:\s?\d", re.I)
+"""'No: 28, ...': a house or lot number written with a colon, as a field's label would be."""
 ADDRESS_LABEL = re.compile(r"^(?:anschrift|adresse|address|straße|street|rue)\b", re.I)
 SEPARATORS = re.compile(r"\s+[·●•|–-]\s+|,\s+")
 BULLETS = re.compile(r"\s+[·●•|–-]\s+")
@@ -132,6 +134,8 @@ def is_field_line(text: str, label: Cell | None) -> bool:
     """'Telefon: ...', 'Nummer | : 549910': a labelled field, not a line of the address."""
     if label is not None:
         return not (NAME_LABEL.match(label.text) or ADDRESS_LABEL.match(label.text))
+    if HOUSE_NO_PREFIX.match(text) and STREET_WORD.search(text):
+        return False  # 'No: 28, JALAN ASTANA 1C': a house number, no field
     return bool(re.match(r"^[^:]{1,40}:\s*\S", text) or text.startswith(":"))
 
 
@@ -200,9 +204,9 @@ def _block_at(lines: list[Line], hit: CityLine, headings: Headings, page: int,
         prev_top = min(w.top for w in line.words)
     if hint is None:
         hint = _role_below(lines, i, x0, x1)
-    extra = [hit.postcode_cell.bbox] if hit.postcode_cell else []
+    extra = [hit.lower_cell.bbox] if hit.lower_cell else []
     top = min([cell.top] + [it.top for it in items])
-    order_line, order_start = (i + 1, hit.postcode_cell.start) if hit.postcode_cell \
+    order_line, order_start = (i + 1, hit.lower_cell.start) if hit.lower_cell \
         else (i, cell.start)
     return PartyBlock(page, union_bbox([top_box, cell.bbox, *extra]), hit.postcode, hit.city,
                       None, None, hit.country, hint, x0 / size[0], top / size[1], "stacked",
@@ -315,8 +319,8 @@ def blocks_inline(page_lines: list[Line], page_no: int, page_geometry: PageGeome
                   page_city_context: list[CityLine]) -> list[PartyBlock]:
     """One-line addresses: the sender line above the address window, letterheads, footers."""
     size = page_size(page_lines, page_geometry)
-    taken = {(h.line, h.cell.start) for h in page_city_context if h.postcode_cell is None} | \
-            {(h.line + 1, h.postcode_cell.start) for h in page_city_context if h.postcode_cell}
+    taken = {(h.line, h.cell.start) for h in page_city_context if h.lower_cell is None} | \
+            {(h.line + 1, h.lower_cell.start) for h in page_city_context if h.lower_cell}
     out = []
     for i, line in enumerate(page_lines):
         for cell in cells(line):
@@ -383,7 +387,7 @@ def blocks_validate(page_party_block_normalised: list[PartyBlock],
                 street = _labelled_street(b.lines)
             elif plain:
                 street = _street_lines(plain, street_of(plain, page_street_valid))
-        street = repair_street(street)
+        street = repair_street(street.rstrip(" ,;") if street else street)  # a wrapped line's comma
         country = b.country
         shape = POSTCODE_SHAPES.get(country or "")
         if shape is not None and not shape.fullmatch(b.postal_code):
