@@ -219,3 +219,22 @@ def test_a_postcode_that_ends_its_line_takes_the_city_of_the_next() -> None:
     # without a street above it, a number after a comma is no postcode
     assert blocks([(90, 40, "Table 4, Guests 2"), (95, 55, "Order, 40400"),
                    (90, 70, "Thank you")]) == []
+
+
+def test_a_letterhead_name_above_its_registration_numbers_and_street() -> None:
+    """A receipt prints name, company and tax numbers, street, then a city line that holds no
+    street ('Perak, 31400 Perak Malaysia'): the street is the line above, the name the line
+    above the numbers."""
+    found = select_parties(blocks([
+        (90, 40, "Kedai Runcit Cahaya Sdn Bhd"), (100, 55, "Company No : 123456-K"),
+        (100, 70, "GST Reg No : 0001 2345 6789"), (80, 85, "Lot 7, Jalan Bunga Raya 2"),
+        (95, 100, "Perak, 31400 Perak Malaysia"), (120, 130, "Guest Check")]))
+    address = found["seller_address"].value
+    assert (address["street"], address["postal_code"], address["country"]) == (
+        "Lot 7, Jalan Bunga Raya 2", "31400", "MY")
+    assert found["seller_name"].value == "Kedai Runcit Cahaya Sdn Bhd"
+    # a labelled field that is no number ends the search: no name
+    found = select_parties(blocks([
+        (90, 40, "Kedai Runcit Cahaya Sdn Bhd"), (100, 55, "Cashier : Aminah"),
+        (80, 85, "Lot 7, Jalan Bunga Raya 2"), (95, 100, "Perak, 31400 Perak Malaysia")]))
+    assert "seller_name" not in found

@@ -286,10 +286,14 @@ def _name_above(lines: list[Line], i: int, cell: Cell) -> BlockLine | None:
     """A letterhead's name: the line above its one-line address, passing over the first part
     of a street printed on a line of its own and a registration number under the name."""
     lowest = cell
-    for j in range(i - 1, max(i - 4, -1), -1):
+    for j in range(i - 1, max(i - 6, -1), -1):
         best, label = best_cell(lines[j], cell.x0, cell.x1)
-        if best is None or label is not None or is_field_line(best.text, None) \
-                or lowest.top - best.bottom > 2.5 * (cell.bottom - cell.top):
+        if best is None or lowest.top - best.bottom > 2.5 * (cell.bottom - cell.top):
+            return None
+        if _number_line(best, label):
+            lowest = best  # 'GST Reg No: 000123456789' under the name: look higher
+            continue
+        if label is not None or is_field_line(best.text, None):
             return None
         if REGISTRATION.match(best.text) or (_street_part(best.text) and (
                 STREET_WORD.search(best.text) or re.match(r"\d", best.text))):
@@ -299,17 +303,27 @@ def _name_above(lines: list[Line], i: int, cell: Cell) -> BlockLine | None:
     return None
 
 
+def _number_line(best: Cell, label: Cell | None) -> bool:
+    """'Company No: 1174703-K', 'GST Reg No | : 0000 6771 0976': a registration or tax number
+    printed between a letterhead's name and its address."""
+    text = f"{label.text} {best.text}" if label is not None else best.text
+    head, colon, value = text.partition(":")
+    return bool(colon) and len(head) <= 30 and bool(REGISTRATION.match(value.strip()))
+
+
 def _street_from_above(lines: list[Line], i: int, cell: Cell, block: PartyBlock) -> PartyBlock:
     """A street that starts on the line above its city line ('NO.23 BATU 10, TAMAN SENTOSA.' over
-    'JALAN KAPAR, 42200 KLANG'): that line, with a street word and a number, leads the street."""
-    if i == 0 or not block.street or not cell.text.startswith(block.street):
+    'JALAN KAPAR, 42200 KLANG'): that line, with a street word and a number, leads the street,
+    or is the street of a city line that holds none ('Pahang, 69000 Pahang')."""
+    if i == 0 or (block.street and not cell.text.startswith(block.street)):
         return block
     best, label = best_cell(lines[i - 1], cell.x0, cell.x1)
     if best is None or label is not None or is_field_line(best.text, None) \
             or cell.top - best.bottom > 1.5 * (cell.bottom - cell.top) \
             or not (STREET_WORD.search(best.text) and re.search(r"\d", best.text)):
         return block
-    return replace(block, street=f"{best.text.rstrip(' .,')}, {block.street}")
+    above = best.text.rstrip(" .,")
+    return replace(block, street=f"{above}, {block.street}" if block.street else above)
 
 
 @step("fields.party.candidates.block.inline", scope="page",
