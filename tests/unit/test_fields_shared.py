@@ -28,6 +28,13 @@ def test_currency_cells_are_part_of_a_row_never_a_label() -> None:
     assert left_label(line, line.text.index("64.15")) == ("TOTAL", False)
     line = make_lines(["Amount Due: Rs. 1,200.00"])[0]
     assert left_label(line, line.text.index("1,200"))[0] == "Amount Due"
+    # a currency cell, or a tax code with its currency, stands between a label and its amount
+    line = make_lines([["Total", "RM", "86.00"]])[0]
+    assert left_label(line, line.text.index("86.00")) == ("Total", True)
+    line = make_lines([["6.00%GST", "A RM", "4.87"]])[0]
+    assert left_label(line, line.text.index("4.87")) == ("6.00%GST", True)
+    line = make_lines([["Widget", "2", "EUR", "10.00"]])[0]
+    assert left_label(line, line.text.index("10.00")) == ("Widget", True)
     assert money.without_currency("Total RM") == "Total"
 
 

@@ -134,7 +134,8 @@ def left_label(line: Line, start: int) -> tuple[str, bool]:
 
     Inside the value's own cell the words before it are the label ("Net total: 496.00", the
     currency written before the amount left out: "TOTAL RM 64.15"); otherwise the nearest cell
-    to the left that is not a number or a currency.
+    to the left that is not a number or a currency, with a tax code letter before the currency
+    ('6.00%GST | A RM | 4.87') passed over too.
     """
     before = line.text[:start]
     own = without_currency(before.rsplit("\t", 1)[-1]).strip(" :-+€$£")
@@ -145,7 +146,8 @@ def left_label(line: Line, start: int) -> tuple[str, bool]:
         part = part.strip(" :")
         if not part:
             continue
-        if NUMERIC_CELL.match(part):
+        if NUMERIC_CELL.match(part) or (part != without_currency(part)
+                                        and len(without_currency(part)) <= 1):
             skipped = True
             continue
         return part, skipped
