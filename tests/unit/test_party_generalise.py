@@ -238,3 +238,34 @@ def test_a_letterhead_name_above_its_registration_numbers_and_street() -> None:
         (90, 40, "Kedai Runcit Cahaya Sdn Bhd"), (100, 55, "Cashier : Aminah"),
         (80, 85, "Lot 7, Jalan Bunga Raya 2"), (95, 100, "Perak, 31400 Perak Malaysia")]))
     assert "seller_name" not in found
+
+
+def test_irish_eircodes_and_indian_pin_codes() -> None:
+    found = parse_city_line("Dublin 2 D02 X285")
+    assert (found["city"], found["pc"], found["country"]) == ("Dublin 2", "D02 X285", "IE")
+    assert parse_city_line("Leeds LS1 4AP")["country"] == "GB"  # a British postcode stays
+    found = blocks([(60, 100, "Nimbus Hosting Limited"), (60, 113, "4 Harbour Road"),
+                    (60, 126, "Cork T12 K8N2")])
+    assert [(b.street, b.city, b.postal_code, b.country) for b in found] == [
+        ("4 Harbour Road", "Cork", "T12 K8N2", "IE")]
+    found = blocks([(60, 100, "Veda Cloud Pvt Ltd"), (60, 113, "H.No. 12, Lake Road"),
+                    (60, 126, "Pune - 411001")])
+    assert [(b.street, b.city, b.postal_code, b.country) for b in found] == [
+        ("H.No. 12, Lake Road", "Pune", "411001", "IN")]
+    # a word, a dash and six digits under no street is a document number, not a city
+    assert blocks([(60, 100, "Tax Invoice"), (60, 113, "Invoice - 581355")]) == []
+    found = blocks([(60, 100, "Veda Cloud Pvt Ltd · 12, Lake Road · Pune - 411001 · Tel. 020")])
+    assert [(b.name, b.street, b.city, b.postal_code) for b in found] == [
+        ("Veda Cloud Pvt Ltd", "12, Lake Road", "Pune", "411001")]
+    assert blocks([(60, 100, "Veda Cloud Pvt Ltd · Invoice - 581355 · Tel. 020")]) == []
+
+
+def test_an_american_one_line_address_with_city_state_and_zip() -> None:
+    found = blocks([(60, 100, "Ridge & Vale LLC · 582 Pine Forks, Port Haven, AK 92728")])
+    assert [(b.name, b.street, b.city, b.postal_code, b.country) for b in found] == [
+        ("Ridge & Vale LLC", "582 Pine Forks", "Port Haven", "92728", "US")]
+
+
+def test_a_shipping_address_heading_names_no_buyer() -> None:
+    assert party_role("Shipping Address:") == "other"
+    assert party_role("Ship to") == "other"

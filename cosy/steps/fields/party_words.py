@@ -17,8 +17,8 @@ ROLE_WORDS: dict[str, dict[str, str]] = {
         "de": r"abweichend|waren\s?empf|liefer(?:adresse|anschrift|ung an)|zahlungsempf|"
               r"bevollmächtig|versand|empfänger der ware|bank|verbrauchsstelle|abnahmestelle|"
               r"per post\b",
-        "en": r"ship(?:ping)?\s?(?:to|from)|delivery|payee|representative|requisition|consignee|"
-              r"remit to|service address|supply address|by (?:post|mail)\b",
+        "en": r"ship(?:ping)?\s?(?:to|from|address)|delivery|payee|representative|requisition|"
+              r"consignee|remit to|service address|supply address|by (?:post|mail)\b",
         "fr": r"livraison|lieu de consommation|adresse de consommation|par courrier",
     },
     "seller": {

@@ -22,6 +22,8 @@ from cosy.engine.step import each, step
 from cosy.steps.fields.common import Cell, cells, overlap
 
 UK_POSTCODE = r"[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}"
+EIRCODE = r"(?:[AC-FHKNPRTV-Y]\d{2}|D6W)\s[0-9AC-FHKNPRTV-Y]{4}"
+"""An Irish Eircode: routing key and unique identifier ('D02 X285', 'A96 E713')."""
 REGION = (r"(?:(?:\s?,|(?<=[^\W\d_]{3})\.)\s?(?P<region>[^\W\d][\w .'-]{1,30}?))?"
           r"\s?(?:[,;]|(?<=[^\W\d_]{3})\.)?")
 """What may close a city line: a region or country after a comma or a full stop ('42200 Klang,
@@ -55,10 +57,15 @@ US_STATES = (
 """US states as written out in an address ('Louisville, Kentucky 40232')."""
 CITY_POSTCODE = re.compile(
     r"^(?P<city>[^\W\d][\w .'()/-]{1,40}?)(?:,\s?(?P<state>[A-Z]{2}|(?i:" + US_STATES + r")))?"
-    r",?\s(?P<pc>\d{5}(?:-\d{4})?|" + UK_POSTCODE + r")$")
-"""The British and American order: city postcode ('Leeds LS1 4AP', 'Austin, TX 78701')."""
-POSTCODE_ONLY = re.compile(r"^(?P<pc>" + UK_POSTCODE + r")$")
-"""A British postcode on a line of its own, under the city."""
+    r",?\s(?P<pc>\d{5}(?:-\d{4})?|" + UK_POSTCODE + "|" + EIRCODE + r")$")
+"""The British, Irish and American order: city postcode ('Leeds LS1 4AP', 'Dublin 2 D02 X285',
+'Austin, TX 78701')."""
+POSTCODE_ONLY = re.compile(r"^(?P<pc>" + UK_POSTCODE + "|" + EIRCODE + r")$")
+"""A British postcode or an Eircode on a line of its own, under the city."""
+CITY_PIN = re.compile(r"^(?P<city>[^\W\d][\w .'()/-]{1,40}?)\s?[-–]\s?(?P<pc>[1-9]\d{2}\s?\d{3})$")
+"""An Indian city and its PIN code without the state ('Pune - 411001', 'Chennai-600 017'): read
+only under a street or after one (:func:`_pin_after_street`), since a word, a dash and six
+digits is more often a document number ('Invoice-581355')."""
 STATE_ZIP_ONLY = re.compile(r"^(?P<state>[A-Z]{2})\s(?P<pc>\d{5}(?:-\d{4})?)$")
 """An American state and ZIP code on a line of their own, under the city ('NEW YORK' over 'NY
 10022', as letterhead sidebars print it)."""
@@ -73,6 +80,7 @@ POSTCODE_SHAPES: dict[str, re.Pattern[str]] = {
     "SE": re.compile(r"\d{3}\s?\d{2}|\d{5}"),
     "CA": re.compile(r"[A-Z]\d[A-Z]\s?\d[A-Z]\d"),
     "IN": re.compile(r"\d{6}"),
+    "IE": re.compile(EIRCODE),
     "SG": re.compile(r"\d{6}"),
 }
 """Each country's postcode shape: a country prefix whose shape the code does not fit is no
@@ -231,8 +239,9 @@ def anglo(text: str) -> dict[str, str | None] | None:
     if m is not None and not STATE_ZIP_ONLY.match(text):  # 'NY 10022': the city is above
         if m["state"] is None and m["pc"][0].isdigit():
             return None  # 'Lagerhalle 12345': a ZIP code after a city is written with a state
-        return {"cc": "GB" if m["state"] is None else "US", "pc": m["pc"], "city": m["city"],
-                "state": m["state"], "order": "anglo"}
+        cc = "US" if m["state"] else "IE" if re.fullmatch(EIRCODE, m["pc"]) else "GB"
+        return {"cc": cc, "pc": m["pc"], "city": m["city"], "state": m["state"],
+                "order": "anglo"}
     for cc, pattern in STATE_POSTCODE:
         m = pattern.match(text)
         if m is not None:
@@ -242,6 +251,10 @@ def anglo(text: str) -> dict[str, str | None] | None:
     if m is not None:
         return {"cc": "SG", "pc": m["pc"].replace(" ", ""), "city": m["sg"], "state": None,
                 "order": "anglo"}
+    m = CITY_PIN.match(text)
+    if m is not None:
+        return {"cc": "IN", "pc": m["pc"].replace(" ", ""), "city": m["city"], "state": None,
+                "order": "pin"}
     return None
 
 
@@ -269,10 +282,11 @@ def city_ok(city: str) -> bool:
     return not NOT_A_CITY.search(city) and len(city.split()) <= 5
 
 
-def parse_city_line(text: str) -> dict[str, str | None] | None:
-    """Postcode, city and country code of a city line in either order, or None (all stages)."""
+def parse_city_line(text: str, after_street: bool = False) -> dict[str, str | None] | None:
+    """Postcode, city and country code of a city line in either order, or None (all stages).
+    An Indian city and PIN without a state ('Pune - 411001') is read only ``after_street``."""
     found = continental(text) or anglo(text)
-    if found is None:
+    if found is None or (found["order"] == "pin" and not after_street):
         return None
     found = {**found, "pc": normalise_postcode(str(found["pc"])),
              "city": " ".join(str(found["city"]).split())}
@@ -325,7 +339,8 @@ def _postcode_alone(text: str) -> dict[str, str | None] | None:
     text = text.strip()
     m = POSTCODE_ONLY.match(text)
     if m is not None:
-        return {"cc": "GB", "pc": m["pc"], "city": "", "state": None, "order": "uk_line"}
+        cc = "IE" if re.fullmatch(EIRCODE, m["pc"]) else "GB"
+        return {"cc": cc, "pc": m["pc"], "city": "", "state": None, "order": "uk_line"}
     m = STATE_ZIP_ONLY.match(text)
     if m is not None:
         return {"cc": "US", "pc": m["pc"], "city": "", "state": m["state"], "order": "uk_line"}
@@ -386,6 +401,10 @@ def city_candidates(page_lines: list[Line], page_postcode_valid: list[CityLine])
         if hit.order == "wrapped":
             out.extend(_wrapped_city(page_lines, hit))
             continue
+        if hit.order == "pin":
+            if _pin_after_street(page_lines, hit):
+                out.append(replace(hit, order="anglo"))
+            continue
         if hit.order != "uk_line":
             out.append(hit)
             continue
@@ -401,6 +420,24 @@ def city_candidates(page_lines: list[Line], page_postcode_valid: list[CityLine])
             continue
         out.append(replace(hit, line=hit.line - 1, cell=city, city=city.text, lower_cell=cell))
     return out
+
+
+def _pin_after_street(lines: list[Line], hit: CityLine) -> bool:
+    """Whether a city and PIN code line stands under a street: a house number or a street word
+    on the line above, in its column ('46/40, Bhagat Circle' over 'Pune - 411001')."""
+    if hit.line == 0:
+        return False
+    above, label = best_cell(lines[hit.line - 1], hit.cell.x0, hit.cell.x1)
+    return above is not None and label is None and is_street(above.text) \
+        and hit.cell.top - above.bottom < 1.5 * (hit.cell.bottom - hit.cell.top)
+
+
+def is_street(text: str) -> bool:
+    """A street as an address prints it: a house number before or after it, a street word, a
+    post office box ('46/40, Bhagat Circle', 'H.No. 12 Gandhi Road', 'Postfach 10 20')."""
+    return not FIELD_LINE.match(text) and bool(
+        HOUSE_NUMBER.search(text) or STREET_WORD.search(text) or POSTBOX.search(text)
+        or re.match(r"^(?:h\.?\s?no\.?|no\.?|flat|plot)\s?\d", text, re.I))
 
 
 def _wrapped_city(lines: list[Line], hit: CityLine) -> list[CityLine]:

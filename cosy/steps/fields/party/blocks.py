@@ -20,10 +20,12 @@ from cosy.steps.fields.common import Cell, cells, overlap
 from cosy.steps.fields.doc_kinds import title_kind
 from cosy.steps.fields.party.address import (
     POSTCODE_SHAPES,
+    STATE_ZIP_ONLY,
     STREET_WORD,
     CityLine,
     best_cell,
     country_of,
+    is_street,
     parse_city_line,
     repair_street,
 )
@@ -43,8 +45,10 @@ ROLE_BELOW = re.compile(r"nachfolgend|hereinafter|ci-après|im folgenden|below r
 HOUSE_NO_PREFIX = re.compile(r"^(?:no|nr|lot|unit)\.?\s?:\s?\d", re.I)
 """'No: 28, ...': a house or lot number written with a colon, as a field's label would be."""
 ADDRESS_LABEL = re.compile(r"^(?:anschrift|adresse|address|straße|street|rue)\b", re.I)
-SEPARATORS = re.compile(r"\s+[·●•|–-]\s+|,\s+")
-BULLETS = re.compile(r"\s+[·●•|–-]\s+")
+BULLETS = re.compile(r"\s+(?:[·●•|]|[–-](?!\s*[1-9]\d{2}\s?\d{3}$|\s*[1-9]\d{2}\s?\d{3}\s))\s+")
+"""What parts a one-line address: bullets, bars and dashes, but not the dash before an Indian
+PIN code ('Pune - 411001')."""
+SEPARATORS = re.compile(BULLETS.pattern + r"|,\s+")
 ROLE_ORDER = ("other", "seller", "buyer")
 """A heading naming several roles is read as the first of these ('Lieferanschrift Kunde')."""
 
@@ -116,8 +120,14 @@ def _split_parts(text: str) -> list[str]:
     """An inline address split at its separators: bullets first, commas only when no bullet
     part is a city line (a comma also sits inside 'Austin, TX 78701' and '4, rue Thierry')."""
     parts = [p.strip() for p in BULLETS.split(text) if p.strip()]
-    if len(parts) < 2 or not any(parse_city_line(p) for p in parts[1:]):
-        parts = [p.strip() for p in SEPARATORS.split(text) if p.strip()]
+    if len(parts) < 2 or not any(parse_city_line(p, is_street(parts[k]))
+                                 for k, p in enumerate(parts[1:])):
+        parts = []
+        for p in (p.strip() for p in SEPARATORS.split(text)):
+            if parts and STATE_ZIP_ONLY.match(p):
+                parts[-1] = f"{parts[-1]}, {p}"  # 'Springfield, IL 62701' is one part
+            elif p:
+                parts.append(p)
     return parts
 
 
@@ -242,7 +252,8 @@ def blocks_stacked(page_lines: list[Line], page_no: int, page_geometry: PageGeom
 def _inline_parts(text: str) -> tuple[list[str], int, dict[str, str | None]] | None:
     """The parts of a one-line address, the index of its city part and that part's reading."""
     parts = _split_parts(text)
-    matches = [(k, m) for k, part in enumerate(parts) if k and (m := parse_city_line(part))]
+    matches = [(k, m) for k, part in enumerate(parts)
+               if k and (m := parse_city_line(part, is_street(parts[k - 1])))]
     if not matches:
         return None
     k, m = matches[-1]  # the city line comes last: '2224 Main Alley' is a street
